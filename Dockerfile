@@ -1,0 +1,19 @@
+# fitcoach API / projector / migrations image: `fitcoach serve` by default, `fitcoach project` or
+# `fitcoach migrate` as the command for the other roles (see docker-compose.yml).
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+WORKDIR /src
+COPY . .
+RUN pip install .
+
+FROM python:3.11-slim
+ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+RUN groupadd --system --gid 10001 fitcoach \
+    && useradd --system --uid 10001 --gid fitcoach --no-create-home --home-dir /nonexistent fitcoach
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+USER fitcoach
+EXPOSE 8000
+CMD ["fitcoach", "serve", "--host", "0.0.0.0", "--port", "8000"]

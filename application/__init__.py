@@ -1,0 +1,1 @@
+"""Application layer: ports and the single command path (load, fold, decide, append)."""

@@ -1,0 +1,1 @@
+"""GraphQL types, thin resolvers and dataloaders (Strawberry)."""

@@ -1,0 +1,1 @@
+"""Tests of the application layer: the command handler on the in-memory event store."""
