@@ -108,7 +108,8 @@ class InMemoryEventStore:
         position = max(after, 0)
         while True:
             async with self._appended:
-                await self._appended.wait_for(lambda: len(self._log) > position)
+                while len(self._log) <= position:
+                    await self._appended.wait()
             for event in self._log[position:]:
                 position = event.position
                 yield event

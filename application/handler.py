@@ -115,7 +115,7 @@ class CommandHandler(Generic[C, S, E]):
             expected: ExpectedVersion = loaded.version if loaded.recorded else StreamState.NO_STREAM
             try:
                 appended = await self._store.append(
-                    stream, self._new_events(command, metadata, events), expected
+                    stream, self._new_events(stream, command, metadata, events), expected
                 )
             except WrongExpectedVersion as conflict:
                 current_version = conflict.actual
@@ -133,7 +133,9 @@ class CommandHandler(Generic[C, S, E]):
             pairs.append((record, event))
         return _Loaded(state, pairs)
 
-    def _new_events(self, command: C, metadata: CommandMetadata, events: Sequence[E]) -> list[NewEvent]:
+    def _new_events(
+        self, stream: str, command: C, metadata: CommandMetadata, events: Sequence[E]
+    ) -> list[NewEvent]:
         envelope = EventMetadata(
             actor=str(command.actor),
             command_id=metadata.command_id,
@@ -144,8 +146,9 @@ class CommandHandler(Generic[C, S, E]):
         new_events = []
         for index, event in enumerate(events):
             event_type, schema_version, data = self._decider.encode(event)
-            # Deterministic ids make a retried append of the same command idempotent in the store.
-            event_id = uuid5(metadata.command_id, str(index))
+            # Deterministic ids make a retried append of the same command idempotent in the store;
+            # the stream is part of the name so one command id can never collide across streams.
+            event_id = uuid5(metadata.command_id, f"{stream}:{index}")
             new_events.append(NewEvent(event_id, event_type, schema_version, data, envelope))
         return new_events
 

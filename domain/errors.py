@@ -82,3 +82,14 @@ class UnknownEventType(DomainError):
         super().__init__("UNKNOWN_EVENT_TYPE", f"cannot read event {event_type!r} v{schema_version}")
         self.event_type = event_type
         self.schema_version = schema_version
+
+
+class MalformedEvent(DomainError):
+    """A stored event of a known type whose data does not have that type's shape."""
+
+    def __init__(self, event_type: str, schema_version: int, problem: str) -> None:
+        super().__init__(
+            "MALFORMED_EVENT", f"stored event {event_type!r} v{schema_version} is malformed: {problem}"
+        )
+        self.event_type = event_type
+        self.schema_version = schema_version

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
-from domain.errors import UnknownEventType
+from domain.errors import MalformedEvent, UnknownEventType
 from domain.upcasters import EventData, Upcaster, upcast
 
 
@@ -54,7 +54,10 @@ class EventCodec(Generic[E]):
         version, current = upcast(event_type, schema_version, data, self._upcasters)
         if version != known.schema_version:
             raise UnknownEventType(event_type, schema_version)
-        return known.read(current)
+        try:
+            return known.read(current)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise MalformedEvent(event_type, schema_version, type(error).__name__) from error
 
 
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]

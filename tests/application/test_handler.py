@@ -128,7 +128,7 @@ async def test_each_event_carries_the_command_metadata_and_a_derived_id(handler,
 
     recorded = await store.read_stream(STREAM, from_version=4)
     command_id = uuid5(NAMESPACE, "revert")
-    assert [event.event_id for event in recorded] == [uuid5(command_id, "0"), uuid5(command_id, "1")]
+    assert [event.event_id for event in recorded] == [uuid5(command_id, f"{STREAM}:{i}") for i in (0, 1)]
     assert {event.metadata for event in recorded} == {
         EventMetadata("ai_coach", command_id, uuid5(NAMESPACE, "revert-correlation"), causation, user_id)
     }

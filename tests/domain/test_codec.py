@@ -10,7 +10,7 @@ import pytest
 
 from domain import decode, encode
 from domain.codec import PLAN_EVENT_TYPES
-from domain.errors import UnknownEventType
+from domain.errors import MalformedEvent, UnknownEventType
 from domain.events import (
     ExerciseAdded,
     ExerciseRemoved,
@@ -154,3 +154,18 @@ def test_unknown_types_and_versions_are_refused(event_type, schema_version):
         decode(event_type, schema_version, {})
     assert error.value.code == "UNKNOWN_EVENT_TYPE"
     assert (error.value.event_type, error.value.schema_version) == (event_type, schema_version)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"plan_id": "not-a-uuid", "name": "x", "actor": "user", "at": "2026-01-01T00:00:00+00:00"},
+        {"plan_id": str(PLAN_ID), "name": "x", "actor": "robot", "at": "2026-01-01T00:00:00+00:00"},
+        {"plan_id": str(PLAN_ID), "name": "x", "actor": "user", "at": None},
+    ],
+)
+def test_malformed_stored_data_is_refused_with_a_stable_code(data):
+    with pytest.raises(MalformedEvent) as refused:
+        decode("WorkoutPlanRenamed", 1, data)
+    assert refused.value.code == "MALFORMED_EVENT"

@@ -1,0 +1,47 @@
+"""The `store` fixture: every contract test runs against each EventStore adapter."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters.memory_store import InMemoryEventStore
+from adapters.postgres_schema import migrate
+from adapters.postgres_store import PostgresEventStore
+from application.eventstore import EventStore
+
+KURRENTDB_URL_VARIABLE = "FITCOACH_KURRENTDB_URL"
+
+needs_kurrentdb = [
+    pytest.mark.kurrentdb,
+    pytest.mark.skipif(
+        not os.environ.get(KURRENTDB_URL_VARIABLE),
+        reason="no KurrentDB server: set FITCOACH_KURRENTDB_URL",
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+async def eventstore_database_url(database_url: str) -> str:
+    """The session's throwaway database with the event store schema migrated (once)."""
+    await migrate(database_url)
+    return database_url
+
+
+@pytest.fixture(params=["memory", "postgres", pytest.param("kurrentdb", marks=needs_kurrentdb)])
+async def store(request: pytest.FixtureRequest, eventstore_database_url: str) -> AsyncIterator[EventStore]:
+    adapter: EventStore
+    if request.param == "memory":
+        adapter = InMemoryEventStore()
+    elif request.param == "postgres":
+        adapter = await PostgresEventStore.connect(eventstore_database_url)
+    else:
+        from adapters.kurrent_store import KurrentEventStore  # written separately; imported only when used
+
+        adapter = KurrentEventStore(os.environ[KURRENTDB_URL_VARIABLE])
+    try:
+        yield adapter
+    finally:
+        await adapter.close()
