@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.cache import Cache
 from application.eventstore import EventStore
 from application.handler import WORKOUT_PLANS, CommandHandler
 from domain import Plan
 from domain.commands import PlanCommand
 from domain.events import PlanEvent
+from projections.registry import PROJECTIONS
+from projections.runner import ProjectionRunner
 from settings import Settings
 
 
@@ -51,3 +54,30 @@ async def build_core(settings: Settings, *, store: EventStore | None = None) -> 
     store = store or await event_store_from(settings)
     plans = CommandHandler(store, WORKOUT_PLANS, retries=settings.command_retries)
     return Core(settings=settings, store=store, plans=plans)
+
+
+def build_projection_runners(
+    settings: Settings, store: EventStore, *, cache: Cache | None = None
+) -> list[ProjectionRunner]:
+    """A runner for each projection in `projections.registry.PROJECTIONS` (`fitcoach project`, server)."""
+    return [
+        ProjectionRunner(
+            store,
+            settings.database_url,
+            projection,
+            cache=cache,
+            batch_size=settings.projection_batch_size,
+            standby_retry_seconds=settings.projection_standby_retry_seconds,
+        )
+        for projection in PROJECTIONS
+    ]
+
+
+async def projector_cache_from(settings: Settings) -> Cache | None:
+    """The cache a projector process invalidates: the shared Redis, if any (another process's memory is
+    out of reach)."""
+    if settings.redis_url is None:
+        return None
+    from adapters.redis_cache import RedisCache
+
+    return await RedisCache.connect(settings.redis_url, timeout_seconds=settings.redis_timeout_seconds)

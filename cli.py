@@ -4,32 +4,122 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import signal
 import sys
 from collections.abc import Sequence
 
 from settings import Settings
 
+log = logging.getLogger("fitcoach.cli")
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fitcoach", description="fitcoach backend operations")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="create or upgrade the PostgreSQL schema (idempotent)")
+    commands.add_parser("migrate", help="create or upgrade the PostgreSQL schemas (idempotent)")
+    commands.add_parser("project", help="run every projection in this process until SIGTERM or SIGINT")
+    projections = commands.add_parser("projections", help="inspect or rebuild the projections")
+    actions = projections.add_subparsers(dest="action", required=True)
+    actions.add_parser("status", help="checkpoint, lag and state of each projection")
+    rebuild = actions.add_parser("rebuild", help="replay the log into fresh tables, then swap them in")
+    rebuild.add_argument("name", help="the projection, e.g. workout_plans")
     return parser
 
 
 async def _migrate(settings: Settings) -> None:
     from adapters.postgres_schema import migrate
+    from projections.schema import migrate as migrate_projections
 
     await migrate(settings.database_url)
+    await migrate_projections(settings.database_url)
+
+
+async def _project(settings: Settings) -> int:
+    from bootstrap import build_projection_runners, event_store_from, projector_cache_from
+    from projections.projection import ProjectionFailed
+
+    store = await event_store_from(settings)
+    cache = await projector_cache_from(settings)
+    try:
+        runners = build_projection_runners(settings, store, cache=cache)
+
+        def stop_all() -> None:
+            for runner in runners:
+                runner.stop()
+
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop_all)
+        outcomes = await asyncio.gather(*(runner.run() for runner in runners), return_exceptions=True)
+    finally:
+        if cache is not None:
+            await cache.close()
+        await store.close()
+    failed = False
+    for runner, outcome in zip(runners, outcomes, strict=True):
+        if isinstance(outcome, ProjectionFailed):
+            failed = True  # already logged with its details by the runner
+        elif isinstance(outcome, BaseException):
+            failed = True
+            log.error("projection %s ended with %s", runner.name, type(outcome).__name__, exc_info=outcome)
+    return 1 if failed else 0
+
+
+async def _status(settings: Settings) -> int:
+    from bootstrap import event_store_from
+    from projections.console import status_table
+    from projections.status import projection_status
+
+    store = await event_store_from(settings)
+    try:
+        print(status_table(await projection_status(store, settings.database_url)))
+    finally:
+        await store.close()
+    return 0
+
+
+async def _rebuild(settings: Settings, name: str) -> int:
+    from bootstrap import event_store_from
+    from projections.console import ProgressBar
+    from projections.rebuild import rebuild
+    from projections.registry import projection_named
+
+    projection = projection_named(name)
+    store = await event_store_from(settings)
+    bar = ProgressBar(sys.stderr)
+    try:
+        report = await rebuild(store, settings.database_url, projection, progress=bar.update)
+    finally:
+        bar.finish()
+        await store.close()
+    print(
+        f"rebuilt {report.projection}: {report.events:,} events in {report.seconds:.1f} s "
+        f"({report.events_per_second:,.0f} events/s), checkpoint {report.position}"
+    )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings()
-    if args.command == "migrate":
-        asyncio.run(_migrate(settings))
-        print("migrated")
-    return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "migrate":
+            asyncio.run(_migrate(settings))
+            print("migrated")
+            return 0
+        if args.command == "project":
+            return asyncio.run(_project(settings))
+        if args.action == "status":
+            return asyncio.run(_status(settings))
+        return asyncio.run(_rebuild(settings, args.name))
+    except Exception as error:
+        code = getattr(error, "code", None)
+        if code is None:
+            raise
+        print(f"fitcoach: error [{code}]: {error}", file=sys.stderr)
+        return 2 if code == "UNKNOWN_PROJECTION" else 1
 
 
 if __name__ == "__main__":

@@ -27,6 +27,28 @@ class Settings(BaseSettings):
     command_retries: int = Field(
         default=3, ge=0, le=20, description="How often a command is re-decided after a concurrency conflict."
     )
+    projection_batch_size: int = Field(
+        default=500, ge=1, le=100_000, description="Most events a projector applies in one transaction."
+    )
+    projection_standby_retry_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="How often a standby projector tries to take over."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for the caches, e.g. redis://127.0.0.1:6379/0; unset keeps the caches in process.",
+    )
+    redis_timeout_seconds: float = Field(
+        default=0.1, gt=0, le=5, description="Socket timeout of cache calls: a slower Redis counts as down."
+    )
+    cache_max_entries: int = Field(
+        default=10_000,
+        ge=1,
+        le=10_000_000,
+        description="Entries held in process: the L1 in front of Redis, or the whole cache without Redis.",
+    )
+    cache_l1_ttl_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="How long the in-process L1 keeps an entry it got from Redis."
+    )
 
     @property
     def chosen_event_store(self) -> Literal["postgres", "kurrentdb", "memory"]:

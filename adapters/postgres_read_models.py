@@ -1,0 +1,145 @@
+"""`PostgresPlanReadModel`: queries of the workout read models (`workout.*`), filled by the projector.
+
+A plan and its exercises come from one statement, so they always belong to the same snapshot (and
+the same plan version, which the cache entry is tagged with).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg_pool import AsyncConnectionPool
+
+from application.plan_reads import (
+    MAX_PAGE_SIZE,
+    PLAN_SCALARS,
+    ExerciseView,
+    InvalidPageSize,
+    PageCursor,
+    PlanPage,
+    PlanView,
+    ReadError,
+    ReadModelUnavailable,
+    VersionView,
+)
+
+_PLAN_COLUMNS = ("id", "user_id", *PLAN_SCALARS, "created_at", "updated_at")
+_PLANS = f"""
+SELECT {", ".join(f"p.{column}" for column in _PLAN_COLUMNS)}, coalesce(x.exercises, '[]'::jsonb)
+  FROM workout.workout_plans p
+  LEFT JOIN LATERAL (
+       SELECT jsonb_agg(e.exercise_data ORDER BY e.exercise_order) AS exercises
+         FROM workout.workout_exercises e
+        WHERE e.plan_id = p.id) x ON true
+"""
+_PLANS_BY_ID = _PLANS + " WHERE p.id = ANY(%(ids)s)"
+_USER_PLANS = _PLANS + " WHERE p.user_id = %(user_id)s"
+_ACTIVE_IS = " AND p.is_active = %(active)s"
+_AFTER_CURSOR = " AND (p.updated_at, p.id) < (%(updated_at)s, %(plan_id)s)"
+_NEWEST_FIRST = " ORDER BY p.updated_at DESC, p.id DESC LIMIT %(limit)s"
+_VERSIONS = """
+SELECT plan_id, version_number, parent_version, exercises, change_description, changed_by, created_at
+  FROM workout.plan_versions
+ WHERE plan_id = ANY(%(ids)s)
+ ORDER BY plan_id, version_number
+"""
+
+
+class PostgresPlanReadModel:
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def connect(cls, conninfo: str, *, min_size: int = 1, max_size: int = 10) -> PostgresPlanReadModel:
+        pool = AsyncConnectionPool(
+            conninfo,
+            min_size=min_size,
+            max_size=max_size,
+            kwargs={"autocommit": True},
+            configure=_use_utc,
+            timeout=5.0,
+            open=False,
+        )
+        try:
+            with _translated_errors():
+                await pool.open(wait=True, timeout=10.0)
+        except BaseException:
+            await pool.close()
+            raise
+        return cls(pool)
+
+    async def plan(self, plan_id: UUID) -> PlanView | None:
+        return (await self.plans([plan_id])).get(plan_id)
+
+    async def plans(self, plan_ids: Sequence[UUID]) -> dict[UUID, PlanView]:
+        if not plan_ids:
+            return {}
+        rows = await self._fetch(_PLANS_BY_ID, {"ids": list(set(plan_ids))})
+        return {view.id: view for view in map(_plan_view, rows)}
+
+    async def versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, list[VersionView]]:
+        if not plan_ids:
+            return {}
+        found: dict[UUID, list[VersionView]] = {}
+        for row in await self._fetch(_VERSIONS, {"ids": list(set(plan_ids))}):
+            plan_id, number, parent, exercises, description, changed_by, created_at = row
+            exercise_views = tuple(ExerciseView.from_json(exercise) for exercise in exercises)
+            version = VersionView(
+                plan_id, number, parent, exercise_views, description, changed_by, created_at
+            )
+            found.setdefault(plan_id, []).append(version)
+        return found
+
+    async def user_plans(
+        self, user_id: UUID, *, limit: int, after: PageCursor | None = None, active: bool | None = None
+    ) -> PlanPage:
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise InvalidPageSize(f"page size must be between 1 and {MAX_PAGE_SIZE}, not {limit}")
+        query = _USER_PLANS
+        params: dict[str, Any] = {"user_id": user_id, "limit": limit + 1}
+        if active is not None:
+            query += _ACTIVE_IS
+            params["active"] = active
+        if after is not None:
+            query += _AFTER_CURSOR
+            params.update(updated_at=after.updated_at, plan_id=after.plan_id)
+        views = [_plan_view(row) for row in await self._fetch(query + _NEWEST_FIRST, params)]
+        page, more = views[:limit], len(views) > limit
+        last = page[-1] if page else None
+        return PlanPage(tuple(page), PageCursor(last.updated_at, last.id) if more and last else None)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    async def _fetch(self, query: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        with _translated_errors():
+            async with self._pool.connection() as conn:
+                cursor = await conn.execute(query, params)
+                return await cursor.fetchall()
+
+
+def _plan_view(row: tuple[Any, ...]) -> PlanView:
+    fields = dict(zip(_PLAN_COLUMNS, row, strict=False))
+    exercises = tuple(ExerciseView.from_json(exercise) for exercise in row[len(_PLAN_COLUMNS)])
+    return PlanView(**fields, exercises=exercises)
+
+
+async def _use_utc(conn: psycopg.AsyncConnection[Any]) -> None:
+    await conn.execute("SET TIME ZONE 'UTC'")
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    try:
+        yield
+    except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+        raise ReadModelUnavailable("PostgreSQL read models are unavailable") from error
+    except (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName) as error:
+        raise ReadModelUnavailable("read model tables missing: run the projections migration") from error
+    except psycopg.Error as error:
+        raise ReadError(f"PostgreSQL read model error {error.sqlstate}") from error

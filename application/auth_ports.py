@@ -1,0 +1,137 @@
+"""Ports of the accounts use cases (password hashing, tokens, ID-token verification, time), as Protocols.
+
+Adapters: `adapters.auth_passwords.Argon2PasswordHasher`, `adapters.auth_jwt.JwtAccessTokens`,
+`adapters.postgres_refresh_tokens.PostgresRefreshTokens`, `adapters.oidc.OidcIdTokenVerifier`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.users.values import IdentityProvider, Role
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class PasswordHasher(Protocol):
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """Whether `password` matches. With no hash (unknown user) it still spends the time of one
+        verification, then answers False, so callers cannot tell the two cases apart by timing."""
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        """Whether the hash was made with other parameters than the current ones."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """Who is signed in: the value an API request works with, and what it caches (`session:{user_id}`).
+
+    `session_id` is the refresh-token family: one per sign-in, shared by every token rotated from it.
+    """
+
+    user_id: UUID
+    role: Role
+    session_id: UUID
+
+    def to_json(self) -> dict[str, str]:
+        return {"user_id": str(self.user_id), "role": self.role.value, "session_id": str(self.session_id)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, str]) -> Session:
+        return cls(UUID(data["user_id"]), Role(data["role"]), UUID(data["session_id"]))
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedAccessToken:
+    token: str = field(repr=False)
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    """A verified access token."""
+
+    session: Session
+    token_id: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+class AccessTokens(Protocol):
+    def issue(self, session: Session, now: datetime) -> IssuedAccessToken: ...
+
+    def verify(self, token: str) -> AccessClaims:
+        """The token's claims; raises AccessTokenInvalid or AccessTokenExpired."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class NewRefreshToken:
+    token_id: UUID
+    token_hash: bytes = field(repr=False)
+    """SHA-256 of the opaque token: the token itself is never stored."""
+    issued_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshFamily:
+    family_id: UUID
+    user_id: UUID
+
+
+class RefreshTokens(Protocol):
+    async def start_family(self, user_id: UUID, token: NewRefreshToken) -> RefreshFamily:
+        """Store the first token of a new family; the family id is the token's id."""
+        ...
+
+    async def rotate(self, presented_hash: bytes, child: NewRefreshToken, now: datetime) -> RefreshFamily:
+        """Atomically mark the presented token rotated and store `child` in its family.
+
+        Raises RefreshTokenInvalid (unknown), RefreshTokenExpired, RefreshTokenRevoked, or
+        RefreshTokenReused: the token was already rotated, so the whole family is revoked first.
+        """
+        ...
+
+    async def revoke_family(self, presented_hash: bytes, now: datetime) -> RefreshFamily | None:
+        """Revoke every token of the presented token's family; None if the token is unknown."""
+        ...
+
+    async def revoke_user(self, user_id: UUID, now: datetime) -> int:
+        """Revoke every family of the user; the number of tokens revoked."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedIdentity:
+    """What a provider's verified ID token says about the person."""
+
+    provider: IdentityProvider
+    subject: str = field(repr=False)
+    email: str | None = field(repr=False)
+    email_verified: bool | None
+    """None when the token does not say."""
+    name: str | None = field(repr=False)
+
+
+class IdTokenVerifier(Protocol):
+    async def verify(self, provider: IdentityProvider, id_token: str) -> VerifiedIdentity:
+        """Check signature (provider's JWKS), issuer, audience and expiry; raises IdTokenRejected,
+        IdentityProviderNotConfigured or IdentityProviderUnavailable."""
+        ...

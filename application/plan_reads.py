@@ -1,0 +1,211 @@
+"""Reading workout plans: the read-model views, the ports the reads need, and the `PlanReads` service.
+
+A plan is read through the cache (L1, then Redis, then PostgreSQL) and cached with its stream version.
+With `min_position` (a command's global position), the read first waits, bounded, until the projection
+has passed it; on timeout it answers with what the read model holds and flags it as possibly stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+from uuid import UUID
+
+from application.cache import Cache, CacheKey
+
+T = TypeVar("T")
+WORKOUT_PLANS_PROJECTION = "workout_plans"
+MAX_PAGE_SIZE = 100
+
+
+class ReadError(Exception):
+    code = "READ_ERROR"
+
+
+class InvalidPageSize(ReadError):
+    code = "INVALID_PAGE_SIZE"
+
+
+class ReadModelUnavailable(ReadError):
+    code = "UNAVAILABLE"
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseView:
+    exercise_id: str
+    name: str
+    sets: int
+    reps: int
+    weight_kg: float
+    rest_seconds: int
+    tempo: str | None
+    notes: str
+    alternatives: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExerciseView:
+        return cls(
+            **{name: data[name] for name in ("exercise_id", "name", "sets", "reps", "rest_seconds")},
+            weight_kg=float(data["weight_kg"]),
+            tempo=data.get("tempo"),
+            notes=data.get("notes") or "",
+            alternatives=tuple(data.get("alternatives") or ()),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        return {**fields, "alternatives": list(self.alternatives)}
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    id: UUID
+    user_id: UUID
+    name: str
+    description: str
+    difficulty_level: str
+    duration_minutes: int
+    version: int
+    """The plan's stream version the row was built from."""
+    latest_version_number: int | None
+    is_active: bool
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    last_position: int
+    """Global position of the last event applied to this plan."""
+    exercises: tuple[ExerciseView, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        scalars = {name: getattr(self, name) for name in PLAN_SCALARS}
+        return {
+            **scalars,
+            "id": str(self.id),
+            "user_id": str(self.user_id),
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "exercises": [exercise.to_json() for exercise in self.exercises],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PlanView:
+        return cls(
+            **{name: data[name] for name in PLAN_SCALARS},
+            id=UUID(data["id"]),
+            user_id=UUID(data["user_id"]),
+            created_at=datetime.fromisoformat(data["created_at"]),
+            updated_at=datetime.fromisoformat(data["updated_at"]),
+            exercises=tuple(ExerciseView.from_json(exercise) for exercise in data["exercises"]),
+        )
+
+
+PLAN_SCALARS = (
+    "name",
+    "description",
+    "difficulty_level",
+    "duration_minutes",
+    "version",
+    "latest_version_number",
+    "is_active",
+    "created_by",
+    "last_position",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionView:
+    plan_id: UUID
+    version_number: int
+    parent_version: int | None
+    exercises: tuple[ExerciseView, ...]
+    change_description: str
+    changed_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PageCursor:
+    """Where a page of a user's plans ended: plans are listed by `updated_at`, newest first, then id."""
+
+    updated_at: datetime
+    plan_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPage:
+    plans: tuple[PlanView, ...]
+    next: PageCursor | None
+    """None on the last page."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult(Generic[T]):
+    value: T
+    stale: bool
+    """True when the wait for the caller's own write timed out: the value may predate it."""
+
+
+class PlanReadModel(Protocol):
+    async def plan(self, plan_id: UUID) -> PlanView | None: ...
+
+    async def plans(self, plan_ids: Sequence[UUID]) -> dict[UUID, PlanView]:
+        """The plans that exist among `plan_ids` (for dataloaders: one round trip for all)."""
+        ...
+
+    async def versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, list[VersionView]]:
+        """Each plan's versions, oldest first; plans without versions are absent."""
+        ...
+
+    async def user_plans(
+        self, user_id: UUID, *, limit: int, after: PageCursor | None = None, active: bool | None = None
+    ) -> PlanPage:
+        """Up to `limit` (1..MAX_PAGE_SIZE, else InvalidPageSize) plans after the cursor."""
+        ...
+
+
+class Checkpoints(Protocol):
+    async def wait_for(self, name: str, position: int, timeout: float = 2.0) -> bool:  # noqa: ASYNC109
+        """True once projection `name` has passed `position`; False if `timeout` seconds pass first."""
+        ...
+
+
+class PlanReads:
+    def __init__(
+        self,
+        read_model: PlanReadModel,
+        cache: Cache,
+        checkpoints: Checkpoints,
+        *,
+        projection: str = WORKOUT_PLANS_PROJECTION,
+    ) -> None:
+        self._read_model = read_model
+        self._cache = cache
+        self._checkpoints = checkpoints
+        self._projection = projection
+
+    async def get_plan(
+        self, plan_id: UUID, *, min_position: int | None = None, wait: float = 2.0
+    ) -> ReadResult[PlanView | None]:
+        stale = False
+        if min_position is not None:
+            stale = not await self._checkpoints.wait_for(self._projection, min_position, timeout=wait)
+        key = CacheKey.plan(plan_id)
+        cached = await self._cache.get(key)
+        view = _plan_from_cache(cached.value) if cached is not None else None
+        # The projector invalidates only after its commit: right after the wait the cache can still
+        # hold the plan from before the caller's write (or, on timeout, older than PostgreSQL).
+        if view is not None and (min_position is None or view.last_position >= min_position):
+            return ReadResult(view, stale)
+        found = await self._read_model.plan(plan_id)
+        if found is not None:
+            await self._cache.put(key, found.to_json(), found.version)
+        return ReadResult(found, stale)
+
+
+def _plan_from_cache(value: Any) -> PlanView | None:
+    try:
+        return PlanView.from_json(value)
+    except (KeyError, TypeError, ValueError):
+        return None  # written by a release with another layout: a miss, refreshed from PostgreSQL

@@ -1,0 +1,147 @@
+"""The projection benchmark's measured phases that drive the `projections` package: a plain read of the
+log, the rebuild (checked against the generated plans), and read-your-writes with a running projector."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from _projections_ryw import CommandPicker, RywResult, drive
+from _projections_verify import verify_read_model
+from _projections_watch import CheckpointWatch
+from _projections_workload import PlanScript
+
+import projections
+from adapters.postgres_store import PostgresEventStore
+from application.handler import WORKOUT_PLANS, CommandHandler
+from domain import Plan, decode
+from projections.rebuild import DEFAULT_PAGE_SIZE, RebuildProgress, rebuild
+from projections.registry import projection_named
+from projections.runner import ProjectionRunner
+from projections.schema import migrate as migrate_projections
+
+PROJECTION = "workout_plans"
+WARMUP_SECONDS = 1.0
+CATCH_UP_TIMEOUT_SECONDS = 120.0
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["check_package", "measure_read_your_writes", "migrate_projections", "read_and_decode"]
+
+
+def check_package() -> None:
+    """`bench/projections.py` must not have been imported in place of the package it is named after."""
+    location = Path(projections.__file__).resolve()
+    if location.parent != REPO_ROOT / "projections" or location.name != "__init__.py":
+        raise RuntimeError(f"`import projections` resolved to {location}, not the package")
+
+
+async def read_and_decode(store: PostgresEventStore, expected: int) -> float:
+    """Seconds to read the whole log in the rebuild's page size and decode every event (the read side)."""
+    started = time.perf_counter()
+    after = count = 0
+    while page := await store.read_all(after=after, limit=DEFAULT_PAGE_SIZE):
+        for event in page:
+            decode(event.type, event.schema_version, event.data)
+        count += len(page)
+        after = page[-1].position
+    if count != expected:
+        raise RuntimeError(f"read {count} events, expected {expected}")
+    return time.perf_counter() - started
+
+
+async def rebuild_projection(
+    store: PostgresEventStore, url: str, scripts: list[PlanScript], rng: random.Random
+) -> tuple[float, float]:
+    """Wall seconds of `rebuild()` (swap included) and the rebuild's own events/s; checks the result."""
+    last_print = 0.0
+
+    def show(progress: RebuildProgress) -> None:
+        nonlocal last_print
+        if progress.elapsed_seconds - last_print >= 5.0:
+            last_print = progress.elapsed_seconds
+            print(
+                f"  rebuild: {progress.events:,} events, {progress.events_per_second:,.0f}/s",
+                file=sys.stderr,
+            )
+
+    print("rebuilding workout_plans ...", file=sys.stderr)
+    started = time.perf_counter()
+    outcome = await rebuild(store, url, projection_named(PROJECTION), progress=show)
+    seconds = time.perf_counter() - started
+    if outcome.events != await store.current_position():
+        raise RuntimeError(f"rebuild replayed {outcome.events} events, not the whole log")
+    await verify_read_model(url, scripts, rng)
+    return seconds, outcome.events_per_second
+
+
+async def measure_read_your_writes(
+    store: PostgresEventStore, url: str, plans: list[Plan], args: argparse.Namespace, rng: random.Random
+) -> RywResult:
+    watch = CheckpointWatch(url, PROJECTION)
+    await watch.start()
+    try:
+        async with _running_projector(store, url, args.runner):
+            handler = CommandHandler(store, WORKOUT_PLANS)
+            picker = CommandPicker(plans, rng)
+            await drive(handler, watch, picker, rate=args.rate, seconds=WARMUP_SECONDS)
+            print(
+                f"read-your-writes: {args.rate:.0f} commands/s for {args.seconds:.0f} s ...", file=sys.stderr
+            )
+            return await drive(handler, watch, picker, rate=args.rate, seconds=args.seconds)
+    finally:
+        await watch.stop()
+
+
+@contextlib.asynccontextmanager
+async def _running_projector(store: PostgresEventStore, url: str, kind: str) -> AsyncIterator[None]:
+    """A ProjectionRunner for the workout read model, caught up with the log before the yield."""
+    if kind == "in-process":
+        runner = ProjectionRunner(store, url, projection_named(PROJECTION))
+        task = asyncio.create_task(runner.run())
+        try:
+            await _caught_up(url, await store.current_position(), task)
+            yield
+        finally:
+            runner.stop()
+            await task
+        return
+    env = {**os.environ, "FITCOACH_DATABASE_URL": url, "FITCOACH_EVENT_STORE": "postgres"}
+    env.pop("FITCOACH_REDIS_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, str(REPO_ROOT / "cli.py"), "project", cwd=REPO_ROOT, env=env
+    )
+    try:
+        await _caught_up(url, await store.current_position(), asyncio.ensure_future(process.wait()))
+        yield
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        if await process.wait() not in (0, -signal.SIGTERM):
+            raise RuntimeError(f"`fitcoach project` exited with {process.returncode}")
+
+
+async def _caught_up(url: str, head: int, watched: asyncio.Future[Any]) -> None:
+    """Wait (untimed setup) until the projection runs with its checkpoint at `head`; `watched`: the runner."""
+    deadline = time.perf_counter() + CATCH_UP_TIMEOUT_SECONDS
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        while time.perf_counter() < deadline:
+            if watched.done():
+                raise RuntimeError(f"the projection runner ended early: {watched.exception()!r}")
+            cursor = await conn.execute(
+                "SELECT position, state FROM projections.checkpoints WHERE name = %s", (PROJECTION,)
+            )
+            row = await cursor.fetchone()
+            if row is not None and row[0] >= head and row[1] == "running":
+                return
+            await asyncio.sleep(0.05)
+    raise RuntimeError("the projection runner did not catch up in time")

@@ -1,0 +1,25 @@
+"""The projections this application runs, listed explicitly. Adding a read model: write its module,
+add it here, and `fitcoach migrate` creates its tables. Nothing registers itself."""
+
+from __future__ import annotations
+
+from projections.projection import Projection
+from projections.workout_plans import WorkoutPlansProjection
+
+PROJECTIONS: tuple[Projection, ...] = (WorkoutPlansProjection(),)
+
+
+class UnknownProjection(LookupError):
+    code = "UNKNOWN_PROJECTION"
+
+    def __init__(self, name: str) -> None:
+        known = ", ".join(projection.name for projection in PROJECTIONS)
+        super().__init__(f"no projection named {name!r} (known: {known})")
+        self.name = name
+
+
+def projection_named(name: str) -> Projection:
+    for projection in PROJECTIONS:
+        if projection.name == name:
+            return projection
+    raise UnknownProjection(name)
