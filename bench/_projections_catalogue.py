@@ -1,4 +1,5 @@
-"""Exercises the benchmark's plans pick from, and how a coach or user changes them over time."""
+"""What the benchmark's plans are made of: exercises, names and descriptions, and how a coach or user
+changes an exercise over time."""
 
 from __future__ import annotations
 
@@ -51,6 +52,29 @@ CATALOGUE: tuple[PlannedExercise, ...] = tuple(
         alternatives=alternatives,
     )
     for entry_id, sets, reps, weight, rest, alternatives in _ENTRIES
+)
+PLAN_NAMES = (
+    "Upper/Lower Strength",
+    "Full Body Foundations",
+    "Push Pull Legs",
+    "5x5 Strength Base",
+    "Hypertrophy Block",
+    "Marathon Support Strength",
+    "Home Dumbbell Circuit",
+    "Powerlifting Peak",
+)
+DESCRIPTIONS = (
+    "Four sessions a week, compound lifts first, accessories after.",
+    "Three full-body sessions; add weight when every set hits the top of the rep range.",
+    "A six-week block building volume, then a deload week.",
+    "",
+)
+CHANGE_DESCRIPTIONS = (
+    "Weekly progression",
+    "Deload week",
+    "Swapped accessories after coach review",
+    "New training block",
+    "Adjusted for a sore shoulder",
 )
 NOTES = (
     "Keep the bar path vertical.",

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
-from _projections_catalogue import progressed, random_exercise
+from _projections_catalogue import CHANGE_DESCRIPTIONS, progressed, random_exercise
 from _projections_watch import CheckpointWatch
-from _projections_workload import CHANGE_DESCRIPTIONS, MAX_LIVE_EXERCISES
+from _projections_workload import MAX_LIVE_EXERCISES
 
 from application.handler import CommandHandler, CommandMetadata
 from domain import Plan, evolve

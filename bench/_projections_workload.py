@@ -17,7 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from _projections_catalogue import CATALOGUE, progressed, random_exercise
+from _projections_catalogue import (
+    CATALOGUE,
+    CHANGE_DESCRIPTIONS,
+    DESCRIPTIONS,
+    PLAN_NAMES,
+    progressed,
+    random_exercise,
+)
 
 from application.eventstore import EventMetadata, NewEvent
 from application.handler import workout_plan_stream
@@ -41,17 +48,7 @@ HISTORY_SECONDS = 120 * 86_400
 ARCHIVED_SHARE = 0.03
 MAX_LIVE_EXERCISES = min(validation.MAX_EXERCISES, len(CATALOGUE))
 # Relative weights of the commands a plan issues once it has its first exercises.
-STEADY_MIX = (
-    ("update", 68),
-    ("version", 8),
-    ("reorder", 5),
-    ("remove", 4),
-    ("add", 5),
-    ("revert", 1),
-    ("rename", 1),
-)
-STEADY_KINDS = [kind for kind, _ in STEADY_MIX]
-STEADY_WEIGHTS = [weight for _, weight in STEADY_MIX]
+STEADY_MIX = {"update": 68, "version": 8, "reorder": 5, "remove": 4, "add": 5, "revert": 1, "rename": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +180,7 @@ class PlanScript:
     def _kind(self) -> str:
         if self.state is not None and len(self.state.exercises) < self._first_exercises:
             return "add"
-        return self._rng.choices(STEADY_KINDS, STEADY_WEIGHTS)[0]
+        return self._rng.choices(list(STEADY_MIX), list(STEADY_MIX.values()))[0]
 
 
 def scripts_for(plan_timelines: list[PlanTimeline], rng: random.Random) -> list[PlanScript]:
@@ -200,28 +197,3 @@ def interleaved(scripts: list[PlanScript]) -> Iterator[Append]:
         yield script.next_append()
         if not script.done:
             heapq.heappush(due, (script.at, index))
-
-
-PLAN_NAMES = (
-    "Upper/Lower Strength",
-    "Full Body Foundations",
-    "Push Pull Legs",
-    "5x5 Strength Base",
-    "Hypertrophy Block",
-    "Marathon Support Strength",
-    "Home Dumbbell Circuit",
-    "Powerlifting Peak",
-)
-DESCRIPTIONS = (
-    "Four sessions a week, compound lifts first, accessories after.",
-    "Three full-body sessions; add weight when every set hits the top of the rep range.",
-    "A six-week block building volume, then a deload week.",
-    "",
-)
-CHANGE_DESCRIPTIONS = (
-    "Weekly progression",
-    "Deload week",
-    "Swapped accessories after coach review",
-    "New training block",
-    "Adjusted for a sore shoulder",
-)

@@ -69,7 +69,7 @@ def evolve(state: Plan | None, event: PlanEvent) -> Plan | None:
     if event.plan_id != state.plan_id or state.archived:
         return state
     changed = _apply(state, event)
-    return state if changed is None else replace(changed, updated_at=event.at)
+    return state if changed is None else changed
 
 
 def fold(events: Iterable[PlanEvent], state: Plan | None = None) -> Plan | None:
@@ -96,21 +96,22 @@ def _created(event: WorkoutPlanCreated) -> Plan:
 
 
 def _apply(state: Plan, event: PlanEvent) -> Plan | None:
-    """The changed state, or None when the event does not apply."""
+    """The changed state (stamped with the event's time), or None when the event does not apply."""
     match event:
         case WorkoutPlanCreated():
             return None
         case WorkoutPlanRenamed(name=name):
-            return replace(state, name=name)
+            return replace(state, updated_at=event.at, name=name)
         case ExerciseAdded(exercise=exercise):
             if exercise.exercise_id in state.exercise_ids:
                 return None
-            return replace(state, exercises=(*state.exercises, exercise))
+            return replace(state, updated_at=event.at, exercises=(*state.exercises, exercise))
         case ExerciseUpdated(exercise=updated):
             if updated.exercise_id not in state.exercise_ids:
                 return None
             return replace(
                 state,
+                updated_at=event.at,
                 exercises=tuple(
                     updated if e.exercise_id == updated.exercise_id else e for e in state.exercises
                 ),
@@ -118,12 +119,18 @@ def _apply(state: Plan, event: PlanEvent) -> Plan | None:
         case ExerciseRemoved(exercise_id=exercise_id):
             if exercise_id not in state.exercise_ids:
                 return None
-            return replace(state, exercises=tuple(e for e in state.exercises if e.exercise_id != exercise_id))
+            return replace(
+                state,
+                updated_at=event.at,
+                exercises=tuple(e for e in state.exercises if e.exercise_id != exercise_id),
+            )
         case ExercisesReordered(exercise_ids=order):
             if sorted(order) != sorted(state.exercise_ids):
                 return None
             by_id = {e.exercise_id: e for e in state.exercises}
-            return replace(state, exercises=tuple(by_id[exercise_id] for exercise_id in order))
+            return replace(
+                state, updated_at=event.at, exercises=tuple(by_id[exercise_id] for exercise_id in order)
+            )
         case WorkoutVersionCreated():
             if event.version_number != (state.latest_version or 0) + 1:
                 return None
@@ -135,8 +142,8 @@ def _apply(state: Plan, event: PlanEvent) -> Plan | None:
                 changed_by=event.actor,
                 created_at=event.at,
             )
-            return replace(state, versions=(*state.versions, version))
+            return replace(state, updated_at=event.at, versions=(*state.versions, version))
         case WorkoutPlanReverted(exercises=exercises):
-            return replace(state, exercises=exercises)
+            return replace(state, updated_at=event.at, exercises=exercises)
         case WorkoutPlanArchived():
-            return replace(state, archived=True)
+            return replace(state, updated_at=event.at, archived=True)
