@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import psycopg
 
-from adapters.postgres_schema import Migration
+from adapters.postgres_migrations import Migration, apply_migrations
 from application.auth_errors import TokenStoreUnavailable
 
-_MIGRATION_LOCK_KEY = 7_461_029_318_447_202  # any constant, distinct from the event store's
+_MIGRATION_LOCK_KEY = 7_461_029_318_447_203  # any constant, distinct from the other schemas' keys
 
 # One row per refresh token. A family is every token rotated from one sign-in; its first token's id is
 # the family id, and that row is the family's lock (see PostgresRefreshTokens). Only SHA-256 hashes of
@@ -37,33 +37,16 @@ CREATE INDEX refresh_tokens_expires_idx ON auth.refresh_tokens (expires_at);
 
 MIGRATIONS: tuple[Migration, ...] = (Migration(1, "refresh tokens", _CREATE_REFRESH_TOKENS),)
 
-_BOOTSTRAP = """
-CREATE SCHEMA IF NOT EXISTS auth;
-CREATE TABLE IF NOT EXISTS auth.token_schema_migrations (
-    version int PRIMARY KEY,
-    name text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-);
-"""
-
 
 async def migrate_auth(conninfo: str) -> None:
     """Bring the token tables up to date; safe to call repeatedly and concurrently."""
     try:
-        async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
-            for migration in MIGRATIONS:
-                async with conn.transaction():
-                    await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK_KEY,))
-                    await conn.execute(_BOOTSTRAP)
-                    cursor = await conn.execute(
-                        "SELECT 1 FROM auth.token_schema_migrations WHERE version = %s", (migration.version,)
-                    )
-                    if await cursor.fetchone() is not None:
-                        continue
-                    await conn.execute(migration.sql)
-                    await conn.execute(
-                        "INSERT INTO auth.token_schema_migrations (version, name) VALUES (%s, %s)",
-                        (migration.version, migration.name),
-                    )
+        await apply_migrations(
+            conninfo,
+            schema="auth",
+            ledger="token_schema_migrations",
+            migrations=MIGRATIONS,
+            lock_key=_MIGRATION_LOCK_KEY,
+        )
     except psycopg.Error as error:
         raise TokenStoreUnavailable() from error

@@ -7,10 +7,9 @@ To change the schema later, append a new `Migration` to `MIGRATIONS`; never edit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import psycopg
 
+from adapters.postgres_migrations import Migration, apply_migrations
 from application.eventstore import EventStoreError, EventStoreUnavailable
 
 NOTIFY_CHANNEL = "eventstore_events"
@@ -20,13 +19,6 @@ DUPLICATE_ID_SQLSTATE = "FC422"
 """Raised by `eventstore.append_events` when an event id already lives in another stream."""
 
 _MIGRATION_LOCK_KEY = 7_461_029_318_447_201  # any constant; serialises concurrent migrate() calls
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
 
 
 # `data` is `json`, not `jsonb`: the log is only ever read back whole, and `json` hands its text out
@@ -153,34 +145,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events table and append function", _CREATE_EVENTS + _CREATE_APPEND_FUNCTION),
 )
 
-_BOOTSTRAP = """
-CREATE SCHEMA IF NOT EXISTS eventstore;
-CREATE TABLE IF NOT EXISTS eventstore.schema_migrations (
-    version int PRIMARY KEY,
-    name text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-);
-"""
-
 
 async def migrate(conninfo: str) -> None:
     """Bring the `eventstore` schema up to date; safe to call repeatedly and concurrently."""
     try:
-        async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
-            for migration in MIGRATIONS:
-                async with conn.transaction():
-                    await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK_KEY,))
-                    await conn.execute(_BOOTSTRAP)
-                    cursor = await conn.execute(
-                        "SELECT 1 FROM eventstore.schema_migrations WHERE version = %s", (migration.version,)
-                    )
-                    if await cursor.fetchone() is not None:
-                        continue
-                    await conn.execute(migration.sql)
-                    await conn.execute(
-                        "INSERT INTO eventstore.schema_migrations (version, name) VALUES (%s, %s)",
-                        (migration.version, migration.name),
-                    )
+        await apply_migrations(
+            conninfo,
+            schema="eventstore",
+            ledger="schema_migrations",
+            migrations=MIGRATIONS,
+            lock_key=_MIGRATION_LOCK_KEY,
+        )
     except psycopg.OperationalError as error:
         raise EventStoreUnavailable("cannot reach PostgreSQL to migrate the event store") from error
     except psycopg.Error as error:
