@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -45,8 +46,14 @@ def _exercises(data: Mapping[str, Any]) -> tuple[PlannedExercise, ...]:
     return tuple(read_exercise(exercise) for exercise in data["exercises"])
 
 
+@lru_cache(maxsize=4096)
+def _parsed_uuid(text: str) -> UUID:
+    return UUID(text)
+
+
 def _plan_id(d: Mapping[str, Any]) -> UUID:
-    return UUID(d["plan_id"])
+    # A stream's events all name the same plan: parse each id once (UUID() is slow in a long fold).
+    return _parsed_uuid(d["plan_id"])
 
 
 def _at(d: Mapping[str, Any]) -> datetime:
