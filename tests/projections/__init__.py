@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -15,25 +15,30 @@ from psycopg.types.json import Jsonb
 from adapters.postgres_schema import migrate as migrate_event_store
 from application.plan_reads import PLAN_SCALARS, ExerciseView, PlanView
 from projections.schema import migrate as migrate_projections
+from tests.conftest import ADMIN_URL
 
 T0 = datetime(2025, 3, 3, 7, 30, tzinfo=UTC)
 
 
 @asynccontextmanager
-async def read_model_database(session_url: str) -> AsyncIterator[str]:
-    """A database of its own (next to the session's), migrated, shared by one module's tests."""
-    base, _, _ = session_url.rpartition("/")
-    name = f"fitcoach_reads_{uuid.uuid4().hex[:12]}"
-    async with await psycopg.AsyncConnection.connect(session_url, autocommit=True) as admin:
+async def migrated_database(prefix: str, admin_url: str = ADMIN_URL) -> AsyncIterator[str]:
+    """A fresh database with the event store and projection schemas, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    async with await psycopg.AsyncConnection.connect(admin_url, autocommit=True) as admin:
         await admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"{base}/{name}"
+    url = f"{admin_url.rpartition('/')[0]}/{name}"
     try:
         await migrate_event_store(url)
         await migrate_projections(url)
         yield url
     finally:
-        async with await psycopg.AsyncConnection.connect(session_url, autocommit=True) as admin:
+        async with await psycopg.AsyncConnection.connect(admin_url, autocommit=True) as admin:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def read_model_database(session_url: str) -> AbstractAsyncContextManager[str]:
+    """A database of its own next to the session's, shared by one module's tests."""
+    return migrated_database("fitcoach_reads", f"{session_url.rpartition('/')[0]}/postgres")
 
 
 def plan_view(**overrides: Any) -> PlanView:

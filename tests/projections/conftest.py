@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 
-import psycopg
 import pytest
 
-from adapters.postgres_schema import migrate as migrate_event_store
 from adapters.postgres_store import PostgresEventStore
 from projections.runner import ProjectionRunner
-from projections.schema import migrate as migrate_projections
 from tests.conftest import ADMIN_URL
+from tests.projections import migrated_database
 
 
-@asynccontextmanager
-async def projector_database(admin_url: str = ADMIN_URL) -> AsyncIterator[str]:
+def projector_database(admin_url: str = ADMIN_URL) -> AbstractAsyncContextManager[str]:
     """A fresh database with the event store and projection schemas; dropped afterwards."""
-    name = f"fitcoach_projector_{uuid.uuid4().hex[:12]}"
-    async with await psycopg.AsyncConnection.connect(admin_url, autocommit=True) as admin:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"{admin_url.rpartition('/')[0]}/{name}"
-    try:
-        await migrate_event_store(url)
-        await migrate_projections(url)
-        yield url
-    finally:
-        async with await psycopg.AsyncConnection.connect(admin_url, autocommit=True) as admin:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return migrated_database("fitcoach_projector", admin_url)
 
 
 @pytest.fixture
