@@ -5,9 +5,14 @@ live event goes on at once, without waiting for a batch to fill."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from types import TracebackType
 
 from application.eventstore import EventStore, EventStoreUnavailable, RecordedEvent
+
+log = logging.getLogger("fitcoach.projections")
+READER_STOP_SECONDS = 1.0
+READER_STOP_ATTEMPTS = 5
 
 
 class LogFollower:
@@ -24,9 +29,18 @@ class LogFollower:
         return self
 
     async def __aexit__(self, *exc_info: type[BaseException] | BaseException | TracebackType | None) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            await asyncio.gather(self._reader, return_exceptions=True)
+        reader = self._reader
+        if reader is None:
+            return
+        # Bounded: under load a cancellation can land inside the driver's wait for a notification and be
+        # absorbed there, leaving the reader running (seen as a runner that never reconnected). Cancel it
+        # again where it next waits; never let a stuck reader hold the runner.
+        for _ in range(READER_STOP_ATTEMPTS):
+            reader.cancel()
+            done, _pending = await asyncio.wait({reader}, timeout=READER_STOP_SECONDS)
+            if done:
+                return
+        log.warning("log reader did not stop after %d cancellations; leaving it behind", READER_STOP_ATTEMPTS)
 
     async def next_batch(self) -> list[RecordedEvent] | None:
         """The next events (waiting for a first one), or None once stopping. Raises if the log is lost."""
