@@ -15,6 +15,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import AsyncConnectionPool
 
+from adapters.postgres_store import use_utc
 from application.plan_reads import (
     MAX_PAGE_SIZE,
     PLAN_SCALARS,
@@ -61,7 +62,7 @@ class PostgresPlanReadModel:
             min_size=min_size,
             max_size=max_size,
             kwargs={"autocommit": True},
-            configure=_use_utc,
+            configure=use_utc,
             timeout=5.0,
             open=False,
         )
@@ -127,10 +128,6 @@ def _plan_view(row: tuple[Any, ...]) -> PlanView:
     fields = dict(zip(_PLAN_COLUMNS, row, strict=False))
     exercises = tuple(ExerciseView.from_json(exercise) for exercise in row[len(_PLAN_COLUMNS)])
     return PlanView(**fields, exercises=exercises)
-
-
-async def _use_utc(conn: psycopg.AsyncConnection[Any]) -> None:
-    await conn.execute("SET TIME ZONE 'UTC'")
 
 
 @contextmanager

@@ -70,7 +70,7 @@ class PostgresEventStore:
             # Only the append is prepared. Reads are planned on each call for the table's current size:
             # a generic plan cached while the table was small could scan it whole forever after.
             kwargs={"autocommit": True, "prepare_threshold": 0},
-            configure=_use_utc,
+            configure=use_utc,
             open=False,
         )
         try:
@@ -161,7 +161,8 @@ class PostgresEventStore:
                 return decode_rows(await cursor.fetchall())
 
 
-async def _use_utc(conn: psycopg.AsyncConnection[Any]) -> None:
+async def use_utc(conn: psycopg.AsyncConnection[Any]) -> None:
+    """Pool `configure` hook: timestamps come back in UTC whatever the server's default zone."""
     await conn.execute("SET TIME ZONE 'UTC'")
 
 
