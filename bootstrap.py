@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from application.cache import Cache
 from application.eventstore import EventStore
 from application.handler import WORKOUT_PLANS, CommandHandler
+from application.pubsub import PubSub
+from application.snapshots import Snapshots
 from domain import Plan
 from domain.commands import PlanCommand
 from domain.events import PlanEvent
@@ -23,9 +25,23 @@ class Core:
     settings: Settings
     store: EventStore
     plans: CommandHandler[PlanCommand, Plan, PlanEvent]
+    snapshots: Snapshots | None = None
 
     async def close(self) -> None:
+        if self.snapshots is not None:
+            await self.snapshots.close()
         await self.store.close()
+
+
+async def resolve_database_url(settings: Settings) -> str:
+    """`FITCOACH_DATABASE_URL`, or else the URL of the embedded PostgreSQL in `FITCOACH_DATA_DIR`, which
+    this starts (or joins, when another process of this machine already runs it). Idempotent: call it
+    wherever a URL is needed; resolved settings are `settings.model_copy(update={"database_url": url})`."""
+    if settings.database_url is not None:
+        return settings.database_url
+    from adapters.embedded_postgres import start_embedded_postgres
+
+    return await start_embedded_postgres(settings.data_dir)
 
 
 async def event_store_from(settings: Settings) -> EventStore:
@@ -44,28 +60,56 @@ async def event_store_from(settings: Settings) -> EventStore:
             from adapters.postgres_store import PostgresEventStore
 
             return await PostgresEventStore.connect(
-                settings.database_url,
+                await resolve_database_url(settings),
                 min_size=settings.db_pool_min_size,
                 max_size=settings.db_pool_max_size,
             )
 
 
-async def build_core(settings: Settings, *, store: EventStore | None = None) -> Core:
+async def snapshots_from(settings: Settings) -> Snapshots | None:
+    """Where command handlers keep snapshots: PostgreSQL (there in every deployment, also next to
+    KurrentDB), in memory with the in-memory event store, none with `snapshot_every` 0."""
+    if settings.snapshot_every == 0:
+        return None
+    if settings.chosen_event_store == "memory":
+        from adapters.memory_snapshots import InMemorySnapshots
+
+        return InMemorySnapshots()
+    from adapters.postgres_snapshots import PostgresSnapshots
+
+    return await PostgresSnapshots.connect(
+        await resolve_database_url(settings),
+        min_size=settings.db_pool_min_size,
+        max_size=settings.db_pool_max_size,
+    )
+
+
+async def build_core(
+    settings: Settings, *, store: EventStore | None = None, snapshots: Snapshots | None = None
+) -> Core:
     store = store or await event_store_from(settings)
-    plans = CommandHandler(store, WORKOUT_PLANS, retries=settings.command_retries)
-    return Core(settings=settings, store=store, plans=plans)
+    snapshots = snapshots or await snapshots_from(settings)
+    plans = CommandHandler(
+        store,
+        WORKOUT_PLANS,
+        retries=settings.command_retries,
+        snapshots=snapshots,
+        snapshot_every=settings.snapshot_every,
+    )
+    return Core(settings=settings, store=store, plans=plans, snapshots=snapshots)
 
 
 def build_projection_runners(
-    settings: Settings, store: EventStore, *, cache: Cache | None = None
+    settings: Settings, store: EventStore, *, cache: Cache | None = None, publisher: PubSub | None = None
 ) -> list[ProjectionRunner]:
     """A runner for each projection in `projections.registry.PROJECTIONS` (`fitcoach project`, server)."""
     return [
         ProjectionRunner(
             store,
-            settings.database_url,
+            settings.resolved_database_url,
             projection,
             cache=cache,
+            publisher=publisher,
             batch_size=settings.projection_batch_size,
             standby_retry_seconds=settings.projection_standby_retry_seconds,
         )
@@ -80,4 +124,33 @@ async def projector_cache_from(settings: Settings) -> Cache | None:
         return None
     from adapters.redis_cache import RedisCache
 
-    return await RedisCache.connect(settings.redis_url, timeout_seconds=settings.redis_timeout_seconds)
+    return await RedisCache.connect(
+        settings.redis_url, prefix=settings.redis_key_prefix, timeout_seconds=settings.redis_timeout_seconds
+    )
+
+
+async def redis_pubsub_from(settings: Settings) -> PubSub | None:
+    """The Redis pub/sub every replica shares, if Redis is configured (the projector announces plan
+    changes on it)."""
+    if settings.redis_url is None:
+        return None
+    from adapters.redis_pubsub import RedisPubSub
+
+    return await RedisPubSub.connect(
+        settings.redis_url,
+        prefix=settings.redis_key_prefix,
+        timeout_seconds=settings.redis_timeout_seconds,
+        max_pending=settings.pubsub_max_pending,
+    )
+
+
+async def migrate_all(database_url: str) -> None:
+    """Create or upgrade every PostgreSQL schema: event store, auth, projections. Idempotent and safe
+    to run from several processes at once (each step takes an advisory lock)."""
+    from adapters.postgres_auth_schema import migrate_auth
+    from adapters.postgres_schema import migrate
+    from projections.schema import migrate as migrate_projections
+
+    await migrate(database_url)
+    await migrate_auth(database_url)
+    await migrate_projections(database_url)

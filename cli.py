@@ -8,15 +8,24 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from settings import Settings
+from settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("fitcoach.cli")
+SDL_FILE = "schema.graphql"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fitcoach", description="fitcoach backend operations")
     commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the GraphQL API with uvicorn (embedded defaults)")
+    serve.add_argument("--host", help="address to bind (default FITCOACH_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to bind (default FITCOACH_PORT, 8000)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="API replicas in this machine (needs Redis if > 1)"
+    )
+    commands.add_parser("export-schema", help="write the GraphQL SDL to schema.graphql")
     commands.add_parser("migrate", help="create or upgrade the PostgreSQL schemas (idempotent)")
     commands.add_parser("project", help="run every projection in this process until SIGTERM or SIGINT")
     projections = commands.add_parser("projections", help="inspect or rebuild the projections")
@@ -27,22 +36,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _migrate(settings: Settings) -> None:
-    from adapters.postgres_schema import migrate
-    from projections.schema import migrate as migrate_projections
+async def _with_database(settings: Settings) -> Settings:
+    """The settings with the database URL resolved (the embedded PostgreSQL started if none is set)."""
+    from bootstrap import resolve_database_url
 
-    await migrate(settings.database_url)
-    await migrate_projections(settings.database_url)
+    return settings.model_copy(update={"database_url": await resolve_database_url(settings)})
+
+
+async def _migrate(settings: Settings) -> None:
+    from bootstrap import migrate_all
+
+    await migrate_all(settings.resolved_database_url)
 
 
 async def _project(settings: Settings) -> int:
-    from bootstrap import build_projection_runners, event_store_from, projector_cache_from
+    from bootstrap import build_projection_runners, event_store_from, projector_cache_from, redis_pubsub_from
     from projections.projection import ProjectionFailed
 
     store = await event_store_from(settings)
     cache = await projector_cache_from(settings)
+    publisher = await redis_pubsub_from(settings)
     try:
-        runners = build_projection_runners(settings, store, cache=cache)
+        runners = build_projection_runners(settings, store, cache=cache, publisher=publisher)
 
         def stop_all() -> None:
             for runner in runners:
@@ -55,6 +70,8 @@ async def _project(settings: Settings) -> int:
     finally:
         if cache is not None:
             await cache.close()
+        if publisher is not None:
+            await publisher.close()
         await store.close()
     failed = False
     for runner, outcome in zip(runners, outcomes, strict=True):
@@ -73,7 +90,7 @@ async def _status(settings: Settings) -> int:
 
     store = await event_store_from(settings)
     try:
-        print(status_table(await projection_status(store, settings.database_url)))
+        print(status_table(await projection_status(store, settings.resolved_database_url)))
     finally:
         await store.close()
     return 0
@@ -89,7 +106,7 @@ async def _rebuild(settings: Settings, name: str) -> int:
     store = await event_store_from(settings)
     bar = ProgressBar(sys.stderr)
     try:
-        report = await rebuild(store, settings.database_url, projection, progress=bar.update)
+        report = await rebuild(store, settings.resolved_database_url, projection, progress=bar.update)
     finally:
         bar.finish()
         await store.close()
@@ -102,9 +119,24 @@ async def _rebuild(settings: Settings, name: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"fitcoach: error [{error.code}]: {error}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "export-schema":
+            from schema.build import export_sdl
+
+            Path(SDL_FILE).write_text(export_sdl())
+            print(f"wrote {SDL_FILE}")
+            return 0
+        if args.command == "serve":
+            from web.serve import serve
+
+            return serve(settings, host=args.host, port=args.port, workers=args.workers)
+        settings = asyncio.run(_with_database(settings))
         if args.command == "migrate":
             asyncio.run(_migrate(settings))
             print("migrated")

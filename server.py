@@ -1,21 +1,112 @@
-"""The Starlette app.
+"""The Starlette app: `/graphql` (HTTP and WebSocket), `/health`, `/ready` and `/metrics`.
 
-For now it serves liveness only; the GraphQL API, readiness and metrics are built on it by the API issue.
-Nothing is built at import time: `create_app()` is the factory uvicorn calls.
+`create_app()` is the factory uvicorn calls; nothing is built at import time. On start-up it migrates
+the schemas (idempotent, safe with several replicas), wires the services (`bootstrap_api.build_api`)
+and, unless told otherwise, runs the projectors in this process (one active instance cluster-wide,
+by advisory lock). Tests pass their own `Api`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+
+from bootstrap_api import Api, build_api
+from schema.build import build_schema
+from settings import Settings, load_settings
+from web.graphql_view import FitcoachGraphQL
+from web.guards import RequestGuard
+from web.metrics import metrics_response
+from web.readiness import readiness
+
+log = logging.getLogger("fitcoach.server")
 
 
 async def health(_request: Request) -> JSONResponse:
-    """Liveness: the process answers. Readiness (dependencies reachable) is a separate route."""
+    """Liveness: the process answers. Readiness (dependencies reachable) is `/ready`."""
     return JSONResponse({"status": "ok"})
 
 
-def create_app() -> Starlette:
-    return Starlette(routes=[Route("/health", health, methods=["GET"])])
+async def ready(request: Request) -> JSONResponse:
+    report = await readiness(request.app.state.api)
+    return JSONResponse(report.as_json(), status_code=200 if report.ready else 503)
+
+
+async def metrics(_request: Request) -> Response:
+    return metrics_response()
+
+
+class GraphQLEndpoint:
+    """Forwards to the view built at start-up (the services it needs are made in the lifespan)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        view: FitcoachGraphQL = scope["app"].state.view
+        await view(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, *, api: Api | None = None) -> Starlette:
+    settings = settings or (api.settings if api is not None else load_settings())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services = api or await _start(settings)
+        app.state.api = services
+        app.state.view = FitcoachGraphQL(build_schema(services.settings), services)
+        tasks = [
+            asyncio.create_task(runner.run(), name=f"projection {runner.name}") for runner in services.runners
+        ]
+        try:
+            yield
+        finally:
+            for runner in services.runners:
+                runner.stop()
+            if tasks:
+                await asyncio.wait(tasks, timeout=10)
+            if api is None:
+                await services.close()
+
+    endpoint = GraphQLEndpoint()
+    middleware = [Middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+                max_age=600,
+            )
+        )
+    return Starlette(
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
+            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", endpoint),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+
+
+async def _start(settings: Settings) -> Api:
+    from bootstrap import migrate_all
+
+    services = await build_api(settings)
+    try:
+        await migrate_all(services.database_url)
+    except BaseException:
+        await services.close()
+        raise
+    return services

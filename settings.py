@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """/var/lib/fitcoach for root (the embedded PostgreSQL must not live in a home folder then), else the
+    user's XDG data folder."""
+    if os.geteuid() == 0:
+        return Path("/var/lib/fitcoach")
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "fitcoach"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FITCOACH_", extra="ignore", frozen=True)
 
-    database_url: str = Field(
-        default="postgresql://postgres@127.0.0.1:5432/fitcoach",
-        description="PostgreSQL for the event store (unless KurrentDB is chosen) and the read models.",
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL for the event store (unless KurrentDB is chosen) and the read models; "
+        "unset: an embedded PostgreSQL in the data folder (see `bootstrap.resolve_database_url`).",
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder of the embedded PostgreSQL (pgdata/) and other local state; as root, never "
+        "inside a home folder.",
     )
     event_store: Literal["postgres", "kurrentdb", "memory"] | None = Field(
         default=None,
@@ -27,6 +43,13 @@ class Settings(BaseSettings):
     command_retries: int = Field(
         default=3, ge=0, le=20, description="How often a command is re-decided after a concurrency conflict."
     )
+    snapshot_every: int = Field(
+        default=20,
+        ge=0,
+        le=1_000_000,
+        description="Snapshot a plan's folded state when a command crosses a multiple of this many events,"
+        " so a command reads the snapshot and the events after it; 0 disables snapshots.",
+    )
     projection_batch_size: int = Field(
         default=500, ge=1, le=100_000, description="Most events a projector applies in one transaction."
     )
@@ -36,6 +59,12 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None,
         description="Redis for the caches, e.g. redis://127.0.0.1:6379/0; unset keeps the caches in process.",
+    )
+    redis_key_prefix: str = Field(
+        default="",
+        max_length=64,
+        pattern=r"^[A-Za-z0-9:._-]*$",
+        description="Prefix of every Redis key and channel, so several deployments can share one Redis.",
     )
     redis_timeout_seconds: float = Field(
         default=0.1, gt=0, le=5, description="Socket timeout of cache calls: a slower Redis counts as down."
@@ -50,8 +79,96 @@ class Settings(BaseSettings):
         default=5.0, gt=0, le=300, description="How long the in-process L1 keeps an entry it got from Redis."
     )
 
+    # The API (server.py, schema/)
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="HS256 secret of access tokens (32+ bytes); unset: one is generated once and kept in "
+        "the data folder, which suits one machine only (replicas on several machines must share one).",
+    )
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+    graphiql: bool = Field(default=False, description="Serve GraphiQL on GET /graphql from a browser.")
+    introspection: bool = Field(
+        default=False, description="Allow schema introspection and field suggestions."
+    )
+    cors_origins: tuple[str, ...] = Field(
+        default=(), description="Origins allowed by CORS, as a JSON list; empty allows none."
+    )
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    max_query_depth: int = Field(default=10, ge=2, le=50)
+    max_aliases: int = Field(default=15, ge=1, le=1000)
+    max_tokens: int = Field(default=2000, ge=50, le=100_000)
+    max_ws_subscriptions: int = Field(default=20, ge=1, le=1000)
+    auth_rate_limit_per_minute: int = Field(default=60, ge=1, le=10_000)
+    pubsub_max_pending: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="Undelivered notifications a subscriber may hold; past that its oldest are dropped.",
+    )
+    apq_ttl_seconds: int = Field(
+        default=24 * 3600,
+        ge=60,
+        le=30 * 24 * 3600,
+        description="How long Redis keeps a persisted query after its last use.",
+    )
+    apq_max_query_bytes: int = Field(
+        default=100_000, ge=1024, le=10_000_000, description="Largest query kept as a persisted query."
+    )
+    apq_memory_max_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=1024 * 1024,
+        le=4 * 1024**3,
+        description="Total size of the persisted queries kept in process without Redis (LRU).",
+    )
+    ready_max_lag_events: int = Field(
+        default=10_000, ge=0, description="/ready fails while a projection lags by more events than this."
+    )
+    read_wait_seconds: float = Field(
+        default=2.0, ge=0, le=30, description="How long a read waits for the caller's own write."
+    )
+    google_client_ids: tuple[str, ...] = Field(default=(), description="OAuth client ids (JSON list).")
+    google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
+    apple_client_ids: tuple[str, ...] = Field(default=(), description="Apple service ids (JSON list).")
+    apple_jwks_url: str = "https://appleid.apple.com/auth/keys"
+    in_process_projections: bool = Field(
+        default=True,
+        description="Run the projectors inside the API process (one instance is active cluster-wide).",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+
+    @property
+    def uses_embedded_postgres(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL of settings that went through `bootstrap.resolve_database_url`."""
+        if self.database_url is None:
+            raise RuntimeError("no database URL yet: await bootstrap.resolve_database_url(settings) first")
+        return self.database_url
+
     @property
     def chosen_event_store(self) -> Literal["postgres", "kurrentdb", "memory"]:
         if self.event_store is not None:
             return self.event_store
         return "kurrentdb" if self.kurrentdb_url else "postgres"
+
+
+class SettingsError(Exception):
+    """A `FITCOACH_*` variable has a bad value; the message names each variable and what is wrong."""
+
+    code = "BAD_SETTINGS"
+
+
+def load_settings() -> Settings:
+    """The settings from the environment, or SettingsError naming the offending variables."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = [
+            f"FITCOACH_{'_'.join(str(part) for part in issue['loc'][:1]).upper()}: {issue['msg']}"
+            for issue in error.errors(include_url=False, include_input=False)
+        ]
+        raise SettingsError("; ".join(problems)) from None

@@ -114,6 +114,9 @@ class PostgresPlanReadModel:
         last = page[-1] if page else None
         return PlanPage(tuple(page), PageCursor(last.updated_at, last.id) if more and last else None)
 
+    async def ping(self) -> None:
+        await self._fetch("SELECT 1", {})
+
     async def close(self) -> None:
         await self._pool.close()
 

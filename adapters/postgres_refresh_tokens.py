@@ -1,8 +1,11 @@
-"""`PostgresRefreshTokens`: refresh-token families in `auth.refresh_tokens` (schema: postgres_auth_schema).
+"""`PostgresRefreshTokens`: refresh-token families in `auth_tokens.refresh_tokens` (see postgres_auth_schema).
 
 Every change to a family (rotation, revocation) first locks the family's first row (`id = family_id`)
 with SELECT ... FOR UPDATE. Locking only the presented row would not do: a revocation running beside a
 rotation could miss the child the rotation inserts. With the family lock they take turns.
+
+`auth_tokens.session_revisions` counts the changes to each user's sessions (new family, revocation,
+role change) for the session cache: see `live_sessions` and `application.session_check`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from uuid import UUID
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from adapters import postgres_refresh_token_sql as q
 from application.auth_errors import (
     RefreshTokenExpired,
     RefreshTokenInvalid,
@@ -25,29 +29,9 @@ from application.auth_errors import (
     RefreshTokenRevoked,
     TokenStoreUnavailable,
 )
-from application.auth_ports import NewRefreshToken, RefreshFamily
+from application.auth_ports import LiveSessions, NewRefreshToken, RefreshFamily
 
 log = logging.getLogger("fitcoach.auth.refresh_tokens")
-
-_INSERT = (
-    "INSERT INTO auth.refresh_tokens (id, family_id, user_id, token_hash, parent_id, issued_at, expires_at)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s)"
-)
-_FAMILY_OF = "SELECT family_id FROM auth.refresh_tokens WHERE token_hash = %s"
-_LOCK_FAMILY = "SELECT 1 FROM auth.refresh_tokens WHERE id = %s FOR UPDATE"
-_TOKEN = (
-    "SELECT id, user_id, expires_at, rotated_at, revoked_at FROM auth.refresh_tokens WHERE token_hash = %s"
-)
-_MARK_ROTATED = "UPDATE auth.refresh_tokens SET rotated_at = %s WHERE id = %s"
-_REVOKE_FAMILY = "UPDATE auth.refresh_tokens SET revoked_at = %s WHERE family_id = %s AND revoked_at IS NULL"
-_LOCK_USER_FAMILIES = (
-    "SELECT id FROM auth.refresh_tokens WHERE user_id = %s AND parent_id IS NULL ORDER BY id FOR UPDATE"
-)
-_REVOKE_USER = "UPDATE auth.refresh_tokens SET revoked_at = %s WHERE user_id = %s AND revoked_at IS NULL"
-_PURGE = (
-    "DELETE FROM auth.refresh_tokens WHERE family_id IN ("
-    " SELECT family_id FROM auth.refresh_tokens GROUP BY family_id HAVING max(expires_at) < %s)"
-)
 
 
 class _Outcome(enum.Enum):
@@ -83,7 +67,7 @@ class PostgresRefreshTokens:
         family = RefreshFamily(family_id=token.token_id, user_id=user_id)
         with _translated_errors():
             async with self._pool.connection() as conn:
-                await conn.execute(_INSERT, _row(token, family, parent_id=None))
+                await conn.execute(q.START_FAMILY, _row(token, family, parent_id=None))
         return family
 
     async def rotate(self, presented_hash: bytes, child: NewRefreshToken, now: datetime) -> RefreshFamily:
@@ -92,20 +76,20 @@ class PostgresRefreshTokens:
                 family_id = await _family_of(conn, presented_hash)
                 if family_id is None:
                     raise RefreshTokenInvalid()
-                await conn.execute(_LOCK_FAMILY, (family_id,))
+                await conn.execute(q.LOCK_FAMILY, (family_id,))
                 token_id, user_id, expires_at, rotated_at, revoked_at = await _token(conn, presented_hash)
                 family = RefreshFamily(family_id=family_id, user_id=user_id)
                 if revoked_at is not None:
                     outcome = _Outcome.REVOKED
                 elif rotated_at is not None:
                     # A rotated token came back: it was copied. End every session of the family.
-                    await conn.execute(_REVOKE_FAMILY, (now, family_id))
+                    await conn.execute(q.REVOKE_FAMILY, (now, family_id))
                     outcome = _Outcome.REUSED
                 elif expires_at <= now:
                     outcome = _Outcome.EXPIRED
                 else:
-                    await conn.execute(_MARK_ROTATED, (now, token_id))
-                    await conn.execute(_INSERT, _row(child, family, parent_id=token_id))
+                    await conn.execute(q.MARK_ROTATED, (now, token_id))
+                    await conn.execute(q.INSERT, _row(child, family, parent_id=token_id))
                     outcome = _Outcome.ROTATED
         # Raised after the commit, so a reuse's revocation is kept.
         match outcome:
@@ -125,23 +109,48 @@ class PostgresRefreshTokens:
                 family_id = await _family_of(conn, presented_hash)
                 if family_id is None:
                     return None
-                await conn.execute(_LOCK_FAMILY, (family_id,))
+                await conn.execute(q.LOCK_FAMILY, (family_id,))
                 _, user_id, *_ = await _token(conn, presented_hash)
-                await conn.execute(_REVOKE_FAMILY, (now, family_id))
+                await conn.execute(q.REVOKE_FAMILY, (now, family_id))
         return RefreshFamily(family_id=family_id, user_id=user_id)
 
     async def revoke_user(self, user_id: UUID, now: datetime) -> int:
         with _translated_errors():
             async with self._pool.connection() as conn, conn.transaction():
-                await conn.execute(_LOCK_USER_FAMILIES, (user_id,))
-                cursor = await conn.execute(_REVOKE_USER, (now, user_id))
+                await conn.execute(q.LOCK_USER_FAMILIES, (user_id,))
+                cursor = await conn.execute(q.REVOKE_USER, (now, user_id))
                 return cursor.rowcount
+
+    async def revoke_session(self, user_id: UUID, family_id: UUID, now: datetime) -> bool:
+        with _translated_errors():
+            async with self._pool.connection() as conn, conn.transaction():
+                cursor = await conn.execute(q.LOCK_USERS_FAMILY, (family_id, user_id))
+                if await cursor.fetchone() is None:
+                    return False
+                await conn.execute(q.REVOKE_FAMILY, (now, family_id))
+        return True
+
+    async def live_sessions(self, user_id: UUID, now: datetime) -> LiveSessions:
+        with _translated_errors():
+            async with self._pool.connection() as conn:
+                cursor = await conn.execute(q.LIVE_SESSIONS, {"user_id": user_id, "now": now})
+                row = await cursor.fetchone()
+        assert row is not None
+        return LiveSessions(user_id, frozenset(row[1]), int(row[0]))
+
+    async def sessions_changed(self, user_id: UUID) -> int:
+        with _translated_errors():
+            async with self._pool.connection() as conn:
+                cursor = await conn.execute(q.SESSIONS_CHANGED, (user_id,))
+                row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
 
     async def purge_expired(self, before: datetime) -> int:
         """Delete the families whose every token expired before `before`; the number of rows deleted."""
         with _translated_errors():
             async with self._pool.connection() as conn:
-                cursor = await conn.execute(_PURGE, (before,))
+                cursor = await conn.execute(q.PURGE, (before,))
                 return cursor.rowcount
 
 
@@ -158,13 +167,13 @@ def _row(token: NewRefreshToken, family: RefreshFamily, parent_id: UUID | None) 
 
 
 async def _family_of(conn: psycopg.AsyncConnection[Any], presented_hash: bytes) -> UUID | None:
-    cursor = await conn.execute(_FAMILY_OF, (presented_hash,))
+    cursor = await conn.execute(q.FAMILY_OF, (presented_hash,))
     row = await cursor.fetchone()
     return None if row is None else UUID(str(row[0]))
 
 
 async def _token(conn: psycopg.AsyncConnection[Any], presented_hash: bytes) -> tuple[Any, ...]:
-    cursor = await conn.execute(_TOKEN, (presented_hash,))
+    cursor = await conn.execute(q.TOKEN, (presented_hash,))
     row = await cursor.fetchone()
     if row is None:  # purged between the two reads
         raise RefreshTokenInvalid()

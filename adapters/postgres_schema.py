@@ -141,8 +141,25 @@ END;
 $fn$;
 """
 
+# Folded aggregate state at a stream version (`adapters.postgres_snapshots`): a cache of the log that the
+# command path checks against it before use, so the table may be emptied at any time.
+_CREATE_SNAPSHOTS = """
+CREATE TABLE eventstore.snapshots (
+    stream text PRIMARY KEY,
+    stream_version bigint NOT NULL,
+    position bigint NOT NULL,
+    last_event_id uuid NOT NULL,
+    state_type text NOT NULL,
+    schema_version int NOT NULL,
+    state json NOT NULL,
+    recent_commands json NOT NULL,
+    taken_at timestamptz NOT NULL DEFAULT now()
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events table and append function", _CREATE_EVENTS + _CREATE_APPEND_FUNCTION),
+    Migration(2, "snapshots table", _CREATE_SNAPSHOTS),
 )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-from application.auth_errors import InvalidCredentials, RefreshTokenInvalid
+from application.auth_errors import InvalidCredentials, RefreshTokenInvalid, RefreshTokenReused
 from application.auth_ports import (
     AccessClaims,
     AccessTokens,
@@ -25,6 +25,7 @@ from application.eventstore import EventStore
 from application.external_sign_in import ExternalSignIn, has_email
 from application.handler import CommandHandler
 from application.password_policy import PASSWORD_LENGTH, check_password_policy
+from application.session_check import SessionCheck
 from application.sessions import SessionTokens, SignedIn, refresh_token_hash
 from application.user_claims import ClaimHeld, UniqueClaims
 from application.users import USERS, load_user, metadata_for
@@ -66,8 +67,10 @@ class Accounts:
         id_tokens: IdTokenVerifier,
         clock: Clock | None = None,
         config: AccountsConfig | None = None,
+        session_check: SessionCheck | None = None,
     ) -> None:
         config = config or AccountsConfig()
+        self._session_check = session_check
         self._store = store
         self._passwords = passwords
         self._access_tokens = access_tokens
@@ -116,10 +119,15 @@ class Accounts:
 
     async def refresh(self, refresh_token: str) -> SignedIn:
         now = self._clock.now()
-        family, token, stored = await self._sessions.rotate(refresh_token, now)
+        try:
+            family, token, stored = await self._sessions.rotate(refresh_token, now)
+        except RefreshTokenReused:
+            await self.logout(refresh_token)  # already revoked; this learns whose cached session to end
+            raise
         user = await load_user(self._store, family.user_id)
         if not isinstance(user, User):
             await self._refresh_tokens.revoke_user(family.user_id, now)
+            await self._sessions_changed(family.user_id)
             raise RefreshTokenInvalid()
         return self._sessions.signed_in(user, family, token, stored, now)
 
@@ -129,7 +137,17 @@ class Accounts:
             presented = refresh_token_hash(refresh_token)
         except RefreshTokenInvalid:
             return False
-        return await self._refresh_tokens.revoke_family(presented, self._clock.now()) is not None
+        family = await self._refresh_tokens.revoke_family(presented, self._clock.now())
+        if family is not None:
+            await self._sessions_changed(family.user_id)
+        return family is not None
+
+    async def end_session(self, user_id: UUID, session_id: UUID) -> bool:
+        """End one of the user's sessions by its id (an access token's); False if it is not theirs."""
+        ended = await self._refresh_tokens.revoke_session(user_id, session_id, self._clock.now())
+        if ended:
+            await self._sessions_changed(user_id)
+        return ended
 
     def authenticate(self, access_token: str) -> AccessClaims:
         """The verified claims of an access token; raises AccessTokenInvalid or AccessTokenExpired."""
@@ -165,6 +183,7 @@ class Accounts:
         command = ChangePassword(user_id=user_id, password_hash=password_hash, at=now)
         result = await self._users.handle(command, metadata_for(user_id))
         await self._refresh_tokens.revoke_user(user_id, now)
+        await self._sessions_changed(user_id)
         updated = await self._updated(user_id, result.stream_version, result.position)
         log.info("user %s changed their password; other sessions ended", user_id)
         return await self._sessions.start(updated.user, now)
@@ -173,7 +192,12 @@ class Accounts:
         """For operators (a CLI command, an admin mutation): the caller checks who may do this."""
         command = ChangeRole(user_id=user_id, role=role, at=self._clock.now())
         result = await self._users.handle(command, metadata_for(user_id))
+        await self._sessions_changed(user_id)
         return await self._updated(user_id, result.stream_version, result.position)
+
+    async def _sessions_changed(self, user_id: UUID) -> None:
+        if self._session_check is not None:
+            await self._session_check.invalidate(user_id)
 
     async def _user_by_email(self, email: str) -> User | None:
         try:

@@ -96,9 +96,21 @@ class RefreshFamily:
     user_id: UUID
 
 
+@dataclass(frozen=True, slots=True)
+class LiveSessions:
+    """A user's sessions (refresh families) that are neither revoked nor expired, as of `revision`."""
+
+    user_id: UUID
+    families: frozenset[UUID]
+    revision: int
+    """The user's session revision, read in the same snapshot: every new family, revocation or role
+    change raises it, so an answer cached under it can be refused once it is outdated."""
+
+
 class RefreshTokens(Protocol):
     async def start_family(self, user_id: UUID, token: NewRefreshToken) -> RefreshFamily:
-        """Store the first token of a new family; the family id is the token's id."""
+        """Store the first token of a new family (raising the user's session revision with it); the
+        family id is the token's id."""
         ...
 
     async def rotate(self, presented_hash: bytes, child: NewRefreshToken, now: datetime) -> RefreshFamily:
@@ -115,6 +127,18 @@ class RefreshTokens(Protocol):
 
     async def revoke_user(self, user_id: UUID, now: datetime) -> int:
         """Revoke every family of the user; the number of tokens revoked."""
+        ...
+
+    async def revoke_session(self, user_id: UUID, family_id: UUID, now: datetime) -> bool:
+        """Revoke the family `family_id` if it is the user's; False if it is not (or unknown)."""
+        ...
+
+    async def live_sessions(self, user_id: UUID, now: datetime) -> LiveSessions:
+        """The user's live families and session revision, in one read."""
+        ...
+
+    async def sessions_changed(self, user_id: UUID) -> int:
+        """Raise the user's session revision (after a revocation or a role change); the new revision."""
         ...
 
 

@@ -1,6 +1,12 @@
 """The one path every command takes: load the stream, fold, decide, encode, append with the expected version.
 
-The handler is generic over a `Decider` bundle, so other event-sourced aggregates can reuse it.
+The handler is generic over a `Decider` bundle, so other event-sourced aggregates can reuse it. With
+`Snapshots` and a decider that has a snapshot codec, "load" is the latest snapshot plus the events after
+it (`application.stream_state`), and a command that crosses a multiple of `snapshot_every` events saves
+a new one. A command id sent again is answered with its first result if the command is in the loaded
+events or among the snapshot's remembered commands (at least the stream's last `remembered_commands`);
+an older one is decided afresh, and as its derived event ids are already stored, the store refuses the
+append (`CONFLICT`): it is never written twice.
 """
 
 from __future__ import annotations
@@ -15,14 +21,16 @@ from application.eventstore import (
     EventStore,
     ExpectedVersion,
     NewEvent,
-    RecordedEvent,
     StreamState,
     WrongExpectedVersion,
 )
+from application.snapshots import REMEMBERED_COMMANDS, Snapshots, StateCodec
+from application.stream_state import SnapshotPolicy, StreamStates
 from domain import Plan, decide, decode, encode, evolve
 from domain.commands import PlanCommand
 from domain.errors import ConcurrencyConflict
 from domain.events import PlanEvent
+from domain.snapshot import PLAN_SNAPSHOTS
 
 
 class Command(Protocol):
@@ -42,6 +50,8 @@ class Decider(Generic[C, S, E]):
     stream_name: Callable[[C], str]
     encode: Callable[[E], tuple[str, int, dict[str, Any]]]
     decode: Callable[[str, int, Mapping[str, Any]], E]
+    snapshot: StateCodec[S] | None = None
+    """How to save the folded state in a snapshot; None: this aggregate always folds its whole stream."""
 
 
 def workout_plan_stream(plan_id: UUID) -> str:
@@ -54,6 +64,7 @@ WORKOUT_PLANS: Decider[PlanCommand, Plan, PlanEvent] = Decider(
     stream_name=lambda command: workout_plan_stream(command.plan_id),
     encode=encode,
     decode=decode,
+    snapshot=PLAN_SNAPSHOTS,
 )
 
 
@@ -74,64 +85,66 @@ class CommandResult(Generic[E]):
     events: tuple[E, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Loaded(Generic[S, E]):
-    state: S | None
-    recorded: list[tuple[RecordedEvent, E]]
-
-    @property
-    def version(self) -> int:
-        return self.recorded[-1][0].stream_version if self.recorded else 0
-
-    @property
-    def position(self) -> int:
-        return self.recorded[-1][0].position if self.recorded else 0
-
-
 class CommandHandler(Generic[C, S, E]):
-    def __init__(self, store: EventStore, decider: Decider[C, S, E], *, retries: int = 3) -> None:
-        if retries < 0:
-            raise ValueError("retries must be 0 or more")
+    def __init__(
+        self,
+        store: EventStore,
+        decider: Decider[C, S, E],
+        *,
+        retries: int = 3,
+        snapshots: Snapshots | None = None,
+        snapshot_every: int = 0,
+        remembered_commands: int = REMEMBERED_COMMANDS,
+    ) -> None:
+        """`snapshots` are used when `snapshot_every` > 0 and the decider has a snapshot codec."""
+        if retries < 0 or snapshot_every < 0 or remembered_commands < 0:
+            raise ValueError("retries, snapshot_every and remembered_commands must be 0 or more")
         self._store = store
         self._decider = decider
         self._retries = retries
+        policy = None
+        if snapshots is not None and decider.snapshot is not None and snapshot_every > 0:
+            policy = SnapshotPolicy(snapshots, decider.snapshot, snapshot_every, remembered_commands)
+        self._streams: StreamStates[S, E] = StreamStates(store, decider.decode, decider.evolve, policy)
 
     async def handle(
-        self, command: C, metadata: CommandMetadata, *, expected_version: int | None = None
+        self,
+        command: C,
+        metadata: CommandMetadata,
+        *,
+        expected_version: int | None = None,
+        guard: Callable[[S | None], None] | None = None,
     ) -> CommandResult[E]:
-        """Decide and append. Raises DomainError; on concurrent writes re-decides up to `retries` times."""
+        """Decide and append. Raises DomainError; on concurrent writes re-decides up to `retries` times.
+
+        `guard` sees the folded state before anything else and raises to refuse the command (who may
+        change this aggregate is a question for the caller, answered on the same state `decide` sees).
+        """
         stream = self._decider.stream_name(command)
         current_version = 0
         for _attempt in range(self._retries + 1):
-            loaded = await self._load(stream)
-            earlier = _earlier_result(loaded, metadata.command_id)
-            if earlier is not None:
-                return earlier
+            loaded = await self._streams.load(stream)
+            if guard is not None:
+                guard(loaded.state)
+            earlier = await self._streams.earlier(stream, loaded, metadata.command_id)
+            if earlier:
+                last, _ = earlier[-1]
+                return CommandResult(last.stream_version, last.position, tuple(event for _, event in earlier))
             if expected_version is not None and expected_version != loaded.version:
                 raise ConcurrencyConflict(loaded.version)
             events = self._decider.decide(command, loaded.state)
             if not events:
                 return CommandResult(loaded.version, loaded.position, ())
-            expected: ExpectedVersion = loaded.version if loaded.recorded else StreamState.NO_STREAM
+            expected: ExpectedVersion = loaded.version if loaded.version else StreamState.NO_STREAM
+            new_events = self._new_events(stream, command, metadata, events)
             try:
-                appended = await self._store.append(
-                    stream, self._new_events(stream, command, metadata, events), expected
-                )
+                appended = await self._store.append(stream, new_events, expected)
             except WrongExpectedVersion as conflict:
                 current_version = conflict.actual
                 continue
+            await self._streams.appended(stream, loaded, metadata.command_id, new_events, appended)
             return CommandResult(appended.stream_version, appended.position, tuple(events))
         raise ConcurrencyConflict(current_version)
-
-    async def _load(self, stream: str) -> _Loaded[S, E]:
-        recorded = await self._store.read_stream(stream)
-        state: S | None = None
-        pairs: list[tuple[RecordedEvent, E]] = []
-        for record in recorded:
-            event = self._decider.decode(record.type, record.schema_version, record.data)
-            state = self._decider.evolve(state, event)
-            pairs.append((record, event))
-        return _Loaded(state, pairs)
 
     def _new_events(
         self, stream: str, command: C, metadata: CommandMetadata, events: Sequence[E]
@@ -151,13 +164,3 @@ class CommandHandler(Generic[C, S, E]):
             event_id = uuid5(metadata.command_id, f"{stream}:{index}")
             new_events.append(NewEvent(event_id, event_type, schema_version, data, envelope))
         return new_events
-
-
-def _earlier_result(loaded: _Loaded[S, E], command_id: UUID) -> CommandResult[E] | None:
-    earlier = [
-        (record, event) for record, event in loaded.recorded if record.metadata.command_id == command_id
-    ]
-    if not earlier:
-        return None
-    last, _ = earlier[-1]
-    return CommandResult(last.stream_version, last.position, tuple(event for _, event in earlier))

@@ -14,7 +14,9 @@ from _projections_ceiling import dump_tables, measure_ceiling
 from _projections_load import copy_into_log, verify_sample
 from _projections_report import Figures, report
 from _projections_rig import (
+    build_snapshots,
     check_package,
+    core_settings,
     measure_read_your_writes,
     migrate_projections,
     read_and_decode,
@@ -55,6 +57,7 @@ async def run(args: argparse.Namespace, url: str) -> Figures:
         dumps = await dump_tables(url, READ_MODEL_TABLES)
         ceiling = await measure_ceiling(url, dumps, repeats=args.copy_repeats)
         plans = [script.state for script in scripts if script.state is not None]
+        snapshots_saved, snapshots_seconds = await build_snapshots(store, url)
         ryw = await measure_read_your_writes(store, url, plans, args, rng)
     finally:
         await store.close()
@@ -71,6 +74,9 @@ async def run(args: argparse.Namespace, url: str) -> Figures:
         ryw_rate=args.rate,
         ryw_seconds=args.seconds,
         runner=args.runner,
+        snapshot_every=core_settings(url).snapshot_every,
+        snapshots_saved=snapshots_saved,
+        snapshots_seconds=snapshots_seconds,
     )
 
 

@@ -30,6 +30,10 @@ class Figures:
     ryw_rate: float
     ryw_seconds: float
     runner: str
+    snapshot_every: int
+    snapshots_saved: int
+    snapshots_seconds: float
+    """Untimed setup: backfilling the snapshots the command path would have saved."""
 
 
 def report(figures: Figures, settings: dict[str, str], elapsed: float) -> None:
@@ -73,6 +77,10 @@ def report(figures: Figures, settings: dict[str, str], elapsed: float) -> None:
     print(format_table(["row", "seconds", "events/s", "vs COPY"], table))
     print(f"(rebuild's own report: {figures.rebuild_reported_eps:,.0f} events/s; COPY rows {rows_total:,})")
     print()
+    print(
+        f"snapshots every {figures.snapshot_every} events: {figures.snapshots_saved:,} backfilled from the"
+        f" log in {figures.snapshots_seconds:.0f} s (untimed), as the command path would have saved them"
+    )
     print(
         f"read-your-writes: {len(ryw.timings):,} commands at {ryw.achieved_rate:.0f}/s"
         f" (target {figures.ryw_rate:.0f}/s for {figures.ryw_seconds:.0f} s, open loop);"
@@ -124,6 +132,8 @@ def report(figures: Figures, settings: dict[str, str], elapsed: float) -> None:
         "achieved_cmd_rate": round(ryw.achieved_rate, 1),
         "target_cmd_rate": figures.ryw_rate,
         "runner": figures.runner,
+        "snapshot_every": figures.snapshot_every,
+        "snapshots_backfilled": figures.snapshots_saved,
         "durable": durable,
         **{f"postgres_{name}": value for name, value in settings.items()},
         "targets": targets,

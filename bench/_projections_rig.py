@@ -23,19 +23,34 @@ from _projections_workload import PlanScript
 
 import projections
 from adapters.postgres_store import PostgresEventStore
-from application.handler import WORKOUT_PLANS, CommandHandler
+from application.handler import WORKOUT_PLANS
+from application.snapshot_backfill import backfill_snapshots
+from bootstrap import build_core, snapshots_from
 from domain import Plan, decode
 from projections.rebuild import DEFAULT_PAGE_SIZE, RebuildProgress, rebuild
 from projections.registry import projection_named
 from projections.runner import ProjectionRunner
 from projections.schema import migrate as migrate_projections
+from settings import Settings
 
 PROJECTION = "workout_plans"
 WARMUP_SECONDS = 1.0
 CATCH_UP_TIMEOUT_SECONDS = 120.0
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["check_package", "measure_read_your_writes", "migrate_projections", "read_and_decode"]
+__all__ = [
+    "build_snapshots",
+    "check_package",
+    "measure_read_your_writes",
+    "migrate_projections",
+    "read_and_decode",
+]
+
+
+def core_settings(url: str) -> Settings:
+    """The settings the command side runs with: the environment's (`FITCOACH_SNAPSHOT_EVERY`, ...), on
+    this run's database."""
+    return Settings(database_url=url, event_store="postgres")
 
 
 def check_package() -> None:
@@ -84,14 +99,33 @@ async def rebuild_projection(
     return seconds, outcome.events_per_second
 
 
+async def build_snapshots(store: PostgresEventStore, url: str) -> tuple[int, float]:
+    """Untimed setup: the snapshots the command path would have saved had the loaded history gone through
+    it (`backfill_snapshots`), so commands start from the steady state. Returns (saved, seconds)."""
+    settings = core_settings(url)
+    snapshots = await snapshots_from(settings)
+    if snapshots is None:
+        return 0, 0.0
+    print(f"backfilling snapshots (every {settings.snapshot_every} events) ...", file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        saved = await backfill_snapshots(
+            store, snapshots, WORKOUT_PLANS, stream_prefix="workout-", every=settings.snapshot_every
+        )
+    finally:
+        await snapshots.close()
+    return saved, time.perf_counter() - started
+
+
 async def measure_read_your_writes(
     store: PostgresEventStore, url: str, plans: list[Plan], args: argparse.Namespace, rng: random.Random
 ) -> RywResult:
     watch = CheckpointWatch(url, PROJECTION)
     await watch.start()
+    core = await build_core(core_settings(url), store=store)  # the real composition: handler + snapshots
     try:
         async with _running_projector(store, url, args.runner):
-            handler = CommandHandler(store, WORKOUT_PLANS)
+            handler = core.plans
             picker = CommandPicker(plans, rng)
             await drive(handler, watch, picker, rate=args.rate, seconds=WARMUP_SECONDS)
             print(
@@ -99,6 +133,8 @@ async def measure_read_your_writes(
             )
             return await drive(handler, watch, picker, rate=args.rate, seconds=args.seconds)
     finally:
+        if core.snapshots is not None:
+            await core.snapshots.close()  # the store is the caller's
         await watch.stop()
 
 

@@ -4,9 +4,10 @@ add it here, and `fitcoach migrate` creates its tables. Nothing registers itself
 from __future__ import annotations
 
 from projections.projection import Projection
+from projections.users import UsersProjection
 from projections.workout_plans import WorkoutPlansProjection
 
-PROJECTIONS: tuple[Projection, ...] = (WorkoutPlansProjection(),)
+PROJECTIONS: tuple[Projection, ...] = (WorkoutPlansProjection(), UsersProjection())
 
 
 class UnknownProjection(LookupError):

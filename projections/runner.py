@@ -22,6 +22,7 @@ import psycopg
 
 from application.cache import Cache
 from application.eventstore import EventStore, RecordedEvent
+from application.pubsub import PubSub
 from projections import checkpoints, metrics
 from projections.batch import TRANSIENT_ERRORS, apply_batch
 from projections.checkpoints import State
@@ -44,6 +45,7 @@ class ProjectionRunner:
         projection: Projection,
         *,
         cache: Cache | None = None,
+        publisher: PubSub | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         standby_retry_seconds: float = 1.0,
         max_backoff_seconds: float = 5.0,
@@ -55,7 +57,7 @@ class ProjectionRunner:
         self._conninfo = conninfo
         self._projection = projection
         self._name = projection.name
-        self._invalidator = CacheInvalidator(cache, projection.name)
+        self._invalidator = CacheInvalidator(cache, projection.name, publisher)
         self._lag = LagSampler(store, projection.name, lag_sample_seconds)
         self._batch_size = batch_size
         self._standby_retry_seconds = standby_retry_seconds

@@ -112,12 +112,12 @@ async def test_tokens_are_stored_only_as_sha256_hashes(accounts, accounts_databa
 
     async with await psycopg.AsyncConnection.connect(accounts_database_url) as conn:
         cursor = await conn.execute(
-            "SELECT id, family_id, parent_id, token_hash, rotated_at IS NOT NULL FROM auth.refresh_tokens"
-            " WHERE user_id = %s ORDER BY issued_at, parent_id NULLS FIRST",
+            "SELECT id, family_id, parent_id, token_hash, rotated_at IS NOT NULL"
+            " FROM auth_tokens.refresh_tokens WHERE user_id = %s ORDER BY issued_at, parent_id NULLS FIRST",
             (first.user.user_id,),
         )
         rows = await cursor.fetchall()
-        dump = await conn.execute("SELECT to_jsonb(t)::text FROM auth.refresh_tokens t")
+        dump = await conn.execute("SELECT to_jsonb(t)::text FROM auth_tokens.refresh_tokens t")
         everything = " ".join(row[0] for row in await dump.fetchall())
 
     (

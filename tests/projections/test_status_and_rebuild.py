@@ -11,13 +11,14 @@ import uuid
 import psycopg
 import pytest
 
+from adapters.postgres_store import PostgresEventStore
 from application.eventstore import EventMetadata, NewEvent
 from application.handler import workout_plan_stream
 from projections.projection import ProjectionFailed
 from projections.rebuild import REBUILD_LOCK_NAMESPACE, RebuildInProgress, RebuildProgress, rebuild
-from projections.registry import projection_named
+from projections.registry import PROJECTIONS, projection_named
 from projections.runner import ProjectionRunner
-from projections.status import ABANDONED, projection_status
+from projections.status import ABANDONED, ProjectionStatus, projection_status
 from projections.workout_plans import WorkoutPlansProjection
 from tests.projections.projector_process import REPO
 from tests.projections.projector_support import (
@@ -36,13 +37,21 @@ async def schemas_and_checkpoints(url: str) -> tuple[list[str], list[str]]:
         schemas = await conn.execute(
             "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'workout%' ORDER BY 1"
         )
-        names = await conn.execute("SELECT name FROM projections.checkpoints ORDER BY 1")
+        names = await conn.execute(
+            "SELECT name FROM projections.checkpoints WHERE name LIKE 'workout%' ORDER BY 1"
+        )
         return [row[0] for row in await schemas.fetchall()], [row[0] for row in await names.fetchall()]
+
+
+async def workout_status(store: PostgresEventStore, url: str) -> ProjectionStatus:
+    """The `workout_plans` row of the status (other projections, such as users, have rows too)."""
+    [row] = [status for status in await projection_status(store, url) if status.name == "workout_plans"]
+    return row
 
 
 async def test_status_shows_checkpoint_lag_and_state(projection_url, projection_store, runners):
     head = await write_workload(projection_store, plans=3, commands=60, seed=41)
-    [idle] = await projection_status(projection_store, projection_url)
+    idle = await workout_status(projection_store, projection_url)
     assert (idle.name, idle.checkpoint, idle.lag_events, idle.state, idle.error) == (
         "workout_plans", 0, head, "stopped", None,
     )  # fmt: skip
@@ -51,7 +60,7 @@ async def test_status_shows_checkpoint_lag_and_state(projection_url, projection_
     runner = ProjectionRunner(projection_store, projection_url, WORKOUT)
     task = runners.start(runner)
     await wait_for(projection_url, head)
-    [caught_up] = await projection_status(projection_store, projection_url)
+    caught_up = await workout_status(projection_store, projection_url)
     assert (caught_up.checkpoint, caught_up.lag_events, caught_up.lag_seconds, caught_up.state) == (
         head, 0, 0.0, "running",
     )  # fmt: skip
@@ -60,7 +69,7 @@ async def test_status_shows_checkpoint_lag_and_state(projection_url, projection_
     with pytest.raises(asyncio.CancelledError):
         await task
     assert (await checkpoint(projection_url))[1] == "running"
-    [abandoned] = await projection_status(projection_store, projection_url)
+    abandoned = await workout_status(projection_store, projection_url)
     assert (abandoned.state, abandoned.error) == ("stopped", ABANDONED)
 
 
@@ -164,8 +173,10 @@ async def test_the_cli_migrates_shows_status_and_rebuilds(projection_url, projec
 
     status = fitcoach(projection_url, "projections", "status")
     assert status.returncode == 0, status.stderr
-    header, row = status.stdout.splitlines()
+    header, *rows = status.stdout.splitlines()
     assert header.split() == ["NAME", "CHECKPOINT", "LAG", "EVENTS", "LAG", "SECONDS", "STATE", "ERROR"]
+    assert sorted(row.split()[0] for row in rows) == sorted(projection.name for projection in PROJECTIONS)
+    [row] = [row for row in rows if row.startswith("workout_plans ")]
     assert row.split()[:3] == ["workout_plans", "0", str(head)]
 
     rebuilt = fitcoach(projection_url, "projections", "rebuild", "workout_plans")

@@ -1,0 +1,44 @@
+"""`InMemoryRateLimiter`: the `RateLimiter` port inside one process, for the embedded default.
+
+Each key keeps the times of its allowed hits in the window. The number of keys is bounded (least recently
+hit forgotten first), so a flood of distinct keys (spoofed addresses) cannot grow memory without bound; a
+forgotten key starts afresh, which only lets more through, never fewer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict, deque
+
+from adapters.lru import Clock
+from application.rate_limits import RateDecision, check_hit
+
+DEFAULT_MAX_KEYS = 100_000
+
+
+class InMemoryRateLimiter:
+    def __init__(self, *, max_keys: int = DEFAULT_MAX_KEYS, clock: Clock = time.monotonic) -> None:
+        if max_keys < 1:
+            raise ValueError("max_keys must be at least 1")
+        self._max_keys = max_keys
+        self._clock = clock
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
+
+    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        check_hit(key, limit, window_seconds)
+        now = self._clock()
+        hits = self._hits.pop(key, None)
+        if hits is None:
+            hits = deque()
+        while hits and hits[0] <= now - window_seconds:
+            hits.popleft()
+        self._hits[key] = hits
+        if len(hits) >= limit:
+            return RateDecision(False, 0, hits[-limit] + window_seconds - now)
+        hits.append(now)
+        while len(self._hits) > self._max_keys:
+            self._hits.popitem(last=False)
+        return RateDecision(True, limit - len(hits), 0.0)
+
+    async def close(self) -> None:
+        self._hits.clear()

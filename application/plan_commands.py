@@ -1,0 +1,128 @@
+"""Workout-plan commands as the API issues them: who may change a plan, and what the write produced.
+
+Ownership is checked by a guard on the same folded state `decide` sees, so there is no window between
+the check and the write. Someone else's plan is reported as not found, so ids cannot be probed.
+The result is the plan as of the write itself (folded from the event store), never read-model data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID, uuid4
+
+from application.eventstore import EventStore
+from application.handler import CommandHandler, CommandMetadata, workout_plan_stream
+from application.plan_reads import ExerciseView, PlanView, VersionView
+from domain import Plan, decode, fold
+from domain.commands import CreateWorkoutPlan, PlanCommand
+from domain.errors import PlanNotFound
+from domain.events import PlanEvent, WorkoutPlanCreated
+from domain.values import PlannedExercise
+
+
+@dataclass(frozen=True, slots=True)
+class Requester:
+    user_id: UUID
+    is_admin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlanWritten:
+    plan: PlanView
+    versions: tuple[VersionView, ...]
+    position: int
+    """Global position of the write, for read-your-writes on the read models."""
+
+
+class PlanCommands:
+    def __init__(self, store: EventStore, handler: CommandHandler[PlanCommand, Plan, PlanEvent]) -> None:
+        self._store = store
+        self._handler = handler
+
+    async def execute(
+        self,
+        requester: Requester,
+        command: PlanCommand,
+        *,
+        command_id: UUID | None = None,
+        expected_version: int | None = None,
+    ) -> PlanWritten:
+        """Raises DomainError (PlanNotFound for a plan the requester may not change)."""
+
+        def guard(state: Plan | None) -> None:
+            if isinstance(command, CreateWorkoutPlan):
+                if command.owner_id != requester.user_id and not requester.is_admin:
+                    raise PlanNotFound(command.plan_id)
+                return
+            if state is None or (state.owner_id != requester.user_id and not requester.is_admin):
+                raise PlanNotFound(command.plan_id)
+
+        command_id = command_id or uuid4()
+        metadata = CommandMetadata(
+            command_id=command_id, correlation_id=command_id, user_id=requester.user_id
+        )
+        result = await self._handler.handle(command, metadata, expected_version=expected_version, guard=guard)
+        recorded = await self._store.read_stream(
+            workout_plan_stream(command.plan_id), to_version=result.stream_version
+        )
+        plan = fold(decode(record.type, record.schema_version, record.data) for record in recorded)
+        if plan is None:
+            raise PlanNotFound(command.plan_id)
+        view = plan_view_of(plan, result.stream_version, recorded[-1].position)
+        return PlanWritten(view, versions_of(plan), result.position)
+
+    async def owner_of(self, plan_id: UUID) -> UUID | None:
+        """The plan's owner from its first event: fresh, whatever the read models' lag."""
+        first = await self._store.read_stream(workout_plan_stream(plan_id), limit=1)
+        if not first:
+            return None
+        created = decode(first[0].type, first[0].schema_version, first[0].data)
+        return created.owner_id if isinstance(created, WorkoutPlanCreated) else None
+
+
+def plan_view_of(plan: Plan, version: int, position: int) -> PlanView:
+    return PlanView(
+        id=plan.plan_id,
+        user_id=plan.owner_id,
+        name=plan.name,
+        description=plan.description,
+        difficulty_level=plan.difficulty.value,
+        duration_minutes=plan.duration_minutes,
+        version=version,
+        latest_version_number=plan.latest_version,
+        is_active=not plan.archived,
+        created_by=plan.created_by.value,
+        created_at=plan.created_at,
+        updated_at=plan.updated_at,
+        last_position=position,
+        exercises=tuple(exercise_view_of(exercise) for exercise in plan.exercises),
+    )
+
+
+def versions_of(plan: Plan) -> tuple[VersionView, ...]:
+    return tuple(
+        VersionView(
+            plan_id=plan.plan_id,
+            version_number=version.number,
+            parent_version=version.parent,
+            exercises=tuple(exercise_view_of(exercise) for exercise in version.exercises),
+            change_description=version.change_description,
+            changed_by=version.changed_by.value,
+            created_at=version.created_at,
+        )
+        for version in plan.versions
+    )
+
+
+def exercise_view_of(exercise: PlannedExercise) -> ExerciseView:
+    return ExerciseView(
+        exercise_id=exercise.exercise_id,
+        name=exercise.name,
+        sets=exercise.sets,
+        reps=exercise.reps,
+        weight_kg=exercise.weight_kg,
+        rest_seconds=exercise.rest_seconds,
+        tempo=exercise.tempo,
+        notes=exercise.notes,
+        alternatives=exercise.alternatives,
+    )

@@ -1,0 +1,59 @@
+"""The `RateLimiter` port: at most `limit` allowed hits per key in any window of `window_seconds`.
+
+A sliding window: a hit is allowed while fewer than `limit` allowed hits lie in the last `window_seconds`;
+refused hits do not count. The specification's limit is 60 a minute on authentication mutations, per user
+and per IP address (`AUTH_MUTATIONS`, keys from `rate_limit_key`).
+
+An unreachable store fails open: every hit is allowed (and the outage logged once), because an outage of
+the limiter must not lock every user out of signing in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+MAX_LIMIT = 10_000
+"""Largest `limit`: a sliding window keeps one entry per allowed hit in the window."""
+MAX_WINDOW_SECONDS = 86_400
+MAX_KEY_LENGTH = 512
+
+
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    allowed: bool
+    remaining: int
+    """Hits still allowed in the current window after this one."""
+    retry_after_seconds: float
+    """0 when allowed; otherwise how long until the next hit would be allowed (ceil it for Retry-After)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    limit: int
+    window_seconds: int
+
+
+AUTH_MUTATIONS = RateLimit(limit=60, window_seconds=60)
+
+
+def rate_limit_key(scope: str, subject: str) -> str:
+    """E.g. `rate_limit_key("auth-ip", "203.0.113.9")` -> `ratelimit:auth-ip:203.0.113.9`."""
+    return f"ratelimit:{scope}:{subject}"
+
+
+class RateLimiter(Protocol):
+    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        """Count one hit against `key` if allowed; raises ValueError for arguments out of bounds."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+def check_hit(key: str, limit: int, window_seconds: int) -> None:
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValueError(f"a rate limit key has 1 to {MAX_KEY_LENGTH} characters")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be 1 to {MAX_LIMIT}")
+    if not 1 <= window_seconds <= MAX_WINDOW_SECONDS:
+        raise ValueError(f"window_seconds must be 1 to {MAX_WINDOW_SECONDS}")

@@ -1,0 +1,223 @@
+"""The composition root of the API process: `build_api` wires every service the GraphQL layer uses.
+
+Core and projection wiring live in `bootstrap`; this module adds the API's own. Nothing connects at
+import time, and tests pass their own adapters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from application.auth_ports import PasswordHasher
+from application.cache import Cache
+from application.eventstore import EventStore
+from application.persisted_queries import PersistedQueries
+from application.plan_commands import PlanCommands
+from application.plan_reads import PlanReads
+from application.pubsub import PubSub
+from application.rate_limits import RateLimiter
+from bootstrap import Core, build_core, build_projection_runners, redis_pubsub_from, resolve_database_url
+from domain.users.values import IdentityProvider
+from projections.runner import ProjectionRunner
+from settings import Settings
+
+if TYPE_CHECKING:
+    from adapters.postgres_read_models import PostgresPlanReadModel
+    from adapters.postgres_user_read_model import PostgresUserReadModel
+    from application.accounts import Accounts
+    from application.session_check import SessionCheck
+
+JWT_SECRET_FILE = "jwt-secret"
+
+
+@dataclass(slots=True)
+class Api:
+    """Everything the GraphQL API uses, built once per process by `build_api` and closed on shutdown."""
+
+    settings: Settings
+    database_url: str
+    core: Core
+    plan_commands: PlanCommands
+    plan_reads: PlanReads
+    plan_read_model: PostgresPlanReadModel
+    user_read_model: PostgresUserReadModel
+    accounts: Accounts
+    sessions: SessionCheck
+    cache: Cache
+    pubsub: PubSub
+    rate_limiter: RateLimiter
+    persisted_queries: PersistedQueries
+    runners: list[ProjectionRunner] = field(default_factory=list)
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    async def close(self) -> None:
+        for runner in self.runners:
+            runner.stop()
+        for close in reversed(self.closers):
+            with contextlib.suppress(Exception):
+                await close()
+
+
+async def build_api(
+    settings: Settings,
+    *,
+    store: EventStore | None = None,
+    cache: Cache | None = None,
+    pubsub: PubSub | None = None,
+    passwords: PasswordHasher | None = None,
+    run_projections: bool | None = None,
+) -> Api:
+    """The API's services. Tests pass their own adapters; the rest follows the settings."""
+    from adapters.auth_jwt import JwtAccessTokens
+    from adapters.auth_passwords import Argon2PasswordHasher
+    from adapters.oidc import OidcIdTokenVerifier, apple, google
+    from adapters.postgres_checkpoints import PostgresCheckpointWaiter
+    from adapters.postgres_read_models import PostgresPlanReadModel
+    from adapters.postgres_refresh_tokens import PostgresRefreshTokens
+    from adapters.postgres_user_read_model import PostgresUserReadModel
+    from application.accounts import Accounts, AccountsConfig
+    from application.session_check import SessionCheck
+
+    database_url = await resolve_database_url(settings)
+    settings = settings.model_copy(update={"database_url": database_url})
+    closers: list[Callable[[], Awaitable[None]]] = []
+    try:
+        core = await build_core(settings, store=store)
+        closers.append(core.close)
+        plan_read_model = await PostgresPlanReadModel.connect(
+            database_url, max_size=settings.db_pool_max_size
+        )
+        closers.append(plan_read_model.close)
+        user_read_model = await PostgresUserReadModel.connect(
+            database_url, max_size=settings.db_pool_max_size
+        )
+        closers.append(user_read_model.close)
+        refresh_tokens = await PostgresRefreshTokens.connect(database_url)
+        closers.append(refresh_tokens.close)
+        cache = cache or await api_cache_from(settings)
+        closers.append(cache.close)
+        pubsub = pubsub or await pubsub_from(settings)
+        closers.append(pubsub.close)
+        rate_limiter, persisted_queries = await redis_stores_from(settings, closers)
+        checkpoints = await PostgresCheckpointWaiter.start(database_url)
+        closers.append(checkpoints.close)
+        id_tokens = OidcIdTokenVerifier(
+            {
+                IdentityProvider.GOOGLE: google(
+                    settings.google_client_ids, jwks_url=settings.google_jwks_url
+                ),
+                IdentityProvider.APPLE: apple(settings.apple_client_ids, jwks_url=settings.apple_jwks_url),
+            }
+        )
+        closers.append(id_tokens.close)
+        sessions = SessionCheck(cache, refresh_tokens, core.store)
+        accounts = Accounts(
+            core.store,
+            session_check=sessions,
+            passwords=passwords or Argon2PasswordHasher(),
+            access_tokens=JwtAccessTokens(
+                jwt_secret_for(settings), ttl=timedelta(minutes=settings.access_token_minutes)
+            ),
+            refresh_tokens=refresh_tokens,
+            id_tokens=id_tokens,
+            config=AccountsConfig(
+                refresh_token_ttl=timedelta(days=settings.refresh_token_days),
+                command_retries=settings.command_retries,
+            ),
+        )
+        api = Api(
+            settings=settings,
+            database_url=database_url,
+            core=core,
+            plan_commands=PlanCommands(core.store, core.plans),
+            plan_reads=PlanReads(plan_read_model, cache, checkpoints),
+            plan_read_model=plan_read_model,
+            user_read_model=user_read_model,
+            accounts=accounts,
+            sessions=sessions,
+            cache=cache,
+            pubsub=pubsub,
+            rate_limiter=rate_limiter,
+            persisted_queries=persisted_queries,
+            closers=closers,
+        )
+    except BaseException:
+        for close in reversed(closers):
+            with contextlib.suppress(Exception):
+                await close()
+        raise
+    if settings.in_process_projections if run_projections is None else run_projections:
+        api.runners = build_projection_runners(settings, core.store, cache=cache, publisher=pubsub)
+    return api
+
+
+async def api_cache_from(settings: Settings) -> Cache:
+    if settings.redis_url is None:
+        from adapters.memory_cache import InMemoryCache
+
+        return InMemoryCache(settings.cache_max_entries)
+    from adapters.redis_cache import RedisCache
+
+    return await RedisCache.connect(
+        settings.redis_url,
+        prefix=settings.redis_key_prefix,
+        timeout_seconds=settings.redis_timeout_seconds,
+        l1_max_entries=settings.cache_max_entries,
+        l1_ttl_seconds=settings.cache_l1_ttl_seconds,
+    )
+
+
+async def pubsub_from(settings: Settings) -> PubSub:
+    """Redis pub/sub when configured (shared by every replica), else in process."""
+    shared = await redis_pubsub_from(settings)
+    if shared is not None:
+        return shared
+    from adapters.memory_pubsub import InMemoryPubSub
+
+    return InMemoryPubSub(max_pending=settings.pubsub_max_pending)
+
+
+async def redis_stores_from(
+    settings: Settings, closers: list[Callable[[], Awaitable[None]]]
+) -> tuple[RateLimiter, PersistedQueries]:
+    if settings.redis_url is None:
+        from adapters.memory_persisted_queries import InMemoryPersistedQueries
+        from adapters.memory_rate_limits import InMemoryRateLimiter
+
+        in_memory = InMemoryPersistedQueries(
+            max_query_bytes=settings.apq_max_query_bytes, max_total_bytes=settings.apq_memory_max_bytes
+        )
+        return InMemoryRateLimiter(), in_memory
+    from adapters.redis_persisted_queries import RedisPersistedQueries
+    from adapters.redis_rate_limits import RedisRateLimiter
+
+    limiter = await RedisRateLimiter.connect(settings.redis_url, prefix=settings.redis_key_prefix)
+    closers.append(limiter.close)
+    queries = await RedisPersistedQueries.connect(
+        settings.redis_url,
+        prefix=settings.redis_key_prefix,
+        ttl_seconds=settings.apq_ttl_seconds,
+        max_query_bytes=settings.apq_max_query_bytes,
+    )
+    closers.append(queries.close)
+    return limiter, queries
+
+
+def jwt_secret_for(settings: Settings) -> str:
+    """The configured secret, else one generated on first start and kept (0600) in the data folder."""
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret.get_secret_value()
+    path = Path(settings.data_dir) / JWT_SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

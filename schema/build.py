@@ -1,0 +1,71 @@
+"""The schema: its root types and the extensions that protect it, configured from the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from graphql.error import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from schema.account_mutations import AccountMutations
+from schema.admin import AdminMutations
+from schema.error_codes import ErrorCodes
+from schema.plan_mutations import PlanMutations
+from schema.queries import Query
+from schema.subscriptions import Subscription
+from schema.types import WorkoutPlan
+from schema.users import User
+from settings import Settings
+
+DOCUMENT_CACHE_SIZE = 512
+
+
+@strawberry.type
+class Mutation(PlanMutations, AccountMutations, AdminMutations):
+    pass
+
+
+class FitcoachSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Strawberry logs every error at ERROR, a client's typo included; `ErrorCodes` logs the
+        unexpected ones (with the request id), so nothing is logged here."""
+
+
+def export_sdl() -> str:
+    """The schema as SDL, as kept in `schema.graphql` (a test fails when the two differ)."""
+    return build_schema(Settings(introspection=True)).as_str() + "\n"
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    # Factories, not instances: an extension holds per-request state.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        ErrorCodes,
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return FitcoachSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[WorkoutPlan, User],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
+    )

@@ -1,0 +1,86 @@
+"""Relay cursor pagination: `PageInfo`, opaque cursors and the page-size cap."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+
+from application.plan_reads import MAX_PAGE_SIZE, PageCursor, VersionView
+from schema.errors import BadUserInput
+
+DEFAULT_PAGE_SIZE = 20
+MAX_CURSOR_LENGTH = 200
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+def page_size(first: int | None) -> int:
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise BadUserInput(f"first must be from 1 to {MAX_PAGE_SIZE}", field="first")
+    return size
+
+
+def _encode(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, kind: str) -> str:
+    if not isinstance(cursor, str) or not 0 < len(cursor) <= MAX_CURSOR_LENGTH:
+        raise BadUserInput("after is not a valid cursor", field="after")
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise BadUserInput("after is not a valid cursor", field="after") from None
+    prefix, _, rest = text.partition("|")
+    if prefix != kind:
+        raise BadUserInput("after is not a cursor of this list", field="after")
+    return rest
+
+
+def plan_cursor(cursor: PageCursor) -> str:
+    return _encode(f"plan|{cursor.updated_at.isoformat()}|{cursor.plan_id}")
+
+
+def parse_plan_cursor(cursor: str) -> PageCursor:
+    updated_at, _, plan_id = _decode(cursor, "plan").partition("|")
+    try:
+        moment = datetime.fromisoformat(updated_at)
+        if moment.tzinfo is None:
+            raise ValueError("naive")
+        return PageCursor(moment, UUID(plan_id))
+    except ValueError:
+        raise BadUserInput("after is not a valid cursor", field="after") from None
+
+
+def slice_versions(
+    versions: Sequence[VersionView], first: int | None, after: str | None
+) -> tuple[list[tuple[str, VersionView]], PageInfo]:
+    """A page of a plan's versions (oldest first), with cursors naming version numbers."""
+    size = page_size(first)
+    start = 0
+    if after is not None:
+        raw = _decode(after, "version")
+        if not raw.isdigit() or len(raw) > 9:
+            raise BadUserInput("after is not a valid cursor", field="after")
+        start = next((i + 1 for i, v in enumerate(versions) if v.version_number == int(raw)), len(versions))
+    chosen = versions[start : start + size]
+    page = [(_encode(f"version|{version.version_number}"), version) for version in chosen]
+    info = PageInfo(
+        has_next_page=start + size < len(versions),
+        has_previous_page=start > 0,
+        start_cursor=page[0][0] if page else None,
+        end_cursor=page[-1][0] if page else None,
+    )
+    return page, info

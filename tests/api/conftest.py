@@ -1,0 +1,22 @@
+"""Fixtures of the API tests: one served API (real PostgreSQL, Redis, uvicorn) shared by a module."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.api.server import RunningApi, fresh_database, running_api, test_settings
+
+
+@pytest.fixture(scope="module")
+async def served() -> AsyncIterator[RunningApi]:
+    async with fresh_database() as url, running_api(test_settings(url)) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(served: RunningApi) -> AsyncIterator[httpx.AsyncClient]:
+    async with served.client() as http:
+        yield http

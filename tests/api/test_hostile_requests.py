@@ -1,0 +1,142 @@
+"""Malformed and hostile requests get a clear error with a stable code: never a 500, never a stack trace."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from tests.api.graphql_client import CREATE_PLAN, execute, register
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [error["extensions"]["code"] for error in body["errors"]]
+
+
+def no_trace(body: dict[str, Any]) -> None:
+    text = json.dumps(body)
+    assert "Traceback" not in text
+    assert ".py" not in text
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status", "code"),
+    [
+        (b"{not json", "application/json", 400, "BAD_REQUEST"),
+        (b'{"query": 42}', "application/json", 400, "BAD_REQUEST"),
+        (b'{"query": "{ __typename }", "variables": [1]}', "application/json", 400, "BAD_REQUEST"),
+        (b'{"query": "{ __typename }", "extensions": "x"}', "application/json", 400, "BAD_REQUEST"),
+        (b"[1, 2]", "application/json", 400, "BAD_REQUEST"),
+        (b"query { __typename }", "text/plain", 415, "UNSUPPORTED_MEDIA_TYPE"),
+        (b"\xff\xfe\x00garbage", "application/json", 400, "BAD_REQUEST"),
+        (
+            b'{"query": "{ __typename }", "variables": {"a": "\\u0000"}}',
+            "application/json",
+            400,
+            "BAD_REQUEST",
+        ),
+        (b'{"query": "{ __typename \\ud800 }"}', "application/json", 400, "BAD_REQUEST"),
+    ],
+)
+async def test_malformed_bodies_are_refused_with_a_json_error(client, content, content_type, status, code):
+    response = await client.post("/graphql", content=content, headers={"content-type": content_type})
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    assert codes(response.json()) == [code]
+    assert response.headers["x-request-id"]
+
+
+async def test_an_oversized_body_is_refused_before_it_is_parsed(served, client):
+    limit = served.api.settings.max_body_bytes
+    big = json.dumps({"query": "{ __typename }", "variables": {"pad": "x" * (limit + 10)}})
+    response = await client.post("/graphql", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert codes(response.json()) == ["PAYLOAD_TOO_LARGE"]
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the body is counted while it streams in
+        for _ in range(limit // 1000 + 2):
+            yield b"x" * 1000
+
+    streamed = await client.post("/graphql", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+
+
+async def test_mutations_over_get_are_refused_and_queries_over_get_work(client):
+    mutation = await client.get("/graphql", params={"query": "mutation { logout { ended } }"})
+    assert mutation.status_code == 405
+    assert codes(mutation.json()) == ["METHOD_NOT_ALLOWED"]
+    query = await client.get("/graphql", params={"query": "{ __typename }"})
+    assert (query.status_code, query.json()) == (200, {"data": {"__typename": "Query"}})
+    assert (await client.put("/graphql", content=b"{}")).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ("{ me { ", "Syntax Error"),
+        ("{ nosuchfield }", "Cannot query field"),
+        ("{ workoutPlans(first: 99999999999) { edges { cursor } } }", "Int cannot represent"),
+        ("{ __schema { types { name } } }", "introspection"),
+        ("{ " + " ".join(f"a{i}: __typename" for i in range(40)) + " }", "aliases"),
+        ("{ " + "__typename " * 3000 + "}", "token"),
+    ],
+)
+async def test_bad_queries_are_bad_user_input(client, query, fragment):
+    body = await execute(client, query)
+    assert body.get("data") is None
+    assert set(codes(body)) == {"BAD_USER_INPUT"}
+    assert fragment.lower() in " ".join(error["message"] for error in body["errors"]).lower()
+    no_trace(body)
+
+
+async def test_a_query_nested_beyond_the_depth_limit_is_refused(served, client):
+    depth = served.api.settings.max_query_depth
+    query = "{ " + "workoutPlans { edges { node { " * depth + "id" + " } } }" * depth + " }"
+    body = await execute(client, query)
+    assert body.get("data") is None
+    assert "depth" in " ".join(error["message"] for error in body["errors"])
+    assert set(codes(body)) == {"BAD_USER_INPUT"}
+
+
+async def test_field_suggestions_do_not_leak_the_schema(client):
+    body = await execute(client, "{ workoutPlan { nam } }")
+    assert "Did you mean" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer not-a-jwt", "Basic dXNlcjpwYXNz", "Bearer " + "a" * 5000, "Bearer eyJhbGciOiJub25lIn0.e30."],
+)
+async def test_bad_access_tokens_are_unauthenticated(client, header):
+    response = await client.post(
+        "/graphql", json={"query": "{ me { id } }"}, headers={"authorization": header}
+    )
+    assert response.status_code == 200
+    assert codes(response.json()) == ["UNAUTHENTICATED"]
+
+
+async def test_hostile_inputs_to_mutations_come_back_as_user_errors(client):
+    ada = await register(client)
+    for name in ("", " " * 50, "x" * 10_000, "bell\x07"):
+        payload = (await ada.data(CREATE_PLAN, {"input": {"name": name}}))["createWorkoutPlan"]
+        assert payload["plan"] is None
+        assert payload["userErrors"][0]["code"] == "VALIDATION"
+        assert payload["userErrors"][0]["field"] == "input.name"
+    for variables in (
+        {"input": {"name": "ok", "durationMinutes": -5}},
+        {"input": {"name": "ok", "durationMinutes": 10**6}},
+    ):
+        payload = (await ada.data(CREATE_PLAN, variables))["createWorkoutPlan"]
+        assert payload["userErrors"][0]["code"] == "VALIDATION"
+    bad_id = await ada.execute(
+        'mutation { archiveWorkoutPlan(input: {planId: "not-an-id"}) { userErrors { field code } } }'
+    )
+    assert bad_id["data"]["archiveWorkoutPlan"]["userErrors"] == [
+        {"field": "input.planId", "code": "BAD_USER_INPUT"}
+    ]
+    unknown = await ada.execute(
+        '{ workoutPlan(id: "V29ya291dFBsYW46MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw") { id } }'
+    )
+    assert codes(unknown) == ["NOT_FOUND"]

@@ -1,0 +1,1 @@
+"""Snapshot tests: the Plan snapshot codec, the `Snapshots` contract, the command path with snapshots."""

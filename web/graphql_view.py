@@ -1,0 +1,175 @@
+"""The Strawberry ASGI view, fitted to fitcoach: typed context, bearer auth, APQ and JSON request errors.
+
+- HTTP: the `Authorization: Bearer` token is verified (signature, expiry, live session) per request.
+- WebSocket: the token comes in `connection_init` (`connectionParams.authorization` or `accessToken`);
+  a missing or bad one closes the socket with 4403 (graphql-transport-ws).
+- Automatic persisted queries (Apollo's `extensions.persistedQuery`, sha256) are kept in the
+  `PersistedQueries` store (Redis when configured).
+- Malformed requests get a JSON error with `extensions.code`, never a plain-text or HTML page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from typing import Any, cast
+
+import strawberry
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
+
+from bootstrap_api import Api
+from domain.errors import DomainError
+from schema.context import Context, Viewer
+from schema.loaders import build_loaders
+
+log = logging.getLogger("fitcoach.api")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+MAX_VARIABLE_DEPTH = 32
+
+
+class PersistedQueryNotFound(Exception):
+    pass
+
+
+def request_error(status: int, message: str, code: str = "BAD_REQUEST") -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+class FitcoachGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: strawberry.Schema, api: Api) -> None:
+        settings = api.settings
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            max_subscriptions_per_connection=settings.max_ws_subscriptions,
+            allowed_origins=settings.cors_origins,
+        )
+        self.api = api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            status = _status_of(error)
+            code = {405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}.get(status, "BAD_REQUEST")
+            response = request_error(status, error.reason, code)
+            if error.status_code == 405:
+                response.headers["Allow"] = "GET, POST"
+        except PersistedQueryNotFound:
+            response = request_error(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+        await response(scope, receive, send)
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        context = Context(
+            api=self.api,
+            loaders=build_loaders(self.api.plan_read_model, self.api.user_read_model),
+            request_id=request.scope.get("fitcoach.request_id") or _request_id(request),
+            client_ip=request.client.host if request.client else "unknown",
+        )
+        if isinstance(request, Request):
+            header = request.headers.get("authorization")
+            if header is not None:
+                await self._authenticate(context, header)
+        return context
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+        params = context.connection_params or {}
+        token = params.get("authorization") or params.get("Authorization") or params.get("accessToken")
+        if not isinstance(token, str):
+            raise ConnectionRejectionError({"message": "send an access token in connectionParams"})
+        header = token if token.startswith("Bearer ") else f"Bearer {token}"
+        await self._authenticate(context, header)
+        if context.viewer is None:
+            raise ConnectionRejectionError(
+                {"message": context.auth_problem or "the access token is not valid"}
+            )
+        return None
+
+    async def _authenticate(self, context: Context, header: str) -> None:
+        match = BEARER.match(header)
+        if match is None:
+            context.auth_problem = "send the access token as 'Authorization: Bearer <token>'"
+            return
+        try:
+            claims = self.api.accounts.authenticate(match.group(1))
+            session = await self.api.sessions.check(claims)
+        except DomainError as error:
+            context.auth_problem = error.message
+            return
+        context.viewer = Viewer(session.user_id, session.role, session.session_id)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Errors raised before execution (a syntax error, say) skip the extensions: code them here."""
+        response = await super().process_result(request, result)
+        errors = cast("list[dict[str, Any]]", response.get("errors") or [])
+        for error in errors:
+            error.setdefault("extensions", {}).setdefault("code", "BAD_USER_INPUT")
+        return response
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData):
+            if not _storable(data.query) or not _storable(data.variables):
+                raise HTTPException(400, "strings must not contain NUL or unpaired surrogates")
+            await self._persisted_query(data)
+        return data
+
+    async def _persisted_query(self, data: GraphQLRequestData) -> None:
+        persisted = (data.extensions or {}).get("persistedQuery")
+        if persisted is None:
+            return
+        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if not isinstance(digest, str) or not SHA256_HEX.match(digest) or persisted.get("version") != 1:
+            raise HTTPException(400, "extensions.persistedQuery needs version 1 and a sha256Hash")
+        if data.query is None:
+            data.query = await self.api.persisted_queries.get(digest)
+            if data.query is None:
+                raise PersistedQueryNotFound()
+            return
+        if hashlib.sha256(data.query.encode()).hexdigest() != digest:
+            raise HTTPException(400, "provided sha256Hash does not match the query")
+        await self.api.persisted_queries.put(digest, data.query)
+
+
+def _status_of(error: HTTPException) -> int:
+    """GraphQL over HTTP: an unknown media type is 415, and a mutation sent with GET is 405."""
+    if error.reason == "Unsupported content type":
+        return 415
+    if error.status_code == 400 and "when using GET" in error.reason:
+        return 405
+    return error.status_code
+
+
+def _storable(value: object, depth: int = 0) -> bool:
+    """No NUL and no lone surrogate anywhere: PostgreSQL and UTF-8 cannot hold them."""
+    if isinstance(value, str):
+        return UNSTORABLE.search(value) is None
+    if depth > MAX_VARIABLE_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(_storable(key, depth) and _storable(item, depth + 1) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_storable(item, depth + 1) for item in value)
+    return True
+
+
+def _request_id(request: Request | WebSocket) -> str:
+    given = request.headers.get("x-request-id")
+    return given if given is not None and REQUEST_ID.match(given) else uuid.uuid4().hex
