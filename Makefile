@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint bench
+.PHONY: install serve test lint bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The API on embedded defaults (PostgreSQL in FITCOACH_DATA_DIR, caches in process); FITCOACH_* settings
+# apply, and SERVE_ARGS is passed on, e.g. `make serve SERVE_ARGS='--port 8080'`. Ctrl-C stops it.
+serve: $(STAMP)
+	$(BIN)/fitcoach serve $(SERVE_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

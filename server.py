@@ -26,7 +26,7 @@ from schema.build import build_schema
 from settings import Settings, load_settings
 from web.graphql_view import FitcoachGraphQL
 from web.guards import RequestGuard
-from web.metrics import metrics_response
+from web.metrics import metrics_response, refresh_projection_lag
 from web.readiness import readiness
 
 log = logging.getLogger("fitcoach.server")
@@ -42,7 +42,9 @@ async def ready(request: Request) -> JSONResponse:
     return JSONResponse(report.as_json(), status_code=200 if report.ready else 503)
 
 
-async def metrics(_request: Request) -> Response:
+async def metrics(request: Request) -> Response:
+    api: Api = request.app.state.api
+    await refresh_projection_lag(api.core.store, api.database_url)
     return metrics_response()
 
 

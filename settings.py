@@ -44,7 +44,7 @@ class Settings(BaseSettings):
         default=3, ge=0, le=20, description="How often a command is re-decided after a concurrency conflict."
     )
     snapshot_every: int = Field(
-        default=20,
+        default=10,
         ge=0,
         le=1_000_000,
         description="Snapshot a plan's folded state when a command crosses a multiple of this many events,"

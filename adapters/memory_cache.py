@@ -6,6 +6,7 @@ Same rules as `RedisCache`: the TTL of each `CacheKind`, versioned entries, tomb
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -26,6 +27,9 @@ class InMemoryCache:
             return None
         data, version = found
         return Cached(orjson.loads(data), version)
+
+    async def get_many(self, keys: Sequence[CacheKey]) -> list[Cached | None]:
+        return [await self.get(key) for key in keys]
 
     async def put(self, key: CacheKey, value: Any, version: int) -> bool:
         return self._entries.put(key.name, orjson.dumps(value), version, key.kind.ttl_seconds)

@@ -15,6 +15,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import AsyncConnectionPool
 
+from adapters.postgres_metrics import Operation, Table, timed
 from adapters.postgres_store import use_utc
 from application.plan_reads import (
     MAX_PAGE_SIZE,
@@ -43,6 +44,8 @@ _USER_PLANS = _PLANS + " WHERE p.user_id = %(user_id)s"
 _ACTIVE_IS = " AND p.is_active = %(active)s"
 _AFTER_CURSOR = " AND (p.updated_at, p.id) < (%(updated_at)s, %(plan_id)s)"
 _NEWEST_FIRST = " ORDER BY p.updated_at DESC, p.id DESC LIMIT %(limit)s"
+_PLANS_TABLE: Table = "workout.workout_plans"
+_VERSIONS_TABLE: Table = "workout.plan_versions"
 _VERSIONS = """
 SELECT plan_id, version_number, parent_version, exercises, change_description, changed_by, created_at
   FROM workout.plan_versions
@@ -80,14 +83,14 @@ class PostgresPlanReadModel:
     async def plans(self, plan_ids: Sequence[UUID]) -> dict[UUID, PlanView]:
         if not plan_ids:
             return {}
-        rows = await self._fetch(_PLANS_BY_ID, {"ids": list(set(plan_ids))})
+        rows = await self._fetch(_PLANS_BY_ID, {"ids": list(set(plan_ids))}, ("plans", _PLANS_TABLE))
         return {view.id: view for view in map(_plan_view, rows)}
 
     async def versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, list[VersionView]]:
         if not plan_ids:
             return {}
         found: dict[UUID, list[VersionView]] = {}
-        for row in await self._fetch(_VERSIONS, {"ids": list(set(plan_ids))}):
+        for row in await self._fetch(_VERSIONS, {"ids": list(set(plan_ids))}, ("versions", _VERSIONS_TABLE)):
             plan_id, number, parent, exercises, description, changed_by, created_at = row
             exercise_views = tuple(ExerciseView.from_json(exercise) for exercise in exercises)
             version = VersionView(
@@ -109,22 +112,28 @@ class PostgresPlanReadModel:
         if after is not None:
             query += _AFTER_CURSOR
             params.update(updated_at=after.updated_at, plan_id=after.plan_id)
-        views = [_plan_view(row) for row in await self._fetch(query + _NEWEST_FIRST, params)]
+        rows = await self._fetch(query + _NEWEST_FIRST, params, ("user_plans", _PLANS_TABLE))
+        views = [_plan_view(row) for row in rows]
         page, more = views[:limit], len(views) > limit
         last = page[-1] if page else None
         return PlanPage(tuple(page), PageCursor(last.updated_at, last.id) if more and last else None)
 
     async def ping(self) -> None:
-        await self._fetch("SELECT 1", {})
+        with _translated_errors():
+            async with self._pool.connection() as conn:
+                await conn.execute("SELECT 1")
 
     async def close(self) -> None:
         await self._pool.close()
 
-    async def _fetch(self, query: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    async def _fetch(
+        self, query: str, params: dict[str, Any], metric: tuple[Operation, Table]
+    ) -> list[tuple[Any, ...]]:
         with _translated_errors():
             async with self._pool.connection() as conn:
-                cursor = await conn.execute(query, params)
-                return await cursor.fetchall()
+                with timed(*metric):
+                    cursor = await conn.execute(query, params)
+                    return await cursor.fetchall()
 
 
 def _plan_view(row: tuple[Any, ...]) -> PlanView:

@@ -22,6 +22,7 @@ from adapters.postgres_codec import (
     encode_metadata,
     expected_as_sql,
 )
+from adapters.postgres_metrics import Operation, timed
 from adapters.postgres_schema import CONFLICT_SQLSTATE, DUPLICATE_ID_SQLSTATE
 from adapters.postgres_subscription import PostgresSubscriptions
 from application.eventstore import (
@@ -105,8 +106,9 @@ class PostgresEventStore:
         with _translated_errors():
             try:
                 async with self._pool.connection() as conn:
-                    cursor = await conn.execute(_APPEND, params)
-                    row = await cursor.fetchone()
+                    with timed("append", "eventstore.events"):
+                        cursor = await conn.execute(_APPEND, params)
+                        row = await cursor.fetchone()
             except psycopg.Error as error:
                 if error.sqlstate == CONFLICT_SQLSTATE:
                     actual = int(error.diag.message_detail or 0)
@@ -133,10 +135,11 @@ class PostgresEventStore:
         query = _READ_STREAM_BACKWARDS if backwards else _READ_STREAM_FORWARDS
         top = MAX_BIGINT if to_version is None else as_bigint(to_version)
         bounded_limit = None if limit is None else as_bigint(limit)
-        return await self._fetch_events(query, (stream, as_bigint(from_version), top, bounded_limit))
+        params = (stream, as_bigint(from_version), top, bounded_limit)
+        return await self._fetch_events("read_stream", query, params)
 
     async def read_all(self, *, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
-        return await self._fetch_events(_READ_ALL, (as_bigint(after), as_bigint(limit)))
+        return await self._fetch_events("read_all", _READ_ALL, (as_bigint(after), as_bigint(limit)))
 
     def subscribe_all(self, *, after: int = 0) -> AsyncIterator[RecordedEvent]:
         return self._subscriptions.follow(after)
@@ -144,8 +147,9 @@ class PostgresEventStore:
     async def current_position(self) -> int:
         with _translated_errors():
             async with self._pool.connection() as conn:
-                cursor = await conn.execute(_CURRENT_POSITION, prepare=False)
-                row = await cursor.fetchone()
+                with timed("current_position", "eventstore.events"):
+                    cursor = await conn.execute(_CURRENT_POSITION, prepare=False)
+                    row = await cursor.fetchone()
         assert row is not None
         return int(row[0])
 
@@ -153,12 +157,16 @@ class PostgresEventStore:
         await self._subscriptions.close()
         await self._pool.close()
 
-    async def _fetch_events(self, query: str, params: tuple[Any, ...]) -> list[RecordedEvent]:
+    async def _fetch_events(
+        self, operation: Operation, query: str, params: tuple[Any, ...]
+    ) -> list[RecordedEvent]:
         with _translated_errors():
             async with self._pool.connection() as conn:
-                cursor = conn.cursor(binary=True)
-                await cursor.execute(query, params, prepare=False)
-                return decode_rows(await cursor.fetchall())
+                with timed(operation, "eventstore.events"):
+                    cursor = conn.cursor(binary=True)
+                    await cursor.execute(query, params, prepare=False)
+                    rows = await cursor.fetchall()
+                return decode_rows(rows)
 
 
 async def use_utc(conn: psycopg.AsyncConnection[Any]) -> None:

@@ -16,6 +16,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg_pool import AsyncConnectionPool
 
+from adapters.postgres_metrics import timed
 from adapters.postgres_store import use_utc
 from application.plan_reads import ReadError, ReadModelUnavailable
 from application.user_reads import UserView
@@ -61,8 +62,9 @@ class PostgresUserReadModel:
             return {}
         with _translated_errors():
             async with self._pool.connection() as conn:
-                cursor = await conn.execute(_USERS, {"ids": list(set(user_ids))})
-                rows = await cursor.fetchall()
+                with timed("users", "auth.users"):
+                    cursor = await conn.execute(_USERS, {"ids": list(set(user_ids))})
+                    rows = await cursor.fetchall()
         return {view.id: view for view in map(_user_view, rows)}
 
     async def close(self) -> None:

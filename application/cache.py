@@ -8,6 +8,7 @@ older value over a newer one.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -61,6 +62,10 @@ class Invalidation:
 class Cache(Protocol):
     async def get(self, key: CacheKey) -> Cached | None:
         """The live entry, or None (absent, expired, invalidated, or the cache is unreachable)."""
+        ...
+
+    async def get_many(self, keys: Sequence[CacheKey]) -> list[Cached | None]:
+        """`get` of each key, in order, with one round trip to a shared cache for all of them."""
         ...
 
     async def put(self, key: CacheKey, value: Any, version: int) -> bool:

@@ -12,7 +12,7 @@ append (`CONFLICT`): it is never written twice.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID, uuid5
 
@@ -83,6 +83,8 @@ class CommandResult(Generic[E]):
     position: int
     """Global position of the command's last event (or of the stream's last event for a no-op)."""
     events: tuple[E, ...]
+    repeated: bool = field(default=False, compare=False)
+    """True when the command id had been handled before: its first result (equal to it), nothing appended."""
 
 
 class CommandHandler(Generic[C, S, E]):
@@ -129,7 +131,8 @@ class CommandHandler(Generic[C, S, E]):
             earlier = await self._streams.earlier(stream, loaded, metadata.command_id)
             if earlier:
                 last, _ = earlier[-1]
-                return CommandResult(last.stream_version, last.position, tuple(event for _, event in earlier))
+                first_result = tuple(event for _, event in earlier)
+                return CommandResult(last.stream_version, last.position, first_result, repeated=True)
             if expected_version is not None and expected_version != loaded.version:
                 raise ConcurrencyConflict(loaded.version)
             events = self._decider.decide(command, loaded.state)

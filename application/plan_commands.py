@@ -7,7 +7,7 @@ The result is the plan as of the write itself (folded from the event store), nev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID, uuid4
 
 from application.eventstore import EventStore
@@ -32,6 +32,8 @@ class PlanWritten:
     versions: tuple[VersionView, ...]
     position: int
     """Global position of the write, for read-your-writes on the read models."""
+    repeated: bool = field(default=False, compare=False)
+    """True when the command id had been handled before: this is its first result, nothing new was written."""
 
 
 class PlanCommands:
@@ -53,6 +55,9 @@ class PlanCommands:
             if isinstance(command, CreateWorkoutPlan):
                 if command.owner_id != requester.user_id and not requester.is_admin:
                     raise PlanNotFound(command.plan_id)
+                if state is not None and state.owner_id != command.owner_id:
+                    # Someone else's command id (the plan id derives from it): never answer with their plan.
+                    raise PlanNotFound(command.plan_id)
                 return
             if state is None or (state.owner_id != requester.user_id and not requester.is_admin):
                 raise PlanNotFound(command.plan_id)
@@ -69,7 +74,7 @@ class PlanCommands:
         if plan is None:
             raise PlanNotFound(command.plan_id)
         view = plan_view_of(plan, result.stream_version, recorded[-1].position)
-        return PlanWritten(view, versions_of(plan), result.position)
+        return PlanWritten(view, versions_of(plan), result.position, repeated=result.repeated)
 
     async def owner_of(self, plan_id: UUID) -> UUID | None:
         """The plan's owner from its first event: fresh, whatever the read models' lag."""

@@ -1,6 +1,7 @@
 """Reading workout plans: the read-model views, the ports the reads need, and the `PlanReads` service.
 
-A plan is read through the cache (L1, then Redis, then PostgreSQL) and cached with its stream version.
+A plan is read through the cache (L1, then Redis, then PostgreSQL) and cached with its stream version,
+one at a time (`get_plan`) or a dataloader's batch at once (`get_plans`).
 With `min_position` (a command's global position), the read first waits, bounded, until the projection
 has passed it; on timeout it answers with what the read model holds and flags it as possibly stale.
 """
@@ -202,6 +203,24 @@ class PlanReads:
         if found is not None:
             await self._cache.put(key, found.to_json(), found.version)
         return ReadResult(found, stale)
+
+    async def get_plans(self, plan_ids: Sequence[UUID]) -> dict[UUID, PlanView]:
+        """The plans found among `plan_ids` (for dataloaders): what the cache holds in one round trip,
+        the rest from the read model in one statement, then cached. Unknown ids are absent."""
+        ids = list(dict.fromkeys(plan_ids))
+        found: dict[UUID, PlanView] = {}
+        cached_entries = await self._cache.get_many([CacheKey.plan(plan_id) for plan_id in ids])
+        for plan_id, cached in zip(ids, cached_entries, strict=True):
+            view = _plan_from_cache(cached.value) if cached is not None else None
+            if view is not None and view.id == plan_id:
+                found[plan_id] = view
+        missing = [plan_id for plan_id in ids if plan_id not in found]
+        if missing:
+            fresh = await self._read_model.plans(missing)
+            for view in fresh.values():
+                await self._cache.put(CacheKey.plan(view.id), view.to_json(), view.version)
+            found.update(fresh)
+        return found
 
 
 def _plan_from_cache(value: Any) -> PlanView | None:

@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS {s}.workout_plans (
 );
 CREATE INDEX IF NOT EXISTS workout_plans_user_active ON {s}.workout_plans (user_id, is_active);
 CREATE INDEX IF NOT EXISTS workout_plans_user_version ON {s}.workout_plans (user_id, version);
+-- A user's plans page by page, newest first (`user_plans`): the keyset walks this index, never sorts.
+CREATE INDEX IF NOT EXISTS workout_plans_user_updated
+    ON {s}.workout_plans (user_id, updated_at DESC, id DESC);
 CREATE TABLE IF NOT EXISTS {s}.workout_exercises (
     plan_id uuid NOT NULL,
     exercise_order int NOT NULL,

@@ -14,6 +14,7 @@ from domain.users.values import Role
 from schema.errors import Unauthenticated
 
 if TYPE_CHECKING:
+    from application.auth_ports import AccessClaims
     from bootstrap_api import Api
     from schema.loaders import Loaders
 
@@ -47,6 +48,8 @@ class Context:
     """Why a presented access token was not accepted (expired, ended session, ...)."""
     connection_params: dict[str, object] | None = field(default=None, repr=False)
     """A WebSocket's `connection_init` payload (it carries the access token)."""
+    claims: AccessClaims | None = field(default=None, repr=False)
+    """The verified access token, so a long-lived WebSocket can re-check that its session is live."""
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:

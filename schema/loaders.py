@@ -1,6 +1,7 @@
 """Per-request dataloaders: every plan, version list and user a request touches is fetched in one
 batched statement per kind, whatever the shape of the query. A plan's exercises come in the same
-statement as the plan itself (`PlanReadModel.plans`)."""
+statement as the plan itself (`PlanReadModel.plans`). Plans go through the plan cache first
+(`PlanReads.get_plans`, `workout:plan:{planId}`), so a cached plan costs no statement at all."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from uuid import UUID
 
 from aiodataloader import DataLoader
 
-from application.plan_reads import PlanReadModel, PlanView, VersionView
+from application.plan_reads import PlanReadModel, PlanReads, PlanView, VersionView
 from application.user_reads import UserReadModel, UserView
 
 
@@ -27,9 +28,9 @@ class Loaders:
             self.plans.prime(view.id, view)
 
 
-def build_loaders(plans: PlanReadModel, users: UserReadModel) -> Loaders:
+def build_loaders(reads: PlanReads, plans: PlanReadModel, users: UserReadModel) -> Loaders:
     async def load_plans(ids: list[UUID]) -> list[PlanView | None]:
-        found = await plans.plans(ids)
+        found = await reads.get_plans(ids)
         return [found.get(plan_id) for plan_id in ids]
 
     async def load_versions(ids: list[UUID]) -> list[list[VersionView]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
@@ -41,7 +40,7 @@ def _decode(cursor: str, kind: str) -> str:
         raise BadUserInput("after is not a valid cursor", field="after")
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, and non-ASCII text (a plain ValueError)
         raise BadUserInput("after is not a valid cursor", field="after") from None
     prefix, _, rest = text.partition("|")
     if prefix != kind:
@@ -72,7 +71,7 @@ def slice_versions(
     start = 0
     if after is not None:
         raw = _decode(after, "version")
-        if not raw.isdigit() or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # int('²') raises
             raise BadUserInput("after is not a valid cursor", field="after")
         start = next((i + 1 for i, v in enumerate(versions) if v.version_number == int(raw)), len(versions))
     chosen = versions[start : start + size]

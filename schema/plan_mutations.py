@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 
 import strawberry
 
+from application.plan_commands import PlanWritten
 from domain.commands import PlanCommand
 from domain.errors import DomainError
 from schema.context import Info
@@ -24,6 +25,7 @@ from schema.plan_inputs import (
     UpdateExerciseInput,
 )
 from schema.types import WorkoutPlan
+from web.metrics import WORKOUTS_CREATED
 
 
 @strawberry.type
@@ -40,6 +42,7 @@ async def _dispatch(
     *,
     command_id: UUID | None,
     expected_version: int | None = None,
+    on_written: Callable[[PlanWritten], None] | None = None,
 ) -> WorkoutPlanPayload:
     context = info.context
     viewer = context.require_viewer()
@@ -55,7 +58,14 @@ async def _dispatch(
         return WorkoutPlanPayload(
             plan=None, user_errors=[UserError(field=field, message=str(error), code=error.code)]
         )
+    if on_written is not None:
+        on_written(written)
     return WorkoutPlanPayload(plan=WorkoutPlan.of(written.plan, written.versions), user_errors=[])
+
+
+def _count_creation(written: PlanWritten) -> None:
+    if not written.repeated:  # a retried commandId answers with the plan it created the first time
+        WORKOUTS_CREATED.inc()
 
 
 async def _change(info: Info, input: PlanChangeInput, build: Callable[[], PlanCommand]) -> WorkoutPlanPayload:
@@ -72,6 +82,7 @@ class PlanMutations:
             info,
             lambda: input.to_command(viewer.user_id, command_id, info.context.now()),
             command_id=command_id,
+            on_written=_count_creation,
         )
 
     @strawberry.mutation

@@ -12,18 +12,32 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from application.plan_changes import plan_changed_channel
-from schema.context import Info
-from schema.errors import NotFound
+from domain.errors import DomainError
+from schema.context import Info, Viewer
+from schema.errors import NotFound, Unauthenticated
 from schema.ids import parse_global_id
 from schema.queries import may_see
 from schema.types import WorkoutPlan
+
+
+async def live_viewer(info: Info) -> Viewer:
+    """The viewer as of now: a WebSocket outlives sign-outs and role changes, so its session is re-checked."""
+    context = info.context
+    viewer = context.require_viewer()
+    if context.claims is None:
+        return viewer
+    try:
+        session = await context.api.sessions.check(context.claims)
+    except DomainError as error:
+        raise Unauthenticated(error.message) from None
+    return Viewer(session.user_id, session.role, session.session_id)
 
 
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="The plan, now and after every change, by any device or the coach.")
     async def workout_plan_changed(self, info: Info, plan_id: strawberry.ID) -> AsyncGenerator[WorkoutPlan]:
-        viewer = info.context.require_viewer()
+        viewer = await live_viewer(info)
         _, raw = parse_global_id(plan_id, expect="WorkoutPlan", field="planId")
         api = info.context.api
         owner = await api.plan_commands.owner_of(raw)  # a plan's owner never changes
@@ -43,5 +57,7 @@ class Subscription:
                 view = await api.plan_read_model.plan(raw)
                 if view is None or view.version <= seen:
                     continue
+                if not may_see(await live_viewer(info), owner):
+                    raise NotFound("no workout plan with that id")
                 seen = view.version
                 yield WorkoutPlan.of(view)

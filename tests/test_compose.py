@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -11,6 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from kurrentdbclient.connection_spec import ConnectionSpec
+
+from settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_SERVICES = ("api", "projector")
@@ -71,7 +74,7 @@ def test_kurrentdb_is_an_insecure_single_node(services):
         ("kurrentdb", "/health/live"),
         ("postgres", "pg_isready"),
         ("redis", "redis-cli ping"),
-        ("api", "/health"),
+        ("api", "/ready"),
     ],
 )
 def test_services_that_others_wait_for_have_a_healthcheck(services, name, probe):
@@ -83,7 +86,37 @@ def test_services_that_others_wait_for_have_a_healthcheck(services, name, probe)
 def test_the_api_healthcheck_uses_python_because_the_image_has_no_curl(services):
     test = services["api"]["healthcheck"]["test"]
     assert test[1] == "python"
-    assert "http://localhost:8000/health" in test[-1]
+    assert "http://localhost:8000/ready" in test[-1]  # readiness: dependencies answer, projections keep up
+
+
+def test_the_api_leaves_the_projections_to_the_projector_service(services):
+    assert services["api"]["environment"]["FITCOACH_IN_PROCESS_PROJECTIONS"] == "false"
+    assert command_of(services["projector"]) == ["fitcoach", "project"]
+    assert services["projector"]["environment"].get("FITCOACH_IN_PROCESS_PROJECTIONS") in {None, "true"}
+
+
+def test_the_jwt_secret_must_come_from_the_environment_and_has_no_default(services):
+    value = services["api"]["environment"]["FITCOACH_JWT_SECRET"]
+    assert re.fullmatch(r"\$\{FITCOACH_JWT_SECRET:\?[^}]+\}", value), (
+        value
+    )  # Compose refuses to start without it
+
+
+@pytest.mark.parametrize("name", [*APP_SERVICES, "migrate"])
+def test_every_fitcoach_variable_of_a_service_is_a_valid_setting(services, monkeypatch, name):
+    environment = {key: with_defaults(value) for key, value in services[name]["environment"].items()}
+    fields = {f"FITCOACH_{field.upper()}" for field in Settings.model_fields}
+    assert set(environment) <= fields, "extra variables are ignored silently: a misspelt one must fail here"
+    for key in [key for key in os.environ if key.startswith("FITCOACH_")]:
+        monkeypatch.delenv(key)
+    for key, value in environment.items():
+        monkeypatch.setenv(key, "x" * 48 if key == "FITCOACH_JWT_SECRET" else value)
+    settings = load_settings()
+    assert settings.redis_url == "redis://redis:6379/0"
+    assert settings.chosen_event_store == "kurrentdb"
+    if name == "api":
+        assert settings.in_process_projections is False
+        assert settings.jwt_secret is not None
 
 
 @pytest.mark.parametrize(
@@ -161,6 +194,28 @@ def test_the_api_is_published_on_port_8000(services):
 def test_the_fitcoach_command_is_installed_by_the_project():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert "fitcoach" in project["project"]["scripts"]
+
+
+def test_the_installed_project_holds_every_package_and_module_of_the_app():
+    """The image gets only what `pip install .` installs: setuptools' explicit `packages` list takes no
+    subpackage by itself, and a module missing from `py-modules` is left out (an editable install, as in
+    development, would hide both)."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    not_shipped = {"tests", "bench", ".venv", "build", "dist"}
+    packages = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in ROOT.rglob("__init__.py")
+        if not not_shipped & set(init.relative_to(ROOT).parts)
+        and not any(
+            part.startswith(".") or part.endswith(".egg-info") for part in init.relative_to(ROOT).parts
+        )
+    }
+    assert packages
+    assert packages <= set(setuptools["packages"]), "add them to [tool.setuptools] packages"
+    modules = {path.stem for path in ROOT.glob("*.py")}
+    assert modules <= set(setuptools["py-modules"]), "add them to [tool.setuptools] py-modules"
+    assert {"web", "schema"} <= packages
+    assert {"server", "bootstrap_api", "cli"} <= modules
 
 
 def test_the_image_installs_the_project_and_runs_as_a_non_root_user():

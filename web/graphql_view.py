@@ -14,6 +14,7 @@ import hashlib
 import logging
 import re
 import uuid
+from datetime import timedelta
 from typing import Any, cast
 
 import strawberry
@@ -25,6 +26,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from bootstrap_api import Api
@@ -38,6 +40,11 @@ BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 MAX_VARIABLE_DEPTH = 32
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
+"""A WebSocket that has not authenticated by then is closed (4408)."""
+KEEP_ALIVE_SECONDS = 15.0
+WANTS_GRAPHQL_RESPONSE = "x-fitcoach-graphql-response"
 
 
 class PersistedQueryNotFound(Exception):
@@ -55,6 +62,9 @@ class FitcoachGraphQL(GraphQL[Context, None]):
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             max_subscriptions_per_connection=settings.max_ws_subscriptions,
+            connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
+            keep_alive=True,
+            keep_alive_interval=KEEP_ALIVE_SECONDS,
             allowed_origins=settings.cors_origins,
         )
         self.api = api
@@ -76,10 +86,38 @@ class FitcoachGraphQL(GraphQL[Context, None]):
             response = request_error(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
         await response(scope, receive, send)
 
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """A GET with only `extensions` names a persisted query: it is an operation, not a browser asking
+        for the IDE, even with `Accept: */*` (Apollo Client's default)."""
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        response = await super().get_sub_response(request)
+        accept = request.headers.get("accept", "")
+        # GraphQL over HTTP: a client that asks for application/graphql-response+json gets it, and with
+        # it the status codes of the specification (4xx when the request failed before execution).
+        response.headers[WANTS_GRAPHQL_RESPONSE] = "1" if GRAPHQL_RESPONSE in accept else "0"
+        return response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        wants_graphql_response = sub_response.headers.get(WANTS_GRAPHQL_RESPONSE) == "1"
+        del sub_response.headers[WANTS_GRAPHQL_RESPONSE]
+        request_failed = isinstance(response_data, dict) and _failed_before_execution(response_data)
+        if wants_graphql_response and request_failed and isinstance(response_data, dict):
+            response_data = cast(GraphQLHTTPResponse, {k: v for k, v in response_data.items() if k != "data"})
+        response = super().create_response(response_data, sub_response)
+        if wants_graphql_response:
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+            if request_failed and response.status_code == 200:
+                response.status_code = 400
+        return response
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(
             api=self.api,
-            loaders=build_loaders(self.api.plan_read_model, self.api.user_read_model),
+            loaders=build_loaders(self.api.plan_reads, self.api.plan_read_model, self.api.user_read_model),
             request_id=request.scope.get("fitcoach.request_id") or _request_id(request),
             client_ip=request.client.host if request.client else "unknown",
         )
@@ -114,6 +152,7 @@ class FitcoachGraphQL(GraphQL[Context, None]):
             context.auth_problem = error.message
             return
         context.viewer = Viewer(session.user_id, session.role, session.session_id)
+        context.claims = claims
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """Errors raised before execution (a syntax error, say) skip the extensions: code them here."""
@@ -136,7 +175,8 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         if persisted is None:
             return
         digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
-        if not isinstance(digest, str) or not SHA256_HEX.match(digest) or persisted.get("version") != 1:
+        version = persisted.get("version") if isinstance(persisted, dict) else None
+        if not isinstance(digest, str) or not SHA256_HEX.match(digest) or version != 1 or version is True:
             raise HTTPException(400, "extensions.persistedQuery needs version 1 and a sha256Hash")
         if data.query is None:
             data.query = await self.api.persisted_queries.get(digest)
@@ -146,6 +186,12 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         if hashlib.sha256(data.query.encode()).hexdigest() != digest:
             raise HTTPException(400, "provided sha256Hash does not match the query")
         await self.api.persisted_queries.put(digest, data.query)
+
+
+def _failed_before_execution(response: GraphQLHTTPResponse) -> bool:
+    """No data and no error with a path: the document did not parse or validate, nothing ran."""
+    errors = cast("list[dict[str, Any]]", response.get("errors") or [])
+    return response.get("data") is None and bool(errors) and all("path" not in e for e in errors)
 
 
 def _status_of(error: HTTPException) -> int:

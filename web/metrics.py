@@ -6,11 +6,20 @@ With several uvicorn workers, set PROMETHEUS_MULTIPROC_DIR (`fitcoach serve --wo
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.responses import Response
+
+from application.eventstore import EventStore
+from projections.metrics import LAG_EVENTS, LAG_SECONDS
+from projections.status import projection_status
+
+log = logging.getLogger("fitcoach.api")
+LAG_TIMEOUT_SECONDS = 2.0
 
 HTTP_REQUEST_DURATION = Histogram(
     "http_request_duration_seconds",
@@ -23,6 +32,19 @@ WORKOUTS_CREATED = Counter("workouts_created_total", "Workout plans created thro
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     HTTP_REQUEST_DURATION.labels(method, route, str(status)).observe(seconds)
+
+
+async def refresh_projection_lag(store: EventStore, database_url: str) -> None:
+    """Set the lag gauges from PostgreSQL, so they are right whichever process runs the projectors."""
+    try:
+        async with asyncio.timeout(LAG_TIMEOUT_SECONDS):
+            statuses = await projection_status(store, database_url)
+    except Exception:  # a scrape still answers; the gauges keep their last values
+        log.warning("metrics: projection lag unavailable", exc_info=False)
+        return
+    for status in statuses:
+        LAG_EVENTS.labels(status.name).set(status.lag_events)
+        LAG_SECONDS.labels(status.name).set(status.lag_seconds)
 
 
 def metrics_response() -> Response:

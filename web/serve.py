@@ -41,9 +41,12 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
     os.environ["FITCOACH_DATABASE_URL"] = asyncio.run(prepare())
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="fitcoach-metrics-")
-    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting normally instead lets the embedded
-    # PostgreSQL's exit handler stop the server once the last process using it is gone.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    # uvicorn re-raises SIGTERM or SIGINT after its graceful shutdown (the default actions kill the
+    # process, or raise KeyboardInterrupt with a traceback). A stop that was asked for and went well is a
+    # clean exit (0), and exiting normally lets the embedded PostgreSQL's exit handler stop the server
+    # once the last process using it is gone.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: sys.exit(0))
     uvicorn.run(
         APP,
         factory=True,

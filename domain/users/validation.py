@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from domain.errors import ValidationError
 from domain.users.values import FitnessLevel, Gender, IdentityProvider, Preferences, PreferenceValue, Role
-from domain.validation import name
+from domain.validation import name, text
 
 MAX_EMAIL = 254
 MAX_EMAIL_LOCAL_PART = 64
@@ -131,6 +131,7 @@ def preferences(field: str, values: Mapping[str, PreferenceValue]) -> Preference
     for key, value in values.items():
         if not isinstance(key, str) or not key or key != key.strip() or len(key) > MAX_PREFERENCE_KEY:
             raise ValidationError(field, f"names must be non-empty texts of at most {MAX_PREFERENCE_KEY}")
+        text(field, key, MAX_PREFERENCE_KEY)
         _preference_value(f"{field}.{key}", value)
     return tuple(sorted(values.items()))
 
@@ -147,7 +148,6 @@ def _preference_value(field: str, value: PreferenceValue) -> None:
             raise ValidationError(field, "must be a finite number")
         return
     if isinstance(value, str):
-        if len(value) > MAX_PREFERENCE_TEXT:
-            raise ValidationError(field, f"must be at most {MAX_PREFERENCE_TEXT} characters")
+        text(field, value, MAX_PREFERENCE_TEXT)
         return
     raise ValidationError(field, "must be a text, number, true/false or null")

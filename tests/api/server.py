@@ -75,6 +75,9 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
     return Settings(**{**values, **overrides})
 
 
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, though pytest would collect it
+
+
 @asynccontextmanager
 async def running_api(settings: Settings, **adapters: Any) -> AsyncIterator[RunningApi]:
     """Serve the app on a free port until the block ends; `adapters` go to `build_api`."""

@@ -26,6 +26,7 @@ VALID_EXERCISES = [
     exercise(sets=20, reps=100, weight_kg=1000, rest_seconds=900, tempo="10-0-10-0"),
     exercise(name="n" * 120, notes="n" * 1000, alternatives=tuple("a" * 120 for _ in range(10))),
     exercise("i" * 100),
+    exercise(notes="Tab\tand\nnewlines are fine\r\n, and so is emoji \U0001f4aa"),
 ]
 
 INVALID_EXERCISES = [
@@ -34,6 +35,9 @@ INVALID_EXERCISES = [
     ("exercise.exercise_id", exercise("i" * 101)),
     ("exercise.name", exercise(name="   ")),
     ("exercise.name", exercise(name="n" * 121)),
+    ("exercise.name", exercise(name="Squat\x00")),
+    ("exercise.notes", exercise(notes="bell\x07")),
+    ("exercise.notes", exercise(notes="half a pair \ud83d")),
     ("exercise.sets", exercise(sets=0)),
     ("exercise.sets", exercise(sets=21)),
     ("exercise.sets", exercise(sets=True)),
@@ -61,7 +65,9 @@ INVALID_EXERCISES = [
 
 
 @pytest.mark.parametrize(
-    "valid", VALID_EXERCISES, ids=["lower-bounds", "upper-bounds", "long-texts", "long-id"]
+    "valid",
+    VALID_EXERCISES,
+    ids=["lower-bounds", "upper-bounds", "long-texts", "long-id", "whitespace-and-emoji"],
 )
 def test_exercises_at_the_bounds_are_accepted(valid):
     assert len(decide(add_exercise(valid), given(created()))) == 1

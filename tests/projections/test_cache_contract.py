@@ -101,6 +101,24 @@ async def test_keys_of_other_kinds_or_ids_do_not_share_entries(harness: Harness)
     assert await harness.cache.get(new_key()) is None
 
 
+async def test_many_keys_come_back_at_once_in_order_with_misses_as_none(harness: Harness) -> None:
+    stored, unknown, invalidated, replaced = new_key(), new_key(), new_key(), new_key()
+    await harness.cache.put(stored, {"v": 1}, 1)
+    await harness.cache.put(invalidated, {"v": 1}, 1)
+    await harness.cache.invalidate(invalidated, 2)
+    await harness.cache.put(replaced, {"v": 1}, 1)
+    await harness.cache.put(replaced, {"v": 2}, 2)
+    found = await harness.cache.get_many([stored, unknown, invalidated, replaced, stored])
+    assert [None if cached is None else (cached.value, cached.version) for cached in found] == [
+        ({"v": 1}, 1),
+        None,
+        None,
+        ({"v": 2}, 2),
+        ({"v": 1}, 1),
+    ]
+    assert await harness.cache.get_many([]) == []
+
+
 async def test_a_put_older_or_as_old_as_the_held_value_is_refused(harness: Harness) -> None:
     key = new_key()
     assert await harness.cache.put(key, {"v": 5}, 5)

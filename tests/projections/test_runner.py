@@ -43,6 +43,9 @@ class BrokenCache:
     async def get(self, key: CacheKey) -> Any:
         raise RuntimeError("broken")
 
+    async def get_many(self, keys: Any) -> Any:
+        raise RuntimeError("broken")
+
     async def put(self, key: CacheKey, value: Any, version: int) -> bool:
         raise RuntimeError("broken")
 
