@@ -23,6 +23,7 @@ from application.plan_commands import PlanCommands
 from application.plan_reads import PlanReads
 from application.pubsub import PubSub
 from application.rate_limits import RateLimiter
+from application.response_cache import ResponseCache
 from bootstrap import Core, build_core, build_projection_runners, redis_pubsub_from, resolve_database_url
 from domain.users.values import IdentityProvider
 from projections.runner import ProjectionRunner
@@ -54,6 +55,8 @@ class Api:
     pubsub: PubSub
     rate_limiter: RateLimiter
     persisted_queries: PersistedQueries
+    responses: ResponseCache | None = None
+    """Cached read results (None when FITCOACH_RESPONSE_CACHE is off)."""
     runners: list[ProjectionRunner] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -79,6 +82,7 @@ async def build_api(
     from adapters.auth_passwords import Argon2PasswordHasher
     from adapters.oidc import OidcIdTokenVerifier, apple, google
     from adapters.postgres_checkpoints import PostgresCheckpointWaiter
+    from adapters.postgres_pool import open_pool
     from adapters.postgres_read_models import PostgresPlanReadModel
     from adapters.postgres_refresh_tokens import PostgresRefreshTokens
     from adapters.postgres_user_read_model import PostgresUserReadModel
@@ -91,16 +95,15 @@ async def build_api(
     try:
         core = await build_core(settings, store=store)
         closers.append(core.close)
-        plan_read_model = await PostgresPlanReadModel.connect(
-            database_url, max_size=settings.db_pool_max_size
+        # One pool for the read models and the token store: a replica's connections stay bounded by
+        # FITCOACH_DB_POOL_MAX_SIZE here plus the event store's own pool.
+        reads = await open_pool(
+            database_url, min_size=settings.db_pool_min_size, max_size=settings.db_pool_max_size
         )
-        closers.append(plan_read_model.close)
-        user_read_model = await PostgresUserReadModel.connect(
-            database_url, max_size=settings.db_pool_max_size
-        )
-        closers.append(user_read_model.close)
-        refresh_tokens = await PostgresRefreshTokens.connect(database_url)
-        closers.append(refresh_tokens.close)
+        closers.append(reads.close)
+        plan_read_model = PostgresPlanReadModel(reads)
+        user_read_model = PostgresUserReadModel(reads)
+        refresh_tokens = PostgresRefreshTokens(reads)
         cache = cache or await api_cache_from(settings)
         closers.append(cache.close)
         pubsub = pubsub or await pubsub_from(settings)
@@ -146,6 +149,7 @@ async def build_api(
             pubsub=pubsub,
             rate_limiter=rate_limiter,
             persisted_queries=persisted_queries,
+            responses=ResponseCache(cache, checkpoints) if settings.response_cache else None,
             closers=closers,
         )
     except BaseException:

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     # The API (server.py, schema/)
     jwt_secret: SecretStr | None = Field(
         default=None,
+        min_length=32,
         description="HS256 secret of access tokens (32+ bytes); unset: one is generated once and kept in "
         "the data folder, which suits one machine only (replicas on several machines must share one).",
     )
@@ -131,6 +132,9 @@ class Settings(BaseSettings):
     google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
     apple_client_ids: tuple[str, ...] = Field(default=(), description="Apple service ids (JSON list).")
     apple_jwks_url: str = "https://appleid.apple.com/auth/keys"
+    response_cache: bool = Field(
+        default=True, description="Cache users' read results, invalidated by the projectors."
+    )
     in_process_projections: bool = Field(
         default=True,
         description="Run the projectors inside the API process (one instance is active cluster-wide).",

@@ -16,7 +16,7 @@ from psycopg import errors as pg_errors
 from psycopg_pool import AsyncConnectionPool
 
 from adapters.postgres_metrics import Operation, Table, timed
-from adapters.postgres_store import use_utc
+from adapters.postgres_pool import open_pool
 from application.plan_reads import (
     MAX_PAGE_SIZE,
     PLAN_SCALARS,
@@ -55,27 +55,15 @@ SELECT plan_id, version_number, parent_version, exercises, change_description, c
 
 
 class PostgresPlanReadModel:
-    def __init__(self, pool: AsyncConnectionPool) -> None:
+    def __init__(self, pool: AsyncConnectionPool, *, owns_pool: bool = False) -> None:
         self._pool = pool
+        self._owns_pool = owns_pool
 
     @classmethod
     async def connect(cls, conninfo: str, *, min_size: int = 1, max_size: int = 10) -> PostgresPlanReadModel:
-        pool = AsyncConnectionPool(
-            conninfo,
-            min_size=min_size,
-            max_size=max_size,
-            kwargs={"autocommit": True},
-            configure=use_utc,
-            timeout=5.0,
-            open=False,
-        )
-        try:
-            with _translated_errors():
-                await pool.open(wait=True, timeout=10.0)
-        except BaseException:
-            await pool.close()
-            raise
-        return cls(pool)
+        with _translated_errors():
+            pool = await open_pool(conninfo, min_size=min_size, max_size=max_size)
+        return cls(pool, owns_pool=True)
 
     async def plan(self, plan_id: UUID) -> PlanView | None:
         return (await self.plans([plan_id])).get(plan_id)
@@ -124,7 +112,8 @@ class PostgresPlanReadModel:
                 await conn.execute("SELECT 1")
 
     async def close(self) -> None:
-        await self._pool.close()
+        if self._owns_pool:
+            await self._pool.close()
 
     async def _fetch(
         self, query: str, params: dict[str, Any], metric: tuple[Operation, Table]

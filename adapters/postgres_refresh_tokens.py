@@ -22,6 +22,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from adapters import postgres_refresh_token_sql as q
+from adapters.postgres_pool import open_pool
 from application.auth_errors import (
     RefreshTokenExpired,
     RefreshTokenInvalid,
@@ -48,15 +49,8 @@ class PostgresRefreshTokens:
 
     @classmethod
     async def connect(cls, conninfo: str, *, min_size: int = 1, max_size: int = 5) -> PostgresRefreshTokens:
-        pool = AsyncConnectionPool(
-            conninfo, min_size=min_size, max_size=max_size, kwargs={"autocommit": True}, open=False
-        )
-        try:
-            with _translated_errors():
-                await pool.open(wait=True, timeout=10.0)
-        except BaseException:
-            await pool.close()
-            raise
+        with _translated_errors():
+            pool = await open_pool(conninfo, min_size=min_size, max_size=max_size)
         return cls(pool, owns_pool=True)
 
     async def close(self) -> None:

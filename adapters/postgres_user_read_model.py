@@ -17,7 +17,7 @@ from psycopg import errors as pg_errors
 from psycopg_pool import AsyncConnectionPool
 
 from adapters.postgres_metrics import timed
-from adapters.postgres_store import use_utc
+from adapters.postgres_pool import open_pool
 from application.plan_reads import ReadError, ReadModelUnavailable
 from application.user_reads import UserView
 
@@ -37,21 +37,8 @@ class PostgresUserReadModel:
 
     @classmethod
     async def connect(cls, conninfo: str, *, min_size: int = 1, max_size: int = 10) -> PostgresUserReadModel:
-        pool = AsyncConnectionPool(
-            conninfo,
-            min_size=min_size,
-            max_size=max_size,
-            kwargs={"autocommit": True},
-            configure=use_utc,
-            timeout=5.0,
-            open=False,
-        )
-        try:
-            with _translated_errors():
-                await pool.open(wait=True, timeout=10.0)
-        except BaseException:
-            await pool.close()
-            raise
+        with _translated_errors():
+            pool = await open_pool(conninfo, min_size=min_size, max_size=max_size)
         return cls(pool, owns_pool=True)
 
     async def user(self, user_id: UUID) -> UserView | None:

@@ -25,7 +25,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from adapters.lru import Clock, VersionedLru
-from adapters.redis_outage import Outage, log
+from adapters.redis_outage import CACHE_LOG as log
+from adapters.redis_outage import Outage
 from adapters.redis_scripts import INVALIDATE, PUT
 from application.cache import Cached, CacheKey
 

@@ -10,15 +10,25 @@ import time
 
 from adapters.lru import Clock
 
-log = logging.getLogger("adapters.redis_cache")
+CACHE_LOG = logging.getLogger("adapters.redis_cache")
 
 
 class Outage:
     def __init__(
-        self, *, first_backoff: float = 0.2, max_backoff: float = 5.0, clock: Clock = time.monotonic
+        self,
+        *,
+        first_backoff: float = 0.2,
+        max_backoff: float = 5.0,
+        clock: Clock = time.monotonic,
+        what: str = "Redis cache",
+        consequence: str = "serving without it until it returns",
+        log: logging.Logger = CACHE_LOG,
     ) -> None:
         if not 0 < first_backoff <= max_backoff:
             raise ValueError("backoffs must satisfy 0 < first_backoff <= max_backoff")
+        self._what = what
+        self._consequence = consequence
+        self._log = log
         self._first_backoff = first_backoff
         self._max_backoff = max_backoff
         self._clock = clock
@@ -57,7 +67,7 @@ class Outage:
         self._backoff = self._first_backoff
         self._retry_at = self._clock() + self._backoff
         # The error's class only: its text could echo a command's arguments.
-        log.warning("Redis cache unreachable (%s): serving without it until it returns", type(error).__name__)
+        self._log.warning("%s unreachable (%s): %s", self._what, type(error).__name__, self._consequence)
         return True
 
     def succeeded(self) -> bool:
@@ -66,7 +76,7 @@ class Outage:
         if not self.down:
             return False
         self.down = False
-        log.info("Redis cache reachable again")
+        self._log.info("%s reachable again", self._what)
         return True
 
     def abandoned(self) -> None:

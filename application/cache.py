@@ -20,6 +20,8 @@ class CacheKind(enum.Enum):
     RECOMMENDATIONS = ("recommendations:{}:{}", 1800)
     AI_RESPONSE = ("ai:response:{}", 600)
     SESSION = ("session:{}", 3600)
+    RESPONSES = ("graphql:responses:{}", 300)
+    """Not in the specification: a user's cached GraphQL read results, versioned by global position."""
 
     def __init__(self, template: str, ttl_seconds: int) -> None:
         self.template = template
@@ -42,6 +44,10 @@ class CacheKey:
     @classmethod
     def plan(cls, plan_id: object) -> CacheKey:
         return cls(CacheKind.PLAN, (str(plan_id),))
+
+    @classmethod
+    def responses(cls, user_id: object) -> CacheKey:
+        return cls(CacheKind.RESPONSES, (str(user_id),))
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,8 @@ class CommandResult(Generic[E]):
     events: tuple[E, ...]
     repeated: bool = field(default=False, compare=False)
     """True when the command id had been handled before: its first result (equal to it), nothing appended."""
+    state: object = field(default=None, compare=False)
+    """The aggregate's state after the write (for a repeated command: its state as loaded now)."""
 
 
 class CommandHandler(Generic[C, S, E]):
@@ -132,12 +134,14 @@ class CommandHandler(Generic[C, S, E]):
             if earlier:
                 last, _ = earlier[-1]
                 first_result = tuple(event for _, event in earlier)
-                return CommandResult(last.stream_version, last.position, first_result, repeated=True)
+                return CommandResult(
+                    last.stream_version, last.position, first_result, repeated=True, state=loaded.state
+                )
             if expected_version is not None and expected_version != loaded.version:
                 raise ConcurrencyConflict(loaded.version)
             events = self._decider.decide(command, loaded.state)
             if not events:
-                return CommandResult(loaded.version, loaded.position, ())
+                return CommandResult(loaded.version, loaded.position, (), state=loaded.state)
             expected: ExpectedVersion = loaded.version if loaded.version else StreamState.NO_STREAM
             new_events = self._new_events(stream, command, metadata, events)
             try:
@@ -146,7 +150,10 @@ class CommandHandler(Generic[C, S, E]):
                 current_version = conflict.actual
                 continue
             await self._streams.appended(stream, loaded, metadata.command_id, new_events, appended)
-            return CommandResult(appended.stream_version, appended.position, tuple(events))
+            state = loaded.state
+            for event in events:
+                state = self._decider.evolve(state, event)
+            return CommandResult(appended.stream_version, appended.position, tuple(events), state=state)
         raise ConcurrencyConflict(current_version)
 
     def _new_events(

@@ -2,7 +2,8 @@
 
 Ownership is checked by a guard on the same folded state `decide` sees, so there is no window between
 the check and the write. Someone else's plan is reported as not found, so ids cannot be probed.
-The result is the plan as of the write itself (folded from the event store), never read-model data.
+The result is the plan as of the write itself (the state the command was decided on, plus its events),
+never read-model data.
 """
 
 from __future__ import annotations
@@ -67,14 +68,19 @@ class PlanCommands:
             command_id=command_id, correlation_id=command_id, user_id=requester.user_id
         )
         result = await self._handler.handle(command, metadata, expected_version=expected_version, guard=guard)
-        recorded = await self._store.read_stream(
-            workout_plan_stream(command.plan_id), to_version=result.stream_version
-        )
+        if not result.repeated and isinstance(result.state, Plan):
+            plan, position = result.state, result.position
+        else:  # a repeat: the plan as that first write left it, not as it is now
+            plan, position = await self._plan_at(command.plan_id, result.stream_version)
+        view = plan_view_of(plan, result.stream_version, position)
+        return PlanWritten(view, versions_of(plan), result.position, repeated=result.repeated)
+
+    async def _plan_at(self, plan_id: UUID, version: int) -> tuple[Plan, int]:
+        recorded = await self._store.read_stream(workout_plan_stream(plan_id), to_version=version)
         plan = fold(decode(record.type, record.schema_version, record.data) for record in recorded)
         if plan is None:
-            raise PlanNotFound(command.plan_id)
-        view = plan_view_of(plan, result.stream_version, recorded[-1].position)
-        return PlanWritten(view, versions_of(plan), result.position, repeated=result.repeated)
+            raise PlanNotFound(plan_id)
+        return plan, recorded[-1].position
 
     async def owner_of(self, plan_id: UUID) -> UUID | None:
         """The plan's owner from its first event: fresh, whatever the read models' lag."""

@@ -20,7 +20,7 @@ from _graphql_server import ServedApi, delete_redis_prefix, served_api
 
 PLANS_PER_USER = 20
 """The measured page is `workoutPlans(first: 20)`: every user has exactly one page of plans."""
-ROW_ORDER = ("typename", "typename_auth", "plans20", "plan", "mutation", "typename_2x")
+ROW_ORDER = ("typename", "typename_auth", "plans20", "plans20_executed", "plan", "mutation", "typename_2x")
 
 
 def parse_args() -> argparse.Namespace:

@@ -96,7 +96,9 @@ def measure_row(
     window = (start + warmup, start + warmup + seconds)
     processes, pipes = [], []
     for index in range(generators):
-        requests = [http_request(served.port, request) for request in row.requests(index, generators)]
+        requests = [
+            http_request(served.port, request, row.headers) for request in row.requests(index, generators)
+        ]
         spec = LoadSpec(served.port, requests, connections, start, warmup, seconds)
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(target=generator_process, args=(spec, sender), daemon=True)

@@ -33,15 +33,17 @@ class Row:
     check: Callable[[dict[str, Any]], bool]
     """Whether a response body is the right answer (checked once, on a probe, before the row runs)."""
     probe: Request
+    headers: str = ""
+    """Extra header lines, each ending in CRLF (e.g. `Cache-Control: no-store`)."""
 
 
-def http_request(port: int, request: Request) -> bytes:
+def http_request(port: int, request: Request, headers: str = "") -> bytes:
     body, token = request
     payload = orjson.dumps(body)
     auth = f"Authorization: Bearer {token}\r\n" if token else ""
     head = (
         f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-        f"Accept: application/json\r\n{auth}Content-Length: {len(payload)}\r\n\r\n"
+        f"Accept: application/json\r\n{auth}{headers}Content-Length: {len(payload)}\r\n\r\n"
     )
     return head.encode() + payload
 
@@ -98,6 +100,14 @@ def build_rows(users: list[SeededUser], plans: int, exercises: int) -> dict[str,
             typename_auth,
         ),
         Row("plans20", "20 plans with exercises", lambda i, n: _rotated(pages, i, n), one_page, pages[0]),
+        Row(
+            "plans20_executed",
+            "20 plans, executed (no-store)",
+            lambda i, n: _rotated(pages, i, n),
+            one_page,
+            pages[0],
+            headers="Cache-Control: no-store\r\n",
+        ),
         Row(
             "plan",
             "one plan by id",

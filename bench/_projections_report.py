@@ -77,10 +77,14 @@ def report(figures: Figures, settings: dict[str, str], elapsed: float) -> None:
     print(format_table(["row", "seconds", "events/s", "vs COPY"], table))
     print(f"(rebuild's own report: {figures.rebuild_reported_eps:,.0f} events/s; COPY rows {rows_total:,})")
     print()
-    print(
-        f"snapshots every {figures.snapshot_every} events: {figures.snapshots_saved:,} backfilled from the"
-        f" log in {figures.snapshots_seconds:.0f} s (untimed), as the command path would have saved them"
-    )
+    if figures.snapshot_every:
+        print(
+            f"snapshots every {figures.snapshot_every} events: {figures.snapshots_saved:,} backfilled from"
+            f" the log in {figures.snapshots_seconds:.0f} s (untimed), as the command path would have"
+            " left them"
+        )
+    else:
+        print("snapshots off (FITCOACH_SNAPSHOT_EVERY=0): every command folds its whole stream")
     print(
         f"read-your-writes: {len(ryw.timings):,} commands at {ryw.achieved_rate:.0f}/s"
         f" (target {figures.ryw_rate:.0f}/s for {figures.ryw_seconds:.0f} s, open loop);"

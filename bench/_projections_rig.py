@@ -28,7 +28,7 @@ from application.snapshot_backfill import backfill_snapshots
 from bootstrap import build_core, snapshots_from
 from domain import Plan, decode
 from projections.rebuild import DEFAULT_PAGE_SIZE, RebuildProgress, rebuild
-from projections.registry import projection_named
+from projections.registry import PROJECTIONS, projection_named
 from projections.runner import ProjectionRunner
 from projections.schema import migrate as migrate_projections
 from settings import Settings
@@ -145,7 +145,7 @@ async def _running_projector(store: PostgresEventStore, url: str, kind: str) -> 
         runner = ProjectionRunner(store, url, projection_named(PROJECTION))
         task = asyncio.create_task(runner.run())
         try:
-            await _caught_up(url, await store.current_position(), task)
+            await _caught_up(url, await store.current_position(), task, [PROJECTION])
             yield
         finally:
             runner.stop()
@@ -157,7 +157,9 @@ async def _running_projector(store: PostgresEventStore, url: str, kind: str) -> 
         sys.executable, str(REPO_ROOT / "cli.py"), "project", cwd=REPO_ROOT, env=env
     )
     try:
-        await _caught_up(url, await store.current_position(), asyncio.ensure_future(process.wait()))
+        # `fitcoach project` runs every registered projection: all of them must have caught up.
+        names = [projection.name for projection in PROJECTIONS]
+        await _caught_up(url, await store.current_position(), asyncio.ensure_future(process.wait()), names)
         yield
     finally:
         if process.returncode is None:
@@ -166,18 +168,21 @@ async def _running_projector(store: PostgresEventStore, url: str, kind: str) -> 
             raise RuntimeError(f"`fitcoach project` exited with {process.returncode}")
 
 
-async def _caught_up(url: str, head: int, watched: asyncio.Future[Any]) -> None:
-    """Wait (untimed setup) until the projection runs with its checkpoint at `head`; `watched`: the runner."""
+async def _caught_up(url: str, head: int, watched: asyncio.Future[Any], names: list[str]) -> None:
+    """Wait (untimed setup) until each projection in `names` runs with its checkpoint at `head`, so the
+    measurement sees the steady state, not a projector still replaying history; `watched`: the runner."""
     deadline = time.perf_counter() + CATCH_UP_TIMEOUT_SECONDS
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
         while time.perf_counter() < deadline:
             if watched.done():
                 raise RuntimeError(f"the projection runner ended early: {watched.exception()!r}")
             cursor = await conn.execute(
-                "SELECT position, state FROM projections.checkpoints WHERE name = %s", (PROJECTION,)
+                "SELECT count(*) FROM projections.checkpoints"
+                " WHERE name = ANY(%s) AND position >= %s AND state = 'running'",
+                (names, head),
             )
             row = await cursor.fetchone()
-            if row is not None and row[0] >= head and row[1] == "running":
+            if row is not None and row[0] == len(names):
                 return
             await asyncio.sleep(0.05)
     raise RuntimeError("the projection runner did not catch up in time")

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from application.cache import Invalidation
+from application.cache import CacheKey, Invalidation
 from application.eventstore import RecordedEvent
+from application.response_cache import entry_version
 from projections.projection import Connection
 from projections.users_fold import Tracks, fold, user_row, user_stream_id
 from projections.users_sql import load, statements, write
@@ -48,7 +49,11 @@ class UsersProjection:
         for event, user_id in user_events:
             fold(tracks, event, user_id)
         await write(conn, schema, tracks.values())
-        return []
+        # What a user sees of themselves (owner, node) is cached with their read results.
+        return [
+            Invalidation(CacheKey.responses(track.user_id), entry_version(track.position))
+            for track in tracks.values()
+        ]
 
     def replay(self, schema: str) -> UsersReplay:
         return UsersReplay(schema, max_users=self._replay_max_users)

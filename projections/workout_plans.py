@@ -7,15 +7,17 @@ plans, replace their exercises, insert new versions).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from uuid import UUID
 
 from application.cache import CacheKey, Invalidation
 from application.eventstore import RecordedEvent
+from application.response_cache import entry_version
 from domain.codec import PLAN_CODEC
 from domain.event_codec import EventCodec
 from domain.events import PlanEvent
 from projections.projection import Connection
-from projections.workout_fold import PlanFolder, uuid_of
+from projections.workout_fold import PlanFolder, PlanTrack, uuid_of
 from projections.workout_replay import DEFAULT_MAX_PENDING_VERSIONS, DEFAULT_MAX_PLANS, WorkoutReplay
 from projections.workout_sql import load, statements, write
 
@@ -54,7 +56,8 @@ class WorkoutPlansProjection:
         for event in plan_events:
             self._folder.fold(tracks, event)
         await write(conn, schema, tracks.values())
-        return [Invalidation(CacheKey.plan(track.plan_id), track.version) for track in tracks.values()]
+        plans = [Invalidation(CacheKey.plan(track.plan_id), track.version) for track in tracks.values()]
+        return plans + owners_responses(tracks.values())
 
     def replay(self, schema: str) -> WorkoutReplay:
         return WorkoutReplay(
@@ -63,3 +66,15 @@ class WorkoutPlansProjection:
             max_plans=self._replay_max_plans,
             max_pending_versions=self._replay_max_pending_versions,
         )
+
+
+def owners_responses(tracks: Iterable[PlanTrack]) -> list[Invalidation]:
+    """The owners' cached read results are stale from the position of their plans' last change."""
+    newest: dict[UUID, int] = {}
+    for track in tracks:
+        if track.state is not None:
+            owner = track.state.owner_id
+            newest[owner] = max(newest.get(owner, 0), track.position)
+    return [
+        Invalidation(CacheKey.responses(owner), entry_version(position)) for owner, position in newest.items()
+    ]

@@ -21,11 +21,14 @@ from schema.types import WorkoutPlan
 
 
 async def live_viewer(info: Info) -> Viewer:
-    """The viewer as of now: a WebSocket outlives sign-outs and role changes, so its session is re-checked."""
+    """The viewer as of now: a WebSocket outlives sign-outs, role changes and its access token, so the
+    token's expiry and the session are checked again before each push."""
     context = info.context
     viewer = context.require_viewer()
     if context.claims is None:
         return viewer
+    if context.claims.expires_at <= context.now():
+        raise Unauthenticated("the access token has expired; reconnect with a fresh one")
     try:
         session = await context.api.sessions.check(context.claims)
     except DomainError as error:

@@ -17,6 +17,7 @@ import uuid
 from datetime import timedelta
 from typing import Any, cast
 
+import orjson
 import strawberry
 from cross_web import HTTPException
 from starlette.requests import Request
@@ -33,6 +34,7 @@ from bootstrap_api import Api
 from domain.errors import DomainError
 from schema.context import Context, Viewer
 from schema.loaders import build_loaders
+from web.cached_reads import with_cached_reads
 
 log = logging.getLogger("fitcoach.api")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -68,6 +70,13 @@ class FitcoachGraphQL(GraphQL[Context, None]):
             allowed_origins=settings.cors_origins,
         )
         self.api = api
+
+    def encode_json(self, data: object) -> str:
+        # A str, not bytes: the WebSocket handlers send bytes as binary frames, which clients refuse.
+        return orjson.dumps(data).decode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)  # orjson.JSONDecodeError is a json.JSONDecodeError: a 400 as before
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -161,6 +170,28 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         for error in errors:
             error.setdefault("extensions", {}).setdefault("code", "BAD_USER_INPUT")
         return response
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: Any,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> Any:
+        async def execute() -> Any:
+            return await super(FitcoachGraphQL, self).execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+
+        if self.api.responses is None:
+            return await execute()
+        directives = request.headers.get("cache-control", "")
+        if "no-store" in directives:
+            return await execute()
+        no_cache = "no-cache" in directives
+        return await with_cached_reads(self.api.responses, context, request_data, no_cache, execute)
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         data = await super().parse_http_body(request)

@@ -22,7 +22,7 @@ from domain.users.values import Role
 from tests.accounts import ManualClock, unique_email
 from tests.accounts.conftest import CLAIM_GRACE, cheap_hasher
 from tests.accounts.session_support import Replica, Replicas, claims_of, refused_within
-from tests.projections.test_cache_outage import RedisServer
+from tests.api_support.redis_server import RedisServer
 
 PASSWORD = "long enough password"
 AccountsOn = Callable[[Replica], Accounts]

@@ -140,12 +140,17 @@ class CostApi:
     async def run(
         self, token: str, query: str, variables: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], list[str]]:
-        """The response's data and the statements the request sent to PostgreSQL."""
+        """The response's data and the statements the request sent to PostgreSQL (read results are
+        cached per user: `no-cache` makes the request execute, which is what is counted here)."""
         request_id = f"cost-{uuid.uuid4().hex}"
         response = await self.http.post(
             "/graphql",
             json={"query": query, "variables": variables or {}},
-            headers={"authorization": f"Bearer {token}", "x-request-id": request_id},
+            headers={
+                "authorization": f"Bearer {token}",
+                "x-request-id": request_id,
+                "cache-control": "no-cache",
+            },
         )
         assert response.status_code == 200, response.text
         body = response.json()

@@ -1,26 +1,32 @@
 """Schemathesis fuzzes the served API over its socket and finds no server error.
 
 The schema is loaded by introspection from a real server (uvicorn, PostgreSQL, Redis, projectors in
-process). Every query and mutation is fuzzed three times: without a token (the auth checks), as a
-signed-in user whose own plans, exercises and id the fuzzer is handed through dictionaries (so
-generated requests reach the resolvers and the domain, not only "not found"), and, for the admin
-mutation, as an admin. A server error is what `schemathesis_hooks.no_internal_server_error` says: an
-HTTP 5xx, a body that is not JSON, or a GraphQL error coded INTERNAL_SERVER_ERROR or not coded.
+process). Every query and mutation is fuzzed without a token (the auth checks), and again as a
+signed-in user (all but `logout`, which would end the run's session) whose plans, exercises and ids
+the fuzzer is handed through dictionaries, so generated requests reach the resolvers and the domain,
+not only "not found"; the admin mutation is fuzzed as an admin too. A server error is what
+`schemathesis_hooks.no_internal_server_error` says: an HTTP 5xx, a body that is not JSON, or a GraphQL
+error coded INTERNAL_SERVER_ERROR or not coded at all.
 
-The seed is fixed so that a failure reproduces; the output shows the failing request as a curl line.
+The seed is fixed so that runs are repeatable; a failure is shown with its request as a curl line.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import sys
 from pathlib import Path
 from uuid import UUID
 
+import pytest
+
 from domain.users.values import Role
+from schema.errors import BadUserInput
 from schema.ids import global_id, parse_global_id
+from schema.pages import parse_plan_cursor, slice_versions
 from tests.api.graphql_client import Session, create_plan, data, exercise, register
 from tests.api.server import RunningApi, fresh_database, running_api, test_settings
 
@@ -183,3 +189,18 @@ def never_returned_data(output: str) -> set[str]:
             break
         names.add(line.strip()[2:])
     return names
+
+
+# What fuzzing found, kept as plain regressions (each was an INTERNAL_SERVER_ERROR).
+
+
+@pytest.mark.parametrize("cursor", ["\u6ff9\u0080^\u00c0", "é"])
+def test_a_cursor_that_is_not_ascii_base64_is_bad_user_input(cursor: str) -> None:
+    with pytest.raises(BadUserInput, match="after"):
+        parse_plan_cursor(cursor)
+
+
+def test_a_version_cursor_with_a_digit_int_cannot_read_is_bad_user_input() -> None:
+    superscript_two = base64.urlsafe_b64encode("version|\u00b2".encode()).decode()  # "²".isdigit() is True
+    with pytest.raises(BadUserInput, match="after"):
+        slice_versions([], None, superscript_two)

@@ -193,4 +193,5 @@ def test_the_kinds_carry_the_specified_ttls() -> None:
         CacheKind.RECOMMENDATIONS: 1800,
         CacheKind.AI_RESPONSE: 600,
         CacheKind.SESSION: 3600,
+        CacheKind.RESPONSES: 300,  # ours, not the specification's: cached GraphQL read results
     }

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -21,50 +18,11 @@ from adapters.postgres_read_models import PostgresPlanReadModel
 from adapters.redis_cache import RedisCache
 from application.cache import CacheKey
 from application.plan_reads import PlanReads, PlanView
+from tests.api_support.redis_server import RedisServer, eventually
 from tests.projections import plan_view, read_model_database, write_plan
 
 CACHE_LOGGER = "adapters.redis_cache"
 ReadParts = tuple[PostgresPlanReadModel, PostgresCheckpointWaiter]
-
-
-class RedisServer:
-    def __init__(self, directory: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self._directory = directory
-        self._process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        self._process = await asyncio.create_subprocess_exec(
-            *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self._directory)),
-            *("--save", "", "--appendonly", "no", "--daemonize", "no"),
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        client = Redis.from_url(self.url)
-        try:
-            assert await eventually(client.ping), "the throwaway redis-server did not start"
-        finally:
-            await client.aclose()
-
-    async def kill(self) -> None:
-        if self._process is not None and self._process.returncode is None:
-            self._process.send_signal(signal.SIGKILL)
-            await self._process.wait()
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], attempts: int = 300) -> bool:
-    """True once `check` answers truthily (errors count as not yet); False after `attempts` tries."""
-    for _ in range(attempts):
-        try:
-            if await check():
-                return True
-        except Exception:  # the server may still be starting
-            pass
-        await asyncio.sleep(0.05)
-    return False
 
 
 @pytest.fixture
