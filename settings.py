@@ -125,9 +125,6 @@ class Settings(BaseSettings):
     ready_max_lag_events: int = Field(
         default=10_000, ge=0, description="/ready fails while a projection lags by more events than this."
     )
-    read_wait_seconds: float = Field(
-        default=2.0, ge=0, le=30, description="How long a read waits for the caller's own write."
-    )
     google_client_ids: tuple[str, ...] = Field(default=(), description="OAuth client ids (JSON list).")
     google_jwks_url: str = "https://www.googleapis.com/oauth2/v3/certs"
     apple_client_ids: tuple[str, ...] = Field(default=(), description="Apple service ids (JSON list).")
