@@ -40,7 +40,7 @@ class ErrorCodes(MaskErrors):
             return self._with(error, error.message, {**extensions, "code": original.code})
         if isinstance(original, InvalidPageSize):
             return self._with(error, str(original), {"code": "BAD_USER_INPUT"})
-        if isinstance(original, DomainError):
+        if isinstance(original, DomainError) and original.code != "UNAVAILABLE":
             return self._with(error, original.message, {"code": _domain_code(original.code)})
         if original is None or (error.path is None and isinstance(original, (ValueError, TypeError))):
             return self._with(error, error.message, {"code": "BAD_USER_INPUT"})
@@ -48,7 +48,9 @@ class ErrorCodes(MaskErrors):
 
     def _masked(self, error: GraphQLError, original: Exception) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", None)
-        unavailable = isinstance(original, (ReadModelUnavailable, EventStoreUnavailable))
+        unavailable = isinstance(original, (ReadModelUnavailable, EventStoreUnavailable)) or (
+            isinstance(original, DomainError) and original.code == "UNAVAILABLE"
+        )
         if unavailable:
             log.warning("request %s: %s (%s)", request_id, type(original).__name__, error.path)
         else:

@@ -30,6 +30,8 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
+from application.auth_errors import TokenStoreUnavailable
+from application.eventstore import EventStoreUnavailable
 from bootstrap_api import Api
 from domain.errors import DomainError
 from schema.context import Context, Viewer
@@ -51,6 +53,10 @@ WANTS_GRAPHQL_RESPONSE = "x-fitcoach-graphql-response"
 
 class PersistedQueryNotFound(Exception):
     pass
+
+
+class SignInCheckUnavailable(Exception):
+    """The session store (PostgreSQL) did not answer: a 503, never a verdict on the token."""
 
 
 def request_error(status: int, message: str, code: str = "BAD_REQUEST") -> JSONResponse:
@@ -93,6 +99,10 @@ class FitcoachGraphQL(GraphQL[Context, None]):
                 response.headers["Allow"] = "GET, POST"
         except PersistedQueryNotFound:
             response = request_error(200, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+        except SignInCheckUnavailable:
+            message = "the sign-in check is temporarily unavailable; try again"
+            response = request_error(503, message, "INTERNAL_SERVER_ERROR")
+            response.headers["Retry-After"] = "1"
         await response(scope, receive, send)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -157,6 +167,14 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         try:
             claims = self.api.accounts.authenticate(match.group(1))
             session = await self.api.sessions.check(claims)
+        except (EventStoreUnavailable, TokenStoreUnavailable) as error:
+            # Not the client's fault: answering UNAUTHENTICATED would make it throw its tokens away.
+            log.warning(
+                "request %s: session check unavailable (%s)", context.request_id, type(error).__name__
+            )
+            if isinstance(context.connection_params, dict):
+                raise ConnectionRejectionError({"message": "try again shortly"}) from None
+            raise SignInCheckUnavailable() from None
         except DomainError as error:
             context.auth_problem = error.message
             return
