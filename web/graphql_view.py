@@ -10,10 +10,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import uuid
 from datetime import timedelta
 from typing import Any, cast
 
@@ -21,7 +19,7 @@ import orjson
 import strawberry
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -37,13 +35,18 @@ from domain.errors import DomainError
 from schema.context import Context, Viewer
 from schema.loaders import build_loaders
 from web.cached_reads import with_cached_reads
+from web.requests import (
+    PersistedQueryNotFound,
+    failed_before_execution,
+    request_error,
+    request_id,
+    resolve_persisted_query,
+    status_of,
+    storable,
+)
 
 log = logging.getLogger("fitcoach.api")
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$")
-SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-MAX_VARIABLE_DEPTH = 32
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
 """A WebSocket that has not authenticated by then is closed (4408)."""
@@ -51,16 +54,8 @@ KEEP_ALIVE_SECONDS = 15.0
 WANTS_GRAPHQL_RESPONSE = "x-fitcoach-graphql-response"
 
 
-class PersistedQueryNotFound(Exception):
-    pass
-
-
 class SignInCheckUnavailable(Exception):
     """The session store (PostgreSQL) did not answer: a 503, never a verdict on the token."""
-
-
-def request_error(status: int, message: str, code: str = "BAD_REQUEST") -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
 
 
 class FitcoachGraphQL(GraphQL[Context, None]):
@@ -92,7 +87,7 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         try:
             response = await self.run(request)
         except HTTPException as error:
-            status = _status_of(error)
+            status = status_of(error)
             code = {405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}.get(status, "BAD_REQUEST")
             response = request_error(status, error.reason, code)
             if error.status_code == 405:
@@ -123,7 +118,7 @@ class FitcoachGraphQL(GraphQL[Context, None]):
     ) -> Response:
         wants_graphql_response = sub_response.headers.get(WANTS_GRAPHQL_RESPONSE) == "1"
         del sub_response.headers[WANTS_GRAPHQL_RESPONSE]
-        request_failed = isinstance(response_data, dict) and _failed_before_execution(response_data)
+        request_failed = isinstance(response_data, dict) and failed_before_execution(response_data)
         if wants_graphql_response and request_failed and isinstance(response_data, dict):
             response_data = cast(GraphQLHTTPResponse, {k: v for k, v in response_data.items() if k != "data"})
         response = super().create_response(response_data, sub_response)
@@ -137,7 +132,7 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         context = Context(
             api=self.api,
             loaders=build_loaders(self.api.plan_reads, self.api.plan_read_model, self.api.user_read_model),
-            request_id=request.scope.get("fitcoach.request_id") or _request_id(request),
+            request_id=request.scope.get("fitcoach.request_id") or request_id(request),
             client_ip=request.client.host if request.client else "unknown",
         )
         if isinstance(request, Request):
@@ -214,57 +209,7 @@ class FitcoachGraphQL(GraphQL[Context, None]):
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         data = await super().parse_http_body(request)
         if isinstance(data, GraphQLRequestData):
-            if not _storable(data.query) or not _storable(data.variables):
+            if not storable(data.query) or not storable(data.variables):
                 raise HTTPException(400, "strings must not contain NUL or unpaired surrogates")
-            await self._persisted_query(data)
+            await resolve_persisted_query(data, self.api.persisted_queries)
         return data
-
-    async def _persisted_query(self, data: GraphQLRequestData) -> None:
-        persisted = (data.extensions or {}).get("persistedQuery")
-        if persisted is None:
-            return
-        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
-        version = persisted.get("version") if isinstance(persisted, dict) else None
-        if not isinstance(digest, str) or not SHA256_HEX.match(digest) or version != 1 or version is True:
-            raise HTTPException(400, "extensions.persistedQuery needs version 1 and a sha256Hash")
-        if data.query is None:
-            data.query = await self.api.persisted_queries.get(digest)
-            if data.query is None:
-                raise PersistedQueryNotFound()
-            return
-        if hashlib.sha256(data.query.encode()).hexdigest() != digest:
-            raise HTTPException(400, "provided sha256Hash does not match the query")
-        await self.api.persisted_queries.put(digest, data.query)
-
-
-def _failed_before_execution(response: GraphQLHTTPResponse) -> bool:
-    """No data and no error with a path: the document did not parse or validate, nothing ran."""
-    errors = cast("list[dict[str, Any]]", response.get("errors") or [])
-    return response.get("data") is None and bool(errors) and all("path" not in e for e in errors)
-
-
-def _status_of(error: HTTPException) -> int:
-    """GraphQL over HTTP: an unknown media type is 415, and a mutation sent with GET is 405."""
-    if error.reason == "Unsupported content type":
-        return 415
-    if error.status_code == 400 and "when using GET" in error.reason:
-        return 405
-    return error.status_code
-
-
-def _storable(value: object, depth: int = 0) -> bool:
-    """No NUL and no lone surrogate anywhere: PostgreSQL and UTF-8 cannot hold them."""
-    if isinstance(value, str):
-        return UNSTORABLE.search(value) is None
-    if depth > MAX_VARIABLE_DEPTH:
-        return False
-    if isinstance(value, dict):
-        return all(_storable(key, depth) and _storable(item, depth + 1) for key, item in value.items())
-    if isinstance(value, list):
-        return all(_storable(item, depth + 1) for item in value)
-    return True
-
-
-def _request_id(request: Request | WebSocket) -> str:
-    given = request.headers.get("x-request-id")
-    return given if given is not None and REQUEST_ID.match(given) else uuid.uuid4().hex

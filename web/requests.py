@@ -1,0 +1,87 @@
+"""What the GraphQL view checks of a request before running it, and how request errors look.
+
+- Automatic persisted queries (Apollo's `extensions.persistedQuery`, sha256) against `PersistedQueries`.
+- Strings that no store can hold (NUL, unpaired surrogates) are refused before anything runs.
+- Request errors are JSON with `extensions.code`, with GraphQL-over-HTTP status codes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from typing import Any, cast
+
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.websockets import WebSocket
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+
+from application.persisted_queries import PersistedQueries
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+UNSTORABLE = re.compile("[\\x00\\ud800-\\udfff]")
+MAX_VARIABLE_DEPTH = 32
+
+
+class PersistedQueryNotFound(Exception):
+    pass
+
+
+def request_error(status: int, message: str, code: str = "BAD_REQUEST") -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+async def resolve_persisted_query(data: GraphQLRequestData, store: PersistedQueries) -> None:
+    """Fill in or store the query an `extensions.persistedQuery` names; HTTPException 400 for a bad one,
+    PersistedQueryNotFound for a hash this store does not know (the client then sends the query)."""
+    persisted = (data.extensions or {}).get("persistedQuery")
+    if persisted is None:
+        return
+    digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    version = persisted.get("version") if isinstance(persisted, dict) else None
+    if not isinstance(digest, str) or not SHA256_HEX.match(digest) or version != 1 or version is True:
+        raise HTTPException(400, "extensions.persistedQuery needs version 1 and a sha256Hash")
+    if data.query is None:
+        data.query = await store.get(digest)
+        if data.query is None:
+            raise PersistedQueryNotFound()
+        return
+    if hashlib.sha256(data.query.encode()).hexdigest() != digest:
+        raise HTTPException(400, "provided sha256Hash does not match the query")
+    await store.put(digest, data.query)
+
+
+def failed_before_execution(response: GraphQLHTTPResponse) -> bool:
+    """No data and no error with a path: the document did not parse or validate, nothing ran."""
+    errors = cast("list[dict[str, Any]]", response.get("errors") or [])
+    return response.get("data") is None and bool(errors) and all("path" not in e for e in errors)
+
+
+def status_of(error: HTTPException) -> int:
+    """GraphQL over HTTP: an unknown media type is 415, and a mutation sent with GET is 405."""
+    if error.reason == "Unsupported content type":
+        return 415
+    if error.status_code == 400 and "when using GET" in error.reason:
+        return 405
+    return error.status_code
+
+
+def storable(value: object, depth: int = 0) -> bool:
+    """No NUL and no lone surrogate anywhere: PostgreSQL and UTF-8 cannot hold them."""
+    if isinstance(value, str):
+        return UNSTORABLE.search(value) is None
+    if depth > MAX_VARIABLE_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(storable(key, depth) and storable(item, depth + 1) for key, item in value.items())
+    if isinstance(value, list):
+        return all(storable(item, depth + 1) for item in value)
+    return True
+
+
+def request_id(request: Request | WebSocket) -> str:
+    given = request.headers.get("x-request-id")
+    return given if given is not None and REQUEST_ID.match(given) else uuid.uuid4().hex
