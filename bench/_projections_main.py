@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import random
 import sys
 import time
@@ -74,6 +75,7 @@ async def run(args: argparse.Namespace, url: str) -> Figures:
         ryw_rate=args.rate,
         ryw_seconds=args.seconds,
         runner=args.runner,
+        projector_redis=args.redis_url is not None,
         snapshot_every=core_settings(url).snapshot_every,
         snapshots_saved=snapshots_saved,
         snapshots_seconds=snapshots_seconds,
@@ -95,6 +97,15 @@ def parse_args() -> argparse.Namespace:
         default="subprocess",
         help="run the ProjectionRunner as a `fitcoach project` process (default: the scale-out setup, which"
         " leaves this process's core to the commands) or in this process (the embedded setup)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("FITCOACH_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        help="the Redis the projector invalidates and announces on after each batch (default: $FITCOACH_BENCH"
+        "_REDIS_URL or redis://127.0.0.1:6379/0; keys under a prefix of the run's own)",
+    )
+    parser.add_argument(
+        "--no-redis", dest="redis_url", action="store_const", const=None, help="a projector without Redis"
     )
     parser.add_argument("--seed", type=int, default=3, help="workload seed")
     parser.add_argument(

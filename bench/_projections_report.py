@@ -30,6 +30,7 @@ class Figures:
     ryw_rate: float
     ryw_seconds: float
     runner: str
+    projector_redis: bool
     snapshot_every: int
     snapshots_saved: int
     snapshots_seconds: float
@@ -88,7 +89,7 @@ def report(figures: Figures, settings: dict[str, str], elapsed: float) -> None:
     print(
         f"read-your-writes: {len(ryw.timings):,} commands at {ryw.achieved_rate:.0f}/s"
         f" (target {figures.ryw_rate:.0f}/s for {figures.ryw_seconds:.0f} s, open loop);"
-        f" runner {figures.runner}"
+        f" runner {figures.runner}, {'with' if figures.projector_redis else 'without'} Redis"
     )
     latency_rows = [
         ["read-your-writes: due -> visible", *_quantiles(delays)],
@@ -136,6 +137,7 @@ def report(figures: Figures, settings: dict[str, str], elapsed: float) -> None:
         "achieved_cmd_rate": round(ryw.achieved_rate, 1),
         "target_cmd_rate": figures.ryw_rate,
         "runner": figures.runner,
+        "projector_redis": figures.projector_redis,
         "snapshot_every": figures.snapshot_every,
         "snapshots_backfilled": figures.snapshots_saved,
         "durable": durable,

@@ -11,6 +11,7 @@ import random
 import signal
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ import projections
 from adapters.postgres_store import PostgresEventStore
 from application.handler import WORKOUT_PLANS
 from application.snapshot_backfill import backfill_snapshots
-from bootstrap import build_core, snapshots_from
+from bootstrap import build_core, projector_cache_from, redis_pubsub_from, snapshots_from
 from domain import Plan, decode
 from projections.rebuild import DEFAULT_PAGE_SIZE, RebuildProgress, rebuild
 from projections.registry import PROJECTIONS, projection_named
@@ -124,7 +125,7 @@ async def measure_read_your_writes(
     await watch.start()
     core = await build_core(core_settings(url), store=store)  # the real composition: handler + snapshots
     try:
-        async with _running_projector(store, url, args.runner):
+        async with _running_projector(store, url, args.runner, args.redis_url):
             handler = core.plans
             picker = CommandPicker(plans, rng)
             await drive(handler, watch, picker, rate=args.rate, seconds=WARMUP_SECONDS)
@@ -139,20 +140,43 @@ async def measure_read_your_writes(
 
 
 @contextlib.asynccontextmanager
-async def _running_projector(store: PostgresEventStore, url: str, kind: str) -> AsyncIterator[None]:
-    """A ProjectionRunner for the workout read model, caught up with the log before the yield."""
+async def _running_projector(
+    store: PostgresEventStore, url: str, kind: str, redis_url: str | None
+) -> AsyncIterator[None]:
+    """A ProjectionRunner for the workout read model, caught up with the log before the yield. With
+    `redis_url` it invalidates the shared cache and announces plan changes there after each batch, as in
+    the scale-out setup, under a key prefix of this run's own."""
+    settings = Settings(
+        database_url=url,
+        event_store="postgres",
+        redis_url=redis_url,
+        redis_key_prefix=f"bench-projections-{uuid.uuid4().hex[:12]}:",
+    )
     if kind == "in-process":
-        runner = ProjectionRunner(store, url, projection_named(PROJECTION))
-        task = asyncio.create_task(runner.run())
-        try:
-            await _caught_up(url, await store.current_position(), task, [PROJECTION])
-            yield
-        finally:
-            runner.stop()
-            await task
+        async with contextlib.AsyncExitStack() as stack:
+            cache = await projector_cache_from(settings)
+            publisher = await redis_pubsub_from(settings)
+            for closeable in (cache, publisher):
+                if closeable is not None:
+                    stack.push_async_callback(closeable.close)
+            runner = ProjectionRunner(
+                store, url, projection_named(PROJECTION), cache=cache, publisher=publisher
+            )
+            task = asyncio.create_task(runner.run())
+            try:
+                await _caught_up(url, await store.current_position(), task, [PROJECTION])
+                yield
+            finally:
+                runner.stop()
+                await task
         return
     env = {**os.environ, "FITCOACH_DATABASE_URL": url, "FITCOACH_EVENT_STORE": "postgres"}
     env.pop("FITCOACH_REDIS_URL", None)
+    if settings.redis_url is not None:
+        env |= {
+            "FITCOACH_REDIS_URL": settings.redis_url,
+            "FITCOACH_REDIS_KEY_PREFIX": settings.redis_key_prefix,
+        }
     process = await asyncio.create_subprocess_exec(
         sys.executable, str(REPO_ROOT / "cli.py"), "project", cwd=REPO_ROOT, env=env
     )

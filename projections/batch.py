@@ -2,6 +2,10 @@
 
 The checkpoint row is locked first and events at or below it are dropped, so applying the same events
 twice changes nothing, even if two runners ever overlapped or a rebuild swapped the tables meanwhile.
+
+The transaction runs in libpq's pipeline mode: statements whose results nobody reads yet (BEGIN, the
+writes, the checkpoint's advance, COMMIT) are sent without waiting, so a live event costs a few round
+trips (lock, load, upsert, commit) rather than one per statement.
 """
 
 from __future__ import annotations
@@ -30,13 +34,18 @@ class BatchOutcome:
 
 
 async def apply_batch(
-    conn: Connection, projection: Projection, events: Sequence[RecordedEvent]
+    conn: Connection, projection: Projection, events: Sequence[RecordedEvent], *, after: int | None = None
 ) -> BatchOutcome:
-    async with conn.transaction():
+    """`after`: where the caller last left the checkpoint. If another writer (a rebuild's swap) moved it
+    since, the invalidations that writer stored come back in the outcome, to be sent again."""
+    async with conn.pipeline(), conn.transaction():
         checkpoint = await checkpoints.lock(conn, projection.name)
-        fresh = [event for event in events if event.position > checkpoint]
+        moved = after is not None and checkpoint.position != after
+        inherited = checkpoint.invalidations if moved else []
+        fresh = [event for event in events if event.position > checkpoint.position]
         if not fresh:
-            return BatchOutcome(0, checkpoint, [])
-        invalidations = await projection.apply(conn, projection.schema, fresh)
-        await checkpoints.advance(conn, projection.name, fresh[-1].position, fresh[-1].recorded_at)
-    return BatchOutcome(len(fresh), fresh[-1].position, invalidations)
+            return BatchOutcome(0, checkpoint.position, inherited)
+        invalidations = inherited + await projection.apply(conn, projection.schema, fresh)
+        last = fresh[-1]
+        await checkpoints.advance(conn, projection.name, last.position, last.recorded_at, invalidations)
+    return BatchOutcome(len(fresh), last.position, invalidations)

@@ -116,15 +116,16 @@ async def _swap(
     retired = sql.Identifier(projection.schema + "__retired")
     async with conn.transaction():
         await checkpoints.lock(conn, projection.name)
-        last_at = None
+        last_at, invalidations = None, []
         while page := await store.read_all(after=position, limit=page_size):
-            await projection.apply(conn, shadow, page)
+            invalidations += await projection.apply(conn, shadow, page)
             position, last_at = page[-1].position, page[-1].recorded_at
         await conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(retired))
         await conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(live, retired))
         await conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(fresh, live))
         await conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(retired))
-        await checkpoints.advance(conn, projection.name, position, last_at)
+        # The runner finds the checkpoint moved and sends these (see `apply_batch`).
+        await checkpoints.advance(conn, projection.name, position, last_at, invalidations)
         await conn.execute("DELETE FROM projections.checkpoints WHERE name = %s", (row,))
     return position
 

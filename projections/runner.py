@@ -129,9 +129,12 @@ class ProjectionRunner:
 
     async def _project(self, conn: Connection) -> None:
         await checkpoints.set_state(conn, self._name, State.RUNNING)
-        position = await self._checkpoint(conn)
+        checkpoint = await self._checkpoint(conn)
+        position = checkpoint.position
         log.info("projection %s: active, following the log after position %d", self._name, position)
         self._lag.position = position
+        # The instance before may have died between its last commit and telling the cache.
+        await self._invalidator.invalidate(checkpoint.invalidations)
         sampler = asyncio.create_task(self._lag.run())
         try:
             async with LogFollower(self._store, position, self._batch_size, self._stopping) as follower:
@@ -143,19 +146,18 @@ class ProjectionRunner:
         await checkpoints.set_state(conn, self._name, State.STOPPED)
         log.info("projection %s: stopped at position %d", self._name, self._lag.position)
 
-    async def _checkpoint(self, conn: Connection) -> int:
-        cursor = await conn.execute(
-            "SELECT position FROM projections.checkpoints WHERE name = %s", (self._name,)
-        )
-        row = await cursor.fetchone()
-        if row is None:
-            raise LookupError(f"projection {self._name!r} has no checkpoint: run `fitcoach migrate`")
-        return int(row[0])
+    async def _checkpoint(self, conn: Connection) -> checkpoints.Position:
+        try:
+            return await checkpoints.position_of(conn, self._name)
+        except LookupError:
+            raise LookupError(
+                f"projection {self._name!r} has no checkpoint: run `fitcoach migrate`"
+            ) from None
 
     async def _apply(self, conn: Connection, batch: Sequence[RecordedEvent]) -> None:
         started = time.perf_counter()
         try:
-            outcome = await apply_batch(conn, self._projection, batch)
+            outcome = await apply_batch(conn, self._projection, batch, after=self._lag.position)
         except TRANSIENT_ERRORS:
             raise
         except Exception as error:

@@ -28,6 +28,7 @@ async def migrate(conninfo: str, projections: Sequence[Projection] = PROJECTIONS
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK_KEY,))
         await conn.execute("CREATE SCHEMA IF NOT EXISTS projections")
         await conn.execute(checkpoints.CREATE_TABLE)
+        await conn.execute(checkpoints.ADD_INVALIDATIONS)
         for projection in projections:
             await conn.execute(
                 sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(projection.schema))

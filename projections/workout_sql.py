@@ -154,9 +154,12 @@ async def load(conn: Connection, schema: str, plan_ids: Sequence[UUID]) -> Track
         return {}
     q = statements(schema)
     ids = list(plan_ids)
-    plans = await (await conn.execute(q.load_plans, (ids,))).fetchall()
+    # Both sent before either is read: one round trip when the connection is in pipeline mode.
+    plans_sent = await conn.execute(q.load_plans, (ids,))
+    exercises_sent = await conn.execute(q.load_exercises, (ids,))
+    plans = await plans_sent.fetchall()
     exercises: defaultdict[UUID, list[dict[str, object]]] = defaultdict(list)
-    for plan_id, data in await (await conn.execute(q.load_exercises, (ids,))).fetchall():
+    for plan_id, data in await exercises_sent.fetchall():
         exercises[plan_id].append(data)
     tracks = {}
     for row in plans:
