@@ -112,6 +112,25 @@ async def advance(
     )
 
 
+async def advance_past(
+    conn: Connection, name: str, position: int, last_event_at: datetime | None
+) -> Position | None:
+    """Move the checkpoint up to `position` in one statement (its own transaction unless the caller is in
+    one), keeping the stored invalidations; returns where it stood before, or None if already there."""
+    cursor = await conn.execute(
+        "WITH before AS (SELECT position, invalidations FROM projections.checkpoints"
+        " WHERE name = %(name)s FOR UPDATE)"
+        " UPDATE projections.checkpoints c SET position = %(position)s, updated_at = now(),"
+        " last_event_at = coalesce(%(at)s, c.last_event_at) FROM before"
+        " WHERE c.name = %(name)s AND before.position < %(position)s"
+        " RETURNING before.position, before.invalidations,"
+        " pg_notify(%(channel)s, c.name || ':' || c.position)",
+        {"name": name, "position": position, "at": last_event_at, "channel": CHANNEL},
+    )
+    row = await cursor.fetchone()
+    return None if row is None else Position(int(row[0]), _decode_invalidations(row[1]))
+
+
 def _encode_invalidations(invalidations: Sequence[Invalidation]) -> str:
     return orjson.dumps(
         [[item.key.kind.name, item.key.parts, item.version] for item in invalidations]

@@ -50,6 +50,11 @@ class Projection(Protocol):
         """Idempotent DDL creating this projection's tables in `schema` (which exists)."""
         ...
 
+    def handles(self, event: RecordedEvent) -> bool:
+        """Whether `apply` has anything to do with `event` (a cheap test, on its stream's name, say).
+        A batch of none of them only moves the checkpoint."""
+        ...
+
     async def apply(
         self, conn: Connection, schema: str, events: Sequence[RecordedEvent]
     ) -> list[Invalidation]:

@@ -18,7 +18,7 @@ from application.cache import CacheKey, Invalidation
 from application.eventstore import RecordedEvent
 from application.response_cache import entry_version
 from projections.projection import Connection
-from projections.users_fold import Tracks, fold, user_row, user_stream_id
+from projections.users_fold import USER_STREAM_PREFIX, Tracks, fold, user_row, user_stream_id
 from projections.users_sql import load, statements, write
 
 DEFAULT_MAX_USERS = 50_000
@@ -34,6 +34,9 @@ class UsersProjection:
 
     def create_tables(self, schema: str) -> str:
         return statements(schema).create_tables.as_string(None)
+
+    def handles(self, event: RecordedEvent) -> bool:
+        return event.stream.startswith(USER_STREAM_PREFIX)
 
     async def apply(
         self, conn: Connection, schema: str, events: Sequence[RecordedEvent]

@@ -17,7 +17,7 @@ from domain.codec import PLAN_CODEC
 from domain.event_codec import EventCodec
 from domain.events import PlanEvent
 from projections.projection import Connection
-from projections.workout_fold import PlanFolder, PlanTrack, uuid_of
+from projections.workout_fold import PLAN_STREAM_PREFIX, PlanFolder, PlanTrack, uuid_of
 from projections.workout_replay import DEFAULT_MAX_PENDING_VERSIONS, DEFAULT_MAX_PLANS, WorkoutReplay
 from projections.workout_sql import load, statements, write
 
@@ -40,6 +40,9 @@ class WorkoutPlansProjection:
 
     def create_tables(self, schema: str) -> str:
         return statements(schema).create_tables.as_string(None)
+
+    def handles(self, event: RecordedEvent) -> bool:
+        return event.stream.startswith(PLAN_STREAM_PREFIX)
 
     async def apply(
         self, conn: Connection, schema: str, events: Sequence[RecordedEvent]
