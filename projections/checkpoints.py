@@ -6,8 +6,8 @@ hear it exactly when it becomes visible.
 
 An advance also stores the cache invalidations of the batch that made it. The cache is told only after
 the commit, so a projector that dies in between would leave stale entries until their TTL; whoever
-takes over (or finds the checkpoint moved by a rebuild's swap) sends them again. Invalidations are
-versioned, so sending one twice changes nothing.
+takes over (or finds the checkpoint moved by a rebuild's swap) sends them again. A runner that stops
+cleanly has sent them all and clears them. Invalidations are versioned, so twice changes nothing.
 """
 
 from __future__ import annotations
@@ -145,6 +145,15 @@ def _decode_invalidations(stored: Any) -> list[Invalidation]:
             kind, parts, version = entry
             decoded.append(Invalidation(CacheKey(CacheKind[kind], tuple(map(str, parts))), int(version)))
     return decoded
+
+
+async def record_clean_stop(conn: Connection, name: str) -> None:
+    """State `stopped`, with every invalidation sent."""
+    await conn.execute(
+        "UPDATE projections.checkpoints SET state = 'stopped', error = NULL, invalidations = '[]',"
+        " updated_at = now() WHERE name = %s",
+        (name,),
+    )
 
 
 async def set_state(conn: Connection, name: str, state: State, error: str | None = None) -> None:

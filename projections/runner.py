@@ -133,7 +133,7 @@ class ProjectionRunner:
         position = checkpoint.position
         log.info("projection %s: active, following the log after position %d", self._name, position)
         self._lag.position = position
-        # The instance before may have died between its last commit and telling the cache.
+        # Left by an instance that died between its last commit and telling the cache, or by a swap.
         await self._invalidator.invalidate(checkpoint.invalidations)
         sampler = asyncio.create_task(self._lag.run())
         try:
@@ -143,7 +143,7 @@ class ProjectionRunner:
         finally:
             sampler.cancel()
             await asyncio.gather(sampler, return_exceptions=True)
-        await checkpoints.set_state(conn, self._name, State.STOPPED)
+        await checkpoints.record_clean_stop(conn, self._name)
         log.info("projection %s: stopped at position %d", self._name, self._lag.position)
 
     async def _checkpoint(self, conn: Connection) -> checkpoints.Position:

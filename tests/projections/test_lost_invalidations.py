@@ -25,7 +25,7 @@ from projections.runner import ProjectionRunner
 from projections.schema import migrate as migrate_projections
 from tests.domain import create_plan, rename
 from tests.projections.conftest import Runners
-from tests.projections.projector_support import wait_until
+from tests.projections.projector_support import wait_for, wait_until
 
 WORKOUT = projection_named("workout_plans")
 REDIS_URL = os.environ.get("FITCOACH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -64,6 +64,7 @@ class HiddenTail:
 
 
 async def project_without_telling_the_cache(url: str, events: Sequence[RecordedEvent]) -> None:
+    """What a runner that is killed right after its commit leaves behind."""
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
         outcome = await apply_batch(conn, WORKOUT, events)
     assert outcome.applied == len(events)
@@ -147,3 +148,19 @@ async def test_migrating_a_checkpoints_table_from_before_adds_the_column(project
         await migrate_projections(projection_url)
         position = await checkpoints.position_of(conn, WORKOUT.name)
     assert (position.position, position.invalidations) == (0, [])
+
+
+async def test_a_runner_that_stops_cleanly_leaves_nothing_to_send_again(
+    projection_url: str, projection_store: PostgresEventStore, runners: Runners, cache: RedisCache
+) -> None:
+    handler = CommandHandler(projection_store, WORKOUT_PLANS)
+    created = await handler.handle(create_plan(plan_id=uuid.uuid4()), meta())
+    runner = ProjectionRunner(projection_store, projection_url, WORKOUT, cache=cache)
+    runners.start(runner)
+    await wait_for(projection_url, created.position)
+    async with await psycopg.AsyncConnection.connect(projection_url) as conn:
+        while_running = await checkpoints.position_of(conn, WORKOUT.name)
+        await runners.stop(runner)
+        after_stop = await checkpoints.position_of(conn, WORKOUT.name)
+    assert while_running.invalidations, "kept until the runner is known to have sent them"
+    assert (after_stop.position, after_stop.invalidations) == (created.position, [])
