@@ -63,6 +63,13 @@ class HiddenTail:
         return await self._store.current_position()
 
 
+async def invalidated(cache: RedisCache, key: CacheKey) -> None:
+    async def gone() -> bool:
+        return await cache.get(key) is None
+
+    await wait_until(gone, within=5)
+
+
 async def project_without_telling_the_cache(url: str, events: Sequence[RecordedEvent]) -> None:
     """What a runner that is killed right after its commit leaves behind."""
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
@@ -89,11 +96,7 @@ async def test_a_runner_taking_over_sends_the_invalidations_its_dead_predecessor
     assert stale.value == {"name": "Leg day"}
 
     runners.start(ProjectionRunner(projection_store, projection_url, WORKOUT, cache=cache))
-
-    async def invalidated() -> bool:
-        return await cache.get(key) is None
-
-    await wait_until(invalidated, within=5)
+    await invalidated(cache, key)
     assert not await cache.put(key, {"name": "Leg day"}, created.stream_version), "the tombstone holds"
     assert await cache.put(key, {"name": "Pull day"}, renamed.stream_version)
 
@@ -135,11 +138,7 @@ async def test_a_rebuild_swap_leaves_its_invalidations_for_the_runner(
     assert await cache.get(key) is not None, "a rebuild does not talk to the cache itself"
 
     runners.start(ProjectionRunner(projection_store, projection_url, WORKOUT, cache=cache))
-
-    async def invalidated() -> bool:
-        return await cache.get(key) is None
-
-    await wait_until(invalidated, within=5)
+    await invalidated(cache, key)
 
 
 async def test_migrating_a_checkpoints_table_from_before_adds_the_column(projection_url: str) -> None:
