@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -33,16 +32,15 @@ from redis.asyncio.client import PubSub as RedisPubSubConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from adapters.fanout import Fanout, Mailbox, encode_message, is_message
+from adapters.fanout import Fanout, Mailbox, encode_message
 from adapters.redis_clients import request_client, subscriber_client
 from adapters.redis_confirmations import Confirmations
 from adapters.redis_health import RedisHealth
+from adapters.redis_pubsub_framing import Framing
+from adapters.redis_pubsub_incoming import CONTROL_CHANNEL, Incoming
 from application.pubsub import DEFAULT_MAX_PENDING, check_channel
 
 log = logging.getLogger("adapters.redis_pubsub")
-CONTROL_CHANNEL = "__fitcoach_pubsub__"
-"""Always subscribed: its confirmation proves a (re)connection, and it keeps the connection in use."""
-ORIGIN_BYTES = 16
 
 
 class RedisPubSub:
@@ -58,9 +56,7 @@ class RedisPubSub:
     ) -> None:
         self._client = client
         self._subscriber = subscriber
-        self._prefix = prefix
-        self._prefix_bytes = prefix.encode()
-        self._origin = uuid.uuid4().bytes
+        self._framing = Framing(prefix)
         self._fanout = Fanout(max_pending)
         self._subscribe_timeout = subscribe_timeout_seconds
         self._backoff = backoff
@@ -75,6 +71,7 @@ class RedisPubSub:
         self._connection: RedisPubSubConnection | None = None
         """The live pub/sub connection; None while (re)connecting."""
         self._confirmations = Confirmations()
+        self._incoming = Incoming(self._framing, self._fanout, self._confirmations)
         self._first_attempt = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
 
@@ -93,7 +90,8 @@ class RedisPubSub:
         check_channel(channel)
         data = encode_message(message)
         self._fanout.deliver(channel, data)
-        await self._health.call(lambda: self._client.publish(self._prefix + channel, self._origin + data))
+        redis_channel = self._framing.channel_in_redis(channel)
+        await self._health.call(lambda: self._client.publish(redis_channel, self._framing.payload(data)))
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Mailbox]:
@@ -129,7 +127,7 @@ class RedisPubSub:
             self._confirmations.expect(channel, sending=connection is not None)
             if connection is not None:
                 with contextlib.suppress(RedisError, OSError):  # the reader notices, reconnects, resubscribes
-                    await connection.subscribe(self._prefix + channel)
+                    await connection.subscribe(self._framing.channel_in_redis(channel))
 
     async def _until_confirmed(self, channel: str) -> None:
         if self._connection is not None:
@@ -144,7 +142,7 @@ class RedisPubSub:
             if connection is None:
                 return
             with contextlib.suppress(RedisError, OSError):
-                await connection.unsubscribe(self._prefix + channel)
+                await connection.unsubscribe(self._framing.channel_in_redis(channel))
 
     async def _follow(self) -> None:
         """The background task: (re)connect, subscribe to every wanted channel, read and fan out."""
@@ -157,11 +155,13 @@ class RedisPubSub:
                 async with self._lock:
                     channels = [CONTROL_CHANNEL, *self._fanout.channels()]
                     self._confirmations.new_connection(channels)
-                    await connection.subscribe(*(self._prefix + channel for channel in channels))
+                    await connection.subscribe(*map(self._framing.channel_in_redis, channels))
                     self._connection = connection
                 while True:
                     message = await connection.get_message(timeout=1.0)
-                    if message is not None and self._handle(message):
+                    if message is not None and self._incoming.handle(message):
+                        self._health.succeeded()
+                        self._first_attempt.set()
                         delay = self._backoff[0]
             except (RedisError, OSError) as error:
                 self._health.noticed(error)
@@ -177,28 +177,3 @@ class RedisPubSub:
                     await connection.aclose()  # type: ignore[no-untyped-call]
             await asyncio.sleep(delay)
             delay = min(delay * 2, self._backoff[1])
-
-    def _handle(self, message: dict[str, Any]) -> bool:
-        """Deliver or count one message from Redis; True if it confirmed a (re)connection."""
-        raw_channel = message.get("channel")
-        if not isinstance(raw_channel, bytes) or not raw_channel.startswith(self._prefix_bytes):
-            return False
-        channel = raw_channel[len(self._prefix_bytes) :].decode(errors="replace")
-        if message["type"] == "subscribe":
-            wanted = channel == CONTROL_CHANNEL or self._fanout.has_subscribers(channel)
-            self._confirmations.confirmed(channel, wanted=wanted)
-            if channel == CONTROL_CHANNEL:
-                self._health.succeeded()
-                self._first_attempt.set()
-                return True
-        elif message["type"] == "message":
-            self._deliver(channel, message["data"])
-        return False
-
-    def _deliver(self, channel: str, payload: Any) -> None:
-        if isinstance(payload, bytes) and payload[:ORIGIN_BYTES] == self._origin:
-            return  # published here, and already delivered locally
-        if not isinstance(payload, bytes) or not is_message(payload[ORIGIN_BYTES:]):
-            log.error("ignored a malformed message on %s", channel)
-            return
-        self._fanout.deliver(channel, payload[ORIGIN_BYTES:])

@@ -1,7 +1,9 @@
 """Account use cases: register, log in, refresh, log out, external sign-in, profile and password changes.
 
-Passwords are checked against the policy here and hashed (argon2id, in a thread) before any command is
-built; the domain only ever sees the hash. Nothing here logs an email, password or token.
+`Accounts` is their one entry point; registering and logging in with a password are in password_sign_in,
+signing in with an ID token in external_sign_in. Passwords are checked against the policy and hashed
+(argon2id, in a thread) before any command is built; the domain only ever sees the hash. Nothing here
+logs an email, password or token.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from application.auth_errors import InvalidCredentials, RefreshTokenInvalid, RefreshTokenReused
 from application.auth_ports import (
@@ -22,19 +24,17 @@ from application.auth_ports import (
     SystemClock,
 )
 from application.eventstore import EventStore
-from application.external_sign_in import ExternalSignIn, has_email
+from application.external_sign_in import ExternalSignIn
 from application.handler import CommandHandler
-from application.password_policy import PASSWORD_LENGTH, check_password_policy
+from application.password_policy import check_password_policy
+from application.password_sign_in import PasswordSignIn
 from application.session_check import SessionCheck
 from application.sessions import SessionTokens, SignedIn, refresh_token_hash
-from application.user_claims import ClaimHeld, UniqueClaims
+from application.user_claims import UniqueClaims
 from application.users import USERS, load_user, metadata_for
-from domain.errors import ValidationError
-from domain.users import User, email_claim_stream, fold
-from domain.users import validation as user_validation
-from domain.users.commands import ChangePassword, ChangeRole, ProfileChanges, RegisterUser, UpdateProfile
-from domain.users.errors import EmailTaken, RegistrationClosed, UserNotFound
-from domain.users.events import EmailClaimed
+from domain.users import User
+from domain.users.commands import ChangePassword, ChangeRole, ProfileChanges, UpdateProfile
+from domain.users.errors import UserNotFound
 from domain.users.values import IdentityProvider, Role
 
 log = logging.getLogger("fitcoach.accounts")
@@ -82,40 +82,15 @@ class Accounts:
         self._external = ExternalSignIn(
             store, self._users, self._claims, id_tokens, self._sessions, self._clock
         )
+        self._password_sign_in = PasswordSignIn(
+            self._users, self._claims, passwords, self._sessions, self._clock
+        )
 
     async def register(self, email: str, password: str, display_name: str) -> SignedIn:
-        check_password_policy(password)
-        normalised = user_validation.email("email", email)
-        user_validation.display_name("display_name", display_name)
-        password_hash = await self._passwords.hash(password)
-        user_id, now = uuid4(), self._clock.now()
-        command = RegisterUser(
-            user_id=user_id, email=normalised, password_hash=password_hash, display_name=display_name, at=now
-        )
-        try:
-            claim = EmailClaimed(user_id=user_id, at=now)
-            await self._claims.claim(email_claim_stream(normalised), claim, has_email(normalised))
-        except ClaimHeld:
-            raise EmailTaken() from None
-        try:
-            async with self._claims.released_on_failure(user_id):
-                result = await self._users.handle(command, metadata_for(user_id))
-        except RegistrationClosed:
-            raise EmailTaken() from None  # our claim was taken over while we were too slow
-        user = fold(result.events)
-        assert isinstance(user, User)
-        log.info("user %s registered", user_id)
-        return await self._sessions.start(user, now)
+        return await self._password_sign_in.register(email, password, display_name)
 
     async def login(self, email: str, password: str) -> SignedIn:
-        user = await self._user_by_email(email)
-        if not isinstance(password, str) or len(password) > PASSWORD_LENGTH[1]:
-            password, user = "", None
-        matches = await self._passwords.verify(user.password_hash if user else None, password)
-        if user is None or not matches:
-            raise InvalidCredentials()
-        await self._rehash_if_needed(user, password)
-        return await self._sessions.start(user, self._clock.now())
+        return await self._password_sign_in.login(email, password)
 
     async def refresh(self, refresh_token: str) -> SignedIn:
         now = self._clock.now()
@@ -198,23 +173,6 @@ class Accounts:
     async def _sessions_changed(self, user_id: UUID) -> None:
         if self._session_check is not None:
             await self._session_check.invalidate(user_id)
-
-    async def _user_by_email(self, email: str) -> User | None:
-        try:
-            normalised = user_validation.email("email", email)
-        except ValidationError:
-            return None
-        holder = await self._claims.holder(email_claim_stream(normalised))
-        if holder is None or not isinstance(holder.state, User) or holder.state.email != normalised:
-            return None
-        return holder.state
-
-    async def _rehash_if_needed(self, user: User, password: str) -> None:
-        if user.password_hash is None or not self._passwords.needs_rehash(user.password_hash):
-            return
-        password_hash = await self._passwords.hash(password)
-        command = ChangePassword(user_id=user.user_id, password_hash=password_hash, at=self._clock.now())
-        await self._users.handle(command, metadata_for(user.user_id))
 
     async def _updated(self, user_id: UUID, stream_version: int, position: int) -> UserUpdated:
         state = await load_user(self._store, user_id, to_version=stream_version)

@@ -1,4 +1,4 @@
-"""Reading workout plans: the read-model views, the ports the reads need, and the `PlanReads` service.
+"""Reading workout plans: the ports the reads need and the `PlanReads` service (the views are in plan_views).
 
 A plan is read through the cache (L1, then Redis, then PostgreSQL) and cached with its stream version,
 one at a time (`get_plan`) or a dataloader's batch at once (`get_plans`).
@@ -16,6 +16,12 @@ from uuid import UUID
 
 from application.cache import Cache, CacheKey
 
+# The views are re-exported: adapters, the schema and the tests import them from here.
+from application.plan_views import PLAN_SCALARS as PLAN_SCALARS
+from application.plan_views import ExerciseView as ExerciseView
+from application.plan_views import PlanView as PlanView
+from application.plan_views import VersionView as VersionView
+
 T = TypeVar("T")
 WORKOUT_PLANS_PROJECTION = "workout_plans"
 MAX_PAGE_SIZE = 100
@@ -31,99 +37,6 @@ class InvalidPageSize(ReadError):
 
 class ReadModelUnavailable(ReadError):
     code = "UNAVAILABLE"
-
-
-@dataclass(frozen=True, slots=True)
-class ExerciseView:
-    exercise_id: str
-    name: str
-    sets: int
-    reps: int
-    weight_kg: float
-    rest_seconds: int
-    tempo: str | None
-    notes: str
-    alternatives: tuple[str, ...]
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ExerciseView:
-        return cls(
-            **{name: data[name] for name in ("exercise_id", "name", "sets", "reps", "rest_seconds")},
-            weight_kg=float(data["weight_kg"]),
-            tempo=data.get("tempo"),
-            notes=data.get("notes") or "",
-            alternatives=tuple(data.get("alternatives") or ()),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        fields = {name: getattr(self, name) for name in self.__slots__}
-        return {**fields, "alternatives": list(self.alternatives)}
-
-
-@dataclass(frozen=True, slots=True)
-class PlanView:
-    id: UUID
-    user_id: UUID
-    name: str
-    description: str
-    difficulty_level: str
-    duration_minutes: int
-    version: int
-    """The plan's stream version the row was built from."""
-    latest_version_number: int | None
-    is_active: bool
-    created_by: str
-    created_at: datetime
-    updated_at: datetime
-    last_position: int
-    """Global position of the last event applied to this plan."""
-    exercises: tuple[ExerciseView, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        scalars = {name: getattr(self, name) for name in PLAN_SCALARS}
-        return {
-            **scalars,
-            "id": str(self.id),
-            "user_id": str(self.user_id),
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
-            "exercises": [exercise.to_json() for exercise in self.exercises],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> PlanView:
-        return cls(
-            **{name: data[name] for name in PLAN_SCALARS},
-            id=UUID(data["id"]),
-            user_id=UUID(data["user_id"]),
-            created_at=datetime.fromisoformat(data["created_at"]),
-            updated_at=datetime.fromisoformat(data["updated_at"]),
-            exercises=tuple(ExerciseView.from_json(exercise) for exercise in data["exercises"]),
-        )
-
-
-PLAN_SCALARS = (
-    "name",
-    "description",
-    "difficulty_level",
-    "duration_minutes",
-    "version",
-    "latest_version_number",
-    "is_active",
-    "created_by",
-    "last_position",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class VersionView:
-    plan_id: UUID
-    version_number: int
-    parent_version: int | None
-    exercises: tuple[ExerciseView, ...]
-    change_description: str
-    changed_by: str
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

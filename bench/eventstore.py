@@ -9,35 +9,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import sys
 import time
-from collections.abc import Awaitable, Callable
 
 import _common
 from _common import Measurement, measure
 
 _common.add_repo_root_to_path()
 
-import psycopg  # noqa: E402
 from _eventsourcing_peer import EventsourcingPeer  # noqa: E402
+from _eventstore_appends import bench_appends  # noqa: E402
+from _eventstore_copy import bench_copy  # noqa: E402
 from _eventstore_report import report  # noqa: E402
-from _eventstore_workload import (  # noqa: E402
-    Append,
-    compact_json,
-    now,
-    rounded_event_count,
-    writer_plans,
-)
-from psycopg.rows import TupleRow  # noqa: E402
+from _eventstore_workload import Append  # noqa: E402
 
 from application.eventstore import EventStore  # noqa: E402
 
 PAGE_SIZE = 1000
-WARMUP_EVENTS = 400
-APPEND_SHAPES = {"single": 1, "batch10": 10}
-COPY_TABLE = "bench_copy_ceiling"
-COPY_COLUMNS = "position, event_id, stream, stream_version, type, schema_version, data, metadata, recorded_at"
 
 
 async def open_store(kind: str, url: str, pool_size: int) -> EventStore:
@@ -71,61 +59,6 @@ async def read_everything(store: EventStore) -> int:
     return read
 
 
-async def copy_plans(conn: psycopg.AsyncConnection[TupleRow], plans: list[list[Append]]) -> int:
-    """All events in one COPY and one commit: the raw ceiling for the same rows."""
-    written = 0
-    async with (
-        conn.transaction(),
-        conn.cursor() as cursor,
-        cursor.copy(f"COPY {COPY_TABLE} ({COPY_COLUMNS}) FROM STDIN") as copy,
-    ):
-        for append in (append for plan in plans for append in plan):
-            recorded_at = now()
-            for index, event in enumerate(append.events):
-                written += 1
-                await copy.write_row(
-                    (
-                        written,
-                        event.event_id,
-                        append.stream,
-                        append.expected_version + index + 1,
-                        event.type,
-                        event.schema_version,
-                        compact_json(event.data),
-                        compact_json(event.metadata.to_dict()),
-                        recorded_at,
-                    )
-                )
-    return written
-
-
-AppendPlans = Callable[[list[list[Append]]], Awaitable[int]]
-
-
-async def bench_appends(
-    prefix: str, args: argparse.Namespace, append: AppendPlans
-) -> tuple[list[Measurement], int]:
-    """Single events and batches of 10, by 1 and by `--writers` writers; returns rows and total written."""
-    results: list[Measurement] = []
-    written = 0
-    for writers in (1, args.writers):
-        for shape, batch in APPEND_SHAPES.items():
-            written += await append(writer_plans(WARMUP_EVENTS, batch, writers))
-            count = rounded_event_count(args.events if batch > 1 else args.single_events, batch, writers)
-            suffix = "" if writers == 1 else f"_{writers}w"
-            results.append(
-                await measure(
-                    f"{prefix}_{shape}{suffix}",
-                    count,
-                    args.repeats,
-                    functools.partial(writer_plans, count, batch, writers),
-                    append,
-                )
-            )
-            written += count * args.repeats
-    return results, written
-
-
 async def bench_store(args: argparse.Namespace, url: str) -> list[Measurement]:
     store = await open_store(args.store, url, pool_size=args.writers)
     try:
@@ -136,24 +69,6 @@ async def bench_store(args: argparse.Namespace, url: str) -> list[Measurement]:
         return [*results, read]
     finally:
         await store.close()
-
-
-async def bench_copy(args: argparse.Namespace, url: str) -> Measurement:
-    async with await psycopg.AsyncConnection.connect(url) as conn:
-        await conn.execute(
-            f"CREATE TABLE {COPY_TABLE} (position bigint, event_id uuid, stream text, stream_version bigint,"
-            " type text, schema_version int, data jsonb, metadata jsonb, recorded_at timestamptz)"
-        )
-        await conn.commit()
-        await copy_plans(conn, writer_plans(WARMUP_EVENTS, 10, 1))
-        count = rounded_event_count(args.events, 10, 1)
-        return await measure(
-            "copy_ceiling",
-            count,
-            args.repeats,
-            lambda: writer_plans(count, 10, 1),
-            lambda plans: copy_plans(conn, plans),
-        )
 
 
 async def bench_peer(args: argparse.Namespace, url: str) -> list[Measurement]:

@@ -13,15 +13,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import orjson
-
 from application.eventstore import RecordedEvent
 from domain import Plan, PlanVersion, evolve
 from domain.codec import read_exercise
 from domain.event_codec import EventCodec
 from domain.events import PlanEvent
-from domain.values import Actor, Difficulty, PlannedExercise
+from domain.values import Actor, Difficulty
 from projections.projection import EventFailed
+from projections.workout_documents import exercise_json, exercises_json
 
 PLAN_STREAM_PREFIX = "workout-"
 PlanRow = tuple[UUID, UUID, str, str, str, int, int, int | None, bool, str, datetime, datetime, int]
@@ -144,29 +143,6 @@ def version_rows(track: PlanTrack) -> list[VersionRow]:
         )
         for version in track.new_versions
     ]
-
-
-def _document(e: PlannedExercise) -> dict[str, Any]:
-    return {
-        "exercise_id": e.exercise_id,
-        "name": e.name,
-        "sets": e.sets,
-        "reps": e.reps,
-        "weight_kg": e.weight_kg,
-        "rest_seconds": e.rest_seconds,
-        "tempo": e.tempo,
-        "notes": e.notes,
-        "alternatives": e.alternatives,
-    }
-
-
-def exercise_json(e: PlannedExercise) -> str:
-    """The `exercise_data` document of one exercise."""
-    return orjson.dumps(_document(e)).decode()
-
-
-def exercises_json(exercises: Sequence[PlannedExercise]) -> str:
-    return orjson.dumps([_document(e) for e in exercises]).decode()
 
 
 def track_from_rows(

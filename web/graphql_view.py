@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import timedelta
 from typing import Any, cast
 
@@ -23,17 +21,14 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
-from application.auth_errors import TokenStoreUnavailable
-from application.eventstore import EventStoreUnavailable
 from bootstrap_api import Api
-from domain.errors import DomainError
-from schema.context import Context, Viewer
+from schema.context import Context
 from schema.loaders import build_loaders
+from web.authentication import SignInCheckUnavailable, authenticate, authenticate_connection
 from web.cached_reads import with_cached_reads
 from web.requests import (
     PersistedQueryNotFound,
@@ -45,17 +40,11 @@ from web.requests import (
     storable,
 )
 
-log = logging.getLogger("fitcoach.api")
-BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
 """A WebSocket that has not authenticated by then is closed (4408)."""
 KEEP_ALIVE_SECONDS = 15.0
 WANTS_GRAPHQL_RESPONSE = "x-fitcoach-graphql-response"
-
-
-class SignInCheckUnavailable(Exception):
-    """The session store (PostgreSQL) did not answer: a 503, never a verdict on the token."""
 
 
 class FitcoachGraphQL(GraphQL[Context, None]):
@@ -138,43 +127,12 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         if isinstance(request, Request):
             header = request.headers.get("authorization")
             if header is not None:
-                await self._authenticate(context, header)
+                await authenticate(self.api, context, header)
         return context
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
-        params = context.connection_params or {}
-        token = params.get("authorization") or params.get("Authorization") or params.get("accessToken")
-        if not isinstance(token, str):
-            raise ConnectionRejectionError({"message": "send an access token in connectionParams"})
-        header = token if token.startswith("Bearer ") else f"Bearer {token}"
-        await self._authenticate(context, header)
-        if context.viewer is None:
-            raise ConnectionRejectionError(
-                {"message": context.auth_problem or "the access token is not valid"}
-            )
+        await authenticate_connection(self.api, context)
         return None
-
-    async def _authenticate(self, context: Context, header: str) -> None:
-        match = BEARER.match(header)
-        if match is None:
-            context.auth_problem = "send the access token as 'Authorization: Bearer <token>'"
-            return
-        try:
-            claims = self.api.accounts.authenticate(match.group(1))
-            session = await self.api.sessions.check(claims)
-        except (EventStoreUnavailable, TokenStoreUnavailable) as error:
-            # Not the client's fault: answering UNAUTHENTICATED would make it throw its tokens away.
-            log.warning(
-                "request %s: session check unavailable (%s)", context.request_id, type(error).__name__
-            )
-            if isinstance(context.connection_params, dict):
-                raise ConnectionRejectionError({"message": "try again shortly"}) from None
-            raise SignInCheckUnavailable() from None
-        except DomainError as error:
-            context.auth_problem = error.message
-            return
-        context.viewer = Viewer(session.user_id, session.role, session.session_id)
-        context.claims = claims
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """Errors raised before execution (a syntax error, say) skip the extensions: code them here."""
