@@ -1,46 +1,15 @@
-"""docker-compose.yml and the Dockerfile describe the stack the code expects (Docker can't run here)."""
+"""docker-compose.yml describes the stack the code expects (Docker can't run here): pinned images, health
+checks that the start order waits on, named volumes, and the fitcoach commands each app service runs."""
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-import yaml
-from kurrentdbclient.connection_spec import ConnectionSpec
 
-from settings import Settings, load_settings
-
-ROOT = Path(__file__).resolve().parents[1]
-APP_SERVICES = ("api", "projector")
-BACKING_SERVICES = ("kurrentdb", "postgres", "redis")
-URL_VARIABLES = ("FITCOACH_DATABASE_URL", "FITCOACH_REDIS_URL", "FITCOACH_KURRENTDB_URL")
-
-
-@pytest.fixture(scope="module")
-def compose() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def services(compose: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = compose["services"]
-    return found
-
-
-def with_defaults(value: str) -> str:
-    """What Compose substitutes for `${VAR:-default}` when VAR is unset."""
-    return re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", value)
-
-
-def command_of(service: dict[str, Any]) -> list[str]:
-    command = service["command"]
-    return command.split() if isinstance(command, str) else list(command)
+from tests.compose_file import APP_SERVICES, BACKING_SERVICES, ROOT, command_of
+from tests.compose_file import compose as compose  # fixtures, re-exported for pytest
+from tests.compose_file import services as services
 
 
 def test_the_stack_has_every_service(services):
@@ -95,30 +64,6 @@ def test_the_api_leaves_the_projections_to_the_projector_service(services):
     assert services["projector"]["environment"].get("FITCOACH_IN_PROCESS_PROJECTIONS") in {None, "true"}
 
 
-def test_the_jwt_secret_must_come_from_the_environment_and_has_no_default(services):
-    value = services["api"]["environment"]["FITCOACH_JWT_SECRET"]
-    assert re.fullmatch(r"\$\{FITCOACH_JWT_SECRET:\?[^}]+\}", value), (
-        value
-    )  # Compose refuses to start without it
-
-
-@pytest.mark.parametrize("name", [*APP_SERVICES, "migrate"])
-def test_every_fitcoach_variable_of_a_service_is_a_valid_setting(services, monkeypatch, name):
-    environment = {key: with_defaults(value) for key, value in services[name]["environment"].items()}
-    fields = {f"FITCOACH_{field.upper()}" for field in Settings.model_fields}
-    assert set(environment) <= fields, "extra variables are ignored silently: a misspelt one must fail here"
-    for key in [key for key in os.environ if key.startswith("FITCOACH_")]:
-        monkeypatch.delenv(key)
-    for key, value in environment.items():
-        monkeypatch.setenv(key, "x" * 48 if key == "FITCOACH_JWT_SECRET" else value)
-    settings = load_settings()
-    assert settings.redis_url == "redis://redis:6379/0"
-    assert settings.chosen_event_store == "kurrentdb"
-    if name == "api":
-        assert settings.in_process_projections is False
-        assert settings.jwt_secret is not None
-
-
 @pytest.mark.parametrize(
     ("name", "path"),
     [("kurrentdb", "/var/lib/kurrentdb"), ("postgres", "/var/lib/postgresql/data"), ("redis", "/data")],
@@ -146,32 +91,6 @@ def test_every_healthy_condition_names_a_service_with_a_healthcheck(services):
                 assert "healthcheck" in services[dependency], f"{name} waits for {dependency}'s health"
 
 
-@pytest.mark.parametrize("name", [*APP_SERVICES, "migrate"])
-def test_app_services_get_urls_of_the_compose_services(services, name):
-    environment = {key: with_defaults(value) for key, value in services[name]["environment"].items()}
-    assert set(URL_VARIABLES) <= set(environment)
-    database = urlsplit(environment["FITCOACH_DATABASE_URL"])
-    assert (database.scheme, database.hostname, database.port) == ("postgresql", "postgres", 5432)
-    redis = urlsplit(environment["FITCOACH_REDIS_URL"])
-    assert (redis.scheme, redis.hostname, redis.port) == ("redis", "redis", 6379)
-    assert environment["FITCOACH_EVENT_STORE"] == "kurrentdb"
-
-
-def test_the_database_url_matches_the_postgres_service(services):
-    postgres = {key: with_defaults(value) for key, value in services["postgres"]["environment"].items()}
-    database = urlsplit(with_defaults(services["api"]["environment"]["FITCOACH_DATABASE_URL"]))
-    assert database.username == postgres["POSTGRES_USER"]
-    assert database.password == postgres["POSTGRES_PASSWORD"]
-    assert database.path == f"/{postgres['POSTGRES_DB']}"
-
-
-def test_kurrentdbclient_accepts_the_kurrentdb_url(services):
-    spec = ConnectionSpec(services["api"]["environment"]["FITCOACH_KURRENTDB_URL"])
-    assert spec.scheme == "kurrentdb"
-    assert list(spec.targets) == ["kurrentdb:2113"]
-    assert spec.options.tls is False
-
-
 @pytest.mark.parametrize(
     ("name", "command"),
     [
@@ -189,49 +108,3 @@ def test_app_services_run_the_fitcoach_cli_from_the_repo_image(services, name, c
 
 def test_the_api_is_published_on_port_8000(services):
     assert "8000:8000" in services["api"]["ports"]
-
-
-def test_the_fitcoach_command_is_installed_by_the_project():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert "fitcoach" in project["project"]["scripts"]
-
-
-def test_the_installed_project_holds_every_package_and_module_of_the_app():
-    """The image gets only what `pip install .` installs: setuptools' explicit `packages` list takes no
-    subpackage by itself, and a module missing from `py-modules` is left out (an editable install, as in
-    development, would hide both)."""
-    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    not_shipped = {"tests", "bench", ".venv", "build", "dist"}
-    packages = {
-        ".".join(init.parent.relative_to(ROOT).parts)
-        for init in ROOT.rglob("__init__.py")
-        if not not_shipped & set(init.relative_to(ROOT).parts)
-        and not any(
-            part.startswith(".") or part.endswith(".egg-info") for part in init.relative_to(ROOT).parts
-        )
-    }
-    assert packages
-    assert packages <= set(setuptools["packages"]), "add them to [tool.setuptools] packages"
-    modules = {path.stem for path in ROOT.glob("*.py")}
-    assert modules <= set(setuptools["py-modules"]), "add them to [tool.setuptools] py-modules"
-    assert {"web", "schema"} <= packages
-    assert {"server", "bootstrap_api", "cli"} <= modules
-
-
-def test_the_image_installs_the_project_and_runs_as_a_non_root_user():
-    lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
-    bases = [line.split()[1] for line in lines if line.startswith("FROM ")]
-    assert bases
-    assert set(bases) == {"python:3.11-slim"}
-    assert "RUN pip install ." in lines
-    users = [line.split()[1] for line in lines if line.startswith("USER ")]
-    assert users
-    assert users[-1] not in {"root", "0"}
-    assert [line for line in lines if line.startswith("CMD ")][-1].startswith('CMD ["fitcoach"')
-
-
-def test_the_build_context_leaves_out_secrets_and_the_local_venv_but_keeps_the_package_files():
-    lines = (ROOT / ".dockerignore").read_text().splitlines()
-    ignored = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-    assert {".venv", ".env", ".git"} <= ignored
-    assert not {"README.md", "pyproject.toml", "*.md", "*.toml"} & ignored

@@ -13,11 +13,7 @@ The seed is fixed so that runs are repeatable; a failure is shown with its reque
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import json
-import os
-import sys
 from pathlib import Path
 from uuid import UUID
 
@@ -27,104 +23,9 @@ from domain.users.values import Role
 from schema.errors import BadUserInput
 from schema.ids import global_id, parse_global_id
 from schema.pages import parse_plan_cursor, slice_versions
-from tests.api.graphql_client import Session, create_plan, data, exercise, register
-from tests.api.server import RunningApi, fresh_database, running_api, test_settings
-
-REPO = Path(__file__).resolve().parents[2]
-SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
-SEED = 20240601
-EXERCISES = ("Barbell_Squat", "Bench_Press", "Deadlift")
-RUN_TIMEOUT_SECONDS = 120
-ADD = "mutation Add($input: AddExerciseInput!) { addExercise(input: $input) { userErrors { code } } }"
-VERSION = (
-    "mutation Version($input: CreatePlanVersionInput!) { createPlanVersion(input: $input) {"
-    " userErrors { code } } }"
-)
-
-
-def _toml(value: object) -> str:
-    return json.dumps(value)  # a JSON string or list of strings is valid TOML
-
-
-def fuzz_config(path: Path, *, plan_ids: list[str], user_ids: list[str]) -> Path:
-    """A schemathesis.toml whose dictionaries bind id and exercise arguments to real values, most of the
-    time (the rest stay random, so malformed ids are fuzzed too)."""
-    bindings = {
-        "Query.workoutPlan.id": "plans",
-        "Query.node.id": "nodes",
-        "Mutation.*.input.planId": "plans",
-        "Mutation.*.input.exerciseId": "exercises",
-        "Mutation.*.input.exercise.exerciseId": "exercises",
-        "Mutation.reorderExercises.input.exerciseIds[*]": "exercises",
-        "Mutation.setUserRole.input.userId": "users",
-    }
-    lines = [
-        "[dictionaries.plans]",
-        f"values = {_toml(plan_ids)}",
-        "[dictionaries.users]",
-        f"values = {_toml(user_ids)}",
-        "[dictionaries.nodes]",
-        f"values = {_toml([*plan_ids, *user_ids])}",
-        "[dictionaries.exercises]",
-        f"values = {_toml(list(EXERCISES))}",
-        "[parameters]",
-        *(f'{_toml(key)} = {{ dictionary = "{name}", probability = 0.8 }}' for key, name in bindings.items()),
-    ]
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-async def schemathesis(
-    served: RunningApi, workdir: Path, config: Path, *options: str, token: str | None = None
-) -> tuple[int, str]:
-    """Run the schemathesis CLI against the served API; its exit code and output."""
-    headers = ["--header", f"Authorization: Bearer {token}"] if token else []
-    process = await asyncio.create_subprocess_exec(
-        str(SCHEMATHESIS),
-        "--config-file",
-        str(config),
-        "--no-color",
-        "run",
-        f"{served.url}/graphql",
-        "--checks",
-        "no_internal_server_error",
-        "--seed",
-        str(SEED),
-        "--workers",
-        "1",
-        "--request-timeout",
-        "10",
-        *headers,
-        *options,
-        cwd=workdir,  # its reports and caches go there, not into the repository
-        env={
-            **os.environ,
-            "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        },
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
-        output, _ = await asyncio.wait_for(process.communicate(), RUN_TIMEOUT_SECONDS)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise
-    assert process.returncode is not None
-    return process.returncode, output.decode(errors="replace")
-
-
-async def plans_of(owner: Session) -> list[str]:
-    """Plans in different states: with exercises, with versions, and empty."""
-    ids = []
-    for name in ("Fuzzed A", "Fuzzed B", "Fuzzed C"):
-        ids.append((await create_plan(owner, name))["id"])
-    for plan_id in ids[:2]:
-        for exercise_id in EXERCISES:
-            await owner.data(ADD, {"input": {"planId": plan_id, "exercise": exercise(exercise_id)}})
-        await owner.data(VERSION, {"input": {"planId": plan_id, "changeDescription": "baseline"}})
-    return ids
+from tests.api.graphql_client import create_plan, data, register
+from tests.api.schemathesis_runner import fuzz_config, never_returned_data, plans_of, schemathesis
+from tests.api.server import fresh_database, running_api, test_settings
 
 
 async def test_schemathesis_finds_no_server_error_with_or_without_a_token(tmp_path: Path) -> None:
@@ -174,21 +75,6 @@ async def test_schemathesis_finds_no_server_error_with_or_without_a_token(tmp_pa
     # The dictionaries work: as the user, every operation but the admin's answered with data at least once.
     assert never_returned_data(runs["as a user"][1]) <= {"Mutation.setUserRole"}, runs["as a user"][1]
     assert never_returned_data(runs["as an admin"][1]) == set(), runs["as an admin"][1]
-
-
-def never_returned_data(output: str) -> set[str]:
-    """The operations schemathesis lists under its "Missing test data" warning."""
-    _, found, rest = output.partition("never returned data")
-    if not found:
-        return set()
-    names = set()
-    for line in rest.splitlines()[1:]:
-        if not line.strip():
-            continue
-        if not line.strip().startswith("- "):
-            break
-        names.add(line.strip()[2:])
-    return names
 
 
 # What fuzzing found, kept as plain regressions (each was an INTERNAL_SERVER_ERROR).

@@ -1,0 +1,37 @@
+"""docker-compose.yml as the compose tests read it: its services, volumes and the stack's names, and what
+Compose makes of a service's variables and command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+APP_SERVICES = ("api", "projector")
+BACKING_SERVICES = ("kurrentdb", "postgres", "redis")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = compose["services"]
+    return found
+
+
+def with_defaults(value: str) -> str:
+    """What Compose substitutes for `${VAR:-default}` when VAR is unset."""
+    return re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", value)
+
+
+def command_of(service: dict[str, Any]) -> list[str]:
+    command = service["command"]
+    return command.split() if isinstance(command, str) else list(command)
