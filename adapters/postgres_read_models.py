@@ -19,16 +19,13 @@ from adapters.postgres_metrics import Operation, Table, timed
 from adapters.postgres_pool import open_pool
 from application.plan_reads import (
     MAX_PAGE_SIZE,
-    PLAN_SCALARS,
-    ExerciseView,
     InvalidPageSize,
     PageCursor,
     PlanPage,
-    PlanView,
     ReadError,
     ReadModelUnavailable,
-    VersionView,
 )
+from application.plan_views import PLAN_SCALARS, ExerciseView, PlanView, VersionView
 
 _PLAN_COLUMNS = ("id", "user_id", *PLAN_SCALARS, "created_at", "updated_at")
 _PLANS = f"""

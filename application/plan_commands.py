@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 from application.eventstore import EventStore
 from application.handler import CommandHandler, CommandMetadata, workout_plan_stream
-from application.plan_reads import ExerciseView, PlanView, VersionView
+from application.plan_views import ExerciseView, PlanView, VersionView
 from domain import Plan, decode, fold
 from domain.commands import CreateWorkoutPlan, PlanCommand
 from domain.errors import PlanNotFound

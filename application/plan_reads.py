@@ -1,4 +1,4 @@
-"""Reading workout plans: the ports the reads need and the `PlanReads` service (the views are in plan_views).
+"""Reading workout plans: the ports the reads need and the `PlanReads` service (views: `plan_views`).
 
 A plan is read through the cache (L1, then Redis, then PostgreSQL) and cached with its stream version,
 one at a time (`get_plan`) or a dataloader's batch at once (`get_plans`).
@@ -15,12 +15,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from application.cache import Cache, CacheKey
-
-# The views are re-exported: adapters, the schema and the tests import them from here.
-from application.plan_views import PLAN_SCALARS as PLAN_SCALARS
-from application.plan_views import ExerciseView as ExerciseView
-from application.plan_views import PlanView as PlanView
-from application.plan_views import VersionView as VersionView
+from application.plan_views import PlanView, VersionView
 
 T = TypeVar("T")
 WORKOUT_PLANS_PROJECTION = "workout_plans"

@@ -12,7 +12,8 @@ from uuid import UUID
 
 from aiodataloader import DataLoader
 
-from application.plan_reads import PlanReadModel, PlanReads, PlanView, VersionView
+from application.plan_reads import PlanReadModel, PlanReads
+from application.plan_views import PlanView, VersionView
 from application.user_reads import UserReadModel, UserView
 
 

@@ -9,7 +9,8 @@ from uuid import UUID
 
 import strawberry
 
-from application.plan_reads import MAX_PAGE_SIZE, PageCursor, VersionView
+from application.plan_reads import MAX_PAGE_SIZE, PageCursor
+from application.plan_views import VersionView
 from schema.errors import BadUserInput
 
 DEFAULT_PAGE_SIZE = 20

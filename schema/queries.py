@@ -6,7 +6,8 @@ from uuid import UUID
 
 import strawberry
 
-from application.plan_reads import PageCursor, PlanView
+from application.plan_reads import PageCursor
+from application.plan_views import PlanView
 from schema.context import Info, Viewer
 from schema.errors import NotFound
 from schema.ids import parse_global_id

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from application.plan_reads import ExerciseView, PlanView, VersionView
+from application.plan_views import ExerciseView, PlanView, VersionView
 from schema.context import Info
 from schema.ids import global_id
 from schema.pages import PageInfo, slice_versions

@@ -17,7 +17,8 @@ from adapters.postgres_checkpoints import PostgresCheckpointWaiter
 from adapters.postgres_read_models import PostgresPlanReadModel
 from adapters.redis_cache import RedisCache
 from application.cache import CacheKey
-from application.plan_reads import PlanReads, PlanView
+from application.plan_reads import PlanReads
+from application.plan_views import PlanView
 from tests.api_support.redis_server import RedisServer, eventually
 from tests.projections import plan_view, read_model_database, write_plan
 

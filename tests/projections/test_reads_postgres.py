@@ -12,7 +12,8 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from adapters.postgres_read_models import PostgresPlanReadModel
-from application.plan_reads import MAX_PAGE_SIZE, ExerciseView, InvalidPageSize, PageCursor, PlanView
+from application.plan_reads import MAX_PAGE_SIZE, InvalidPageSize, PageCursor
+from application.plan_views import ExerciseView, PlanView
 from tests.projections import T0, plan_view, read_model_database, write_plan
 
 Connection = psycopg.AsyncConnection[Any]
