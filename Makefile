@@ -33,3 +33,4 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/eventstore.py
 	$(BIN)/python bench/projections.py
+	$(BIN)/python bench/catchup.py
