@@ -6,24 +6,17 @@ the same plan version, which the cache entry is tagged with).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-import psycopg
-from psycopg import errors as pg_errors
-from psycopg_pool import AsyncConnectionPool
-
-from adapters.postgres_metrics import Operation, Table, timed
-from adapters.postgres_pool import open_pool
+from adapters.postgres_metrics import Table
+from adapters.postgres_read_pool import PooledReads, translated_read_errors
 from application.plan_reads import (
     MAX_PAGE_SIZE,
     InvalidPageSize,
     PageCursor,
     PlanPage,
-    ReadError,
-    ReadModelUnavailable,
 )
 from application.plan_views import PLAN_SCALARS, ExerciseView, PlanView, VersionView
 
@@ -51,17 +44,7 @@ SELECT plan_id, version_number, parent_version, exercises, change_description, c
 """
 
 
-class PostgresPlanReadModel:
-    def __init__(self, pool: AsyncConnectionPool, *, owns_pool: bool = False) -> None:
-        self._pool = pool
-        self._owns_pool = owns_pool
-
-    @classmethod
-    async def connect(cls, conninfo: str, *, min_size: int = 1, max_size: int = 10) -> PostgresPlanReadModel:
-        with _translated_errors():
-            pool = await open_pool(conninfo, min_size=min_size, max_size=max_size)
-        return cls(pool, owns_pool=True)
-
+class PostgresPlanReadModel(PooledReads):
     async def plan(self, plan_id: UUID) -> PlanView | None:
         return (await self.plans([plan_id])).get(plan_id)
 
@@ -104,37 +87,12 @@ class PostgresPlanReadModel:
         return PlanPage(tuple(page), PageCursor(last.updated_at, last.id) if more and last else None)
 
     async def ping(self) -> None:
-        with _translated_errors():
+        with translated_read_errors():
             async with self._pool.connection() as conn:
                 await conn.execute("SELECT 1")
-
-    async def close(self) -> None:
-        if self._owns_pool:
-            await self._pool.close()
-
-    async def _fetch(
-        self, query: str, params: dict[str, Any], metric: tuple[Operation, Table]
-    ) -> list[tuple[Any, ...]]:
-        with _translated_errors():
-            async with self._pool.connection() as conn:
-                with timed(*metric):
-                    cursor = await conn.execute(query, params)
-                    return await cursor.fetchall()
 
 
 def _plan_view(row: tuple[Any, ...]) -> PlanView:
     fields = dict(zip(_PLAN_COLUMNS, row, strict=False))
     exercises = tuple(ExerciseView.from_json(exercise) for exercise in row[len(_PLAN_COLUMNS)])
     return PlanView(**fields, exercises=exercises)
-
-
-@contextmanager
-def _translated_errors() -> Iterator[None]:
-    try:
-        yield
-    except (psycopg.OperationalError, psycopg.InterfaceError) as error:
-        raise ReadModelUnavailable("PostgreSQL read models are unavailable") from error
-    except (pg_errors.UndefinedTable, pg_errors.InvalidSchemaName) as error:
-        raise ReadModelUnavailable("read model tables missing: run the projections migration") from error
-    except psycopg.Error as error:
-        raise ReadError(f"PostgreSQL read model error {error.sqlstate}") from error

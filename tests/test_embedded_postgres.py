@@ -37,17 +37,21 @@ async def test_the_database_url_resolves_to_the_setting_or_else_the_embedded_ser
         assert resolved.resolved_database_url == url
 
 
-@pytest.mark.skipif(
-    os.geteuid() != 0,
-    reason="the home-folder rule exists only for root (pgserver then opens every parent folder); "
-    "CI and this machine run as root, so it runs there",
-)
-def test_as_root_a_data_folder_inside_a_home_folder_is_refused() -> None:
+def test_as_root_a_data_folder_inside_a_home_folder_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rule depends only on the effective uid, so both sides are checked whoever runs the tests.
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
     for inside_a_home in (Path("/root/fitcoach"), Path("/home/someone/fitcoach"), Path.home() / "data"):
         with pytest.raises(EmbeddedPostgresError, match="home folder"):
             check_data_dir(inside_a_home)
     check_data_dir(Path("/var/lib/fitcoach"))
     assert default_data_dir() == Path("/var/lib/fitcoach")
+
+
+def test_as_another_user_the_data_folder_may_be_in_a_home_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setenv("XDG_DATA_HOME", "/home/someone/.local/share")
+    check_data_dir(Path("/home/someone/fitcoach"))
+    assert default_data_dir() == Path("/home/someone/.local/share/fitcoach")
 
 
 def test_fitcoach_commands_work_with_no_database_configured() -> None:
