@@ -7,19 +7,21 @@ import asyncio
 import contextlib
 import os
 import shutil
-import subprocess
+import signal
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from adapters.embedded_postgres import pgdata_of, stop_embedded_postgres
+from adapters.embedded_postgres_cluster import Postmaster
 
 
 @asynccontextmanager
 async def throwaway_data_dir() -> AsyncIterator[Path]:
-    """A folder under /tmp (world-traversable, as pgserver needs when run as root); the server on it is
-    stopped and the folder removed afterwards."""
+    """A folder under /tmp (which the system user 'pgserver' can enter, as it must when tests run as
+    root); the server on it is stopped and the folder removed afterwards."""
     root = new_data_dir()
     try:
         yield root
@@ -37,15 +39,13 @@ def new_data_dir() -> Path:
 
 
 def stop_any_server(pgdata: Path) -> None:
-    """Whatever is still running on `pgdata` (a failed test's leftovers)."""
-    if not (pgdata / "postmaster.pid").exists():
+    """Whatever is still running on `pgdata` (a failed test's leftovers): an immediate shutdown, as
+    `pg_ctl stop -m immediate` does it, whichever programs it runs from."""
+    postmaster = Postmaster.read(pgdata)
+    if postmaster is None:
         return
-    from pgserver._commands import POSTGRES_BIN_PATH
-
-    user = "pgserver" if os.geteuid() == 0 else None
-    subprocess.run(
-        [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "-w", "stop"],
-        user=user,
-        capture_output=True,
-        check=False,
-    )
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(postmaster.pid, signal.SIGQUIT)
+    deadline = time.monotonic() + 30
+    while (pgdata / "postmaster.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.embedded_postgres import EmbeddedPostgresError, check_data_dir, pgdata_of
+from adapters.embedded_postgres import pgdata_of
+from adapters.embedded_postgres_access import EmbeddedPostgresError, check_data_dir
 from bootstrap import resolve_database_url
 from settings import Settings, default_data_dir
 from tests.embedded_postgres_dirs import new_data_dir as new_data_dir  # re-exported for test_serve_embedded

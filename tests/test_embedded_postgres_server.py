@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -106,7 +107,7 @@ async def test_two_processes_starting_at_once_share_one_server_and_database() ->
         assert not (pgdata_of(data_dir) / "postmaster.pid").exists()
 
 
-async def test_a_process_that_died_without_letting_go_does_not_keep_the_server_forever() -> None:
+async def test_a_process_that_died_without_letting_go_does_not_keep_the_server_running() -> None:
     async with throwaway_data_dir() as data_dir:
         await start_embedded_postgres(data_dir)
         pgdata = pgdata_of(data_dir)
@@ -120,8 +121,10 @@ async def test_a_process_that_died_without_letting_go_does_not_keep_the_server_f
         )
         record.write_text(json.dumps([*json.loads(record.read_text()), int(dead.stdout)]))
         await stop_embedded_postgres(data_dir)
-        assert (pgdata / "postmaster.pid").exists()  # pgserver still counts the dead process as a user
+        assert not (pgdata / "postmaster.pid").exists()  # the dead process is no user: this one was the last
 
-        await start_embedded_postgres(data_dir)  # forgets it
+        record.write_text(json.dumps([int(dead.stdout)]))
+        await start_embedded_postgres(data_dir)
+        assert json.loads(record.read_text()) == [os.getpid()]  # forgotten when starting too
         await stop_embedded_postgres(data_dir)
         assert not (pgdata / "postmaster.pid").exists()
