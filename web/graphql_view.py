@@ -32,7 +32,9 @@ from web.authentication import SignInCheckUnavailable, authenticate, authenticat
 from web.cached_reads import with_cached_reads
 from web.requests import (
     PersistedQueryNotFound,
+    check_body_is_an_object,
     failed_before_execution,
+    refuse_subscription_over_http,
     request_error,
     request_id,
     resolve_persisted_query,
@@ -165,9 +167,11 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         return await with_cached_reads(self.api.responses, context, request_data, no_cache, execute)
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        await check_body_is_an_object(request)
         data = await super().parse_http_body(request)
         if isinstance(data, GraphQLRequestData):
             if not storable(data.query) or not storable(data.variables):
                 raise HTTPException(400, "strings must not contain NUL or unpaired surrogates")
             await resolve_persisted_query(data, self.api.persisted_queries)
+            refuse_subscription_over_http(data, self.api.settings.max_tokens)
         return data

@@ -2,17 +2,22 @@
 
 - Automatic persisted queries (Apollo's `extensions.persistedQuery`, sha256) against `PersistedQueries`.
 - Strings that no store can hold (NUL, unpaired surrogates) are refused before anything runs.
+- A JSON body must be one request object (Strawberry would take any JSON value, and fail on it later).
+- Subscriptions are served over WebSocket only: one sent over HTTP is refused up front, naming the way.
 - Request errors are JSON with `extensions.code`, with GraphQL-over-HTTP status codes.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
 from typing import Any, cast
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql.error import GraphQLSyntaxError
+from graphql.language import OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket
@@ -24,6 +29,11 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 UNSTORABLE = re.compile("[\\x00\\ud800-\\udfff]")
 MAX_VARIABLE_DEPTH = 32
+JSON_WHITESPACE = b" \t\n\r"
+NOT_AN_OBJECT = 'the request body must be a JSON object such as {"query": "{ me { id } }"}'
+SUBSCRIPTIONS_OVER_WEBSOCKET = (
+    "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql, not over HTTP"
+)
 
 
 class PersistedQueryNotFound(Exception):
@@ -52,6 +62,40 @@ async def resolve_persisted_query(data: GraphQLRequestData, store: PersistedQuer
     if hashlib.sha256(data.query.encode()).hexdigest() != digest:
         raise HTTPException(400, "provided sha256Hash does not match the query")
     await store.put(digest, data.query)
+
+
+async def check_body_is_an_object(request: AsyncHTTPRequestAdapter) -> None:
+    """A JSON value's kind shows in its first character: `{` an object, `[` a batch (which Strawberry
+    refuses itself). Anything else (`null`, `123`, `"str"`) is refused here, without a second parse."""
+    if request.method != "POST" or "application/json" not in (request.content_type or ""):
+        return
+    first = (await request.get_body()).lstrip(JSON_WHITESPACE)[:1]
+    if first not in (b"{", b"[", b""):  # an empty body is left to the JSON parser's own error
+        raise HTTPException(400, NOT_AN_OBJECT)
+
+
+def refuse_subscription_over_http(data: GraphQLRequestData, max_tokens: int) -> None:
+    """HTTP would run a subscription as a query, whose root field then cannot resolve: say where to go.
+    Only a document with the word `subscription` in it can hold one, so most are never parsed here."""
+    query = data.query
+    if (
+        data.protocol == "http"
+        and query
+        and "subscription" in query
+        and _is_subscription(query, data.operation_name, max_tokens)
+    ):
+        raise HTTPException(400, SUBSCRIPTIONS_OVER_WEBSOCKET)
+
+
+@functools.lru_cache(maxsize=256)
+def _is_subscription(query: str, operation_name: str | None, max_tokens: int) -> bool:
+    try:
+        document = parse(query, no_location=True, max_tokens=max_tokens)
+    except GraphQLSyntaxError:
+        return False  # execution reports the syntax error
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
+    return len(chosen) == 1 and chosen[0].operation is OperationType.SUBSCRIPTION
 
 
 def failed_before_execution(response: GraphQLHTTPResponse) -> bool:
