@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 
@@ -67,7 +68,7 @@ async def test_ready_is_503_once_redis_is_gone_and_ready_again_when_it_is_back(t
 
 
 async def test_ready_and_metrics_open_no_database_connection_of_their_own(
-    http, monkeypatch: pytest.MonkeyPatch
+    http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A probe every few seconds from each load balancer and scraper must not cost a PostgreSQL connection
     (a backend process, authentication, and a slot of max_connections) each time."""
