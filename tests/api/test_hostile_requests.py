@@ -13,6 +13,11 @@ from websockets.asyncio.client import connect
 
 from tests.api.graphql_client import CREATE_PLAN, execute, register
 
+REFUSED_IN_TEXT = ["\u0085", "\u009b", "\u202e", "\u2066", "\ufdd0", "\uffff", "\U0001fffe", "\x07"]
+"""C1 controls (NEL, CSI), a bidi override and isolate, noncharacters (BMP and plane 1), a C0 control."""
+UPDATE_PROFILE = """mutation($input: UpdateProfileInput!) {
+  updateProfile(input: $input) { user { displayName goals } userErrors { field code message } }
+}"""
 SUBSCRIPTION = 'subscription { workoutPlanChanged(planId: "V29ya291dFBsYW46MA==") { id } }'
 
 
@@ -139,7 +144,7 @@ async def test_bad_access_tokens_are_unauthenticated(client, header):
 
 async def test_hostile_inputs_to_mutations_come_back_as_user_errors(client):
     ada = await register(client)
-    for name in ("", " " * 50, "x" * 10_000, "bell\x07"):
+    for name in ("", " " * 50, "x" * 10_000):
         payload = (await ada.data(CREATE_PLAN, {"input": {"name": name}}))["createWorkoutPlan"]
         assert payload["plan"] is None
         assert payload["userErrors"][0]["code"] == "VALIDATION"
@@ -221,3 +226,38 @@ async def test_a_query_over_the_legacy_graphql_ws_protocol_gets_a_clear_error(se
     assert message["payload"]["extensions"]["code"] == "BAD_REQUEST"
     assert "graphql-transport-ws" in message["payload"]["message"]
     assert "INTERNAL_SERVER_ERROR" not in json.dumps(message)
+
+
+@pytest.mark.parametrize("character", REFUSED_IN_TEXT, ids=lambda c: f"U+{ord(c):04X}")
+async def test_a_plan_name_holding_a_control_reordering_or_noncharacter_is_a_user_error(client, character):
+    ada = await register(client)
+    name = f"Leg day {character}gnp.exe"  # with U+202E it shows as "Leg day exe.png"
+    payload = (await ada.data(CREATE_PLAN, {"input": {"name": name}}))["createWorkoutPlan"]
+    assert payload["plan"] is None
+    [error] = payload["userErrors"]
+    assert (error["field"], error["code"]) == ("input.name", "DISALLOWED_CHARACTER")
+    assert f"U+{ord(character):04X}" in error["message"]
+    plans = await ada.data("{ workoutPlans(first: 5) { edges { cursor } } }")
+    assert plans["workoutPlans"]["edges"] == []
+
+
+async def test_a_profile_text_holding_a_right_to_left_override_is_a_user_error(client):
+    ada = await register(client, "Ada")
+    for field, value in (("displayName", "Ada \u202eevil"), ("goals", ["run \u202e10k"])):
+        payload = (await ada.data(UPDATE_PROFILE, {"input": {field: value}}))["updateProfile"]
+        assert payload["user"] is None
+        assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+            (f"input.{field}", "DISALLOWED_CHARACTER")
+        ]
+    me = await ada.data("{ me { displayName goals } }")
+    assert me["me"] == {"displayName": "Ada", "goals": []}
+
+
+async def test_right_to_left_text_with_its_direction_marks_is_accepted(client):
+    ada = await register(client)
+    name = (
+        "\u05ea\u05d5\u05db\u05e0\u05d9\u05ea 3\u200f \u0623\u0633\u0628\u0648\u0639"  # Hebrew, RLM, Arabic
+    )
+    payload = (await ada.data(CREATE_PLAN, {"input": {"name": name}}))["createWorkoutPlan"]
+    assert payload["userErrors"] == []
+    assert payload["plan"]["name"] == name
