@@ -1,6 +1,7 @@
 """What the GraphQL view checks of a request before running it, and how request errors look.
 
-- Automatic persisted queries (Apollo's `extensions.persistedQuery`, sha256) against `PersistedQueries`.
+- Automatic persisted queries (Apollo's `extensions.persistedQuery`, sha256) against `PersistedQueries`;
+  a query sent with its hash is registered after it ran, so only documents the schema accepts are kept.
 - Strings that no store can hold (NUL, unpaired surrogates) are refused before anything runs.
 - A JSON body must be one request object (Strawberry would take any JSON value, and fail on it later).
 - Subscriptions are served over WebSocket only: one sent over HTTP is refused up front, naming the way.
@@ -13,6 +14,7 @@ import functools
 import hashlib
 import re
 import uuid
+from dataclasses import dataclass, fields
 from typing import Any, cast
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -22,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from application.persisted_queries import PersistedQueries
 
@@ -44,12 +47,22 @@ def request_error(status: int, message: str, code: str = "BAD_REQUEST") -> JSONR
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
 
 
-async def resolve_persisted_query(data: GraphQLRequestData, store: PersistedQueries) -> None:
-    """Fill in or store the query an `extensions.persistedQuery` names; HTTPException 400 for a bad one,
-    PersistedQueryNotFound for a hash this store does not know (the client then sends the query)."""
+@dataclass
+class PersistedQueryToRegister(GraphQLRequestData):
+    """A request that sent a query with its matching `persistedQuery` hash. The query is registered only
+    once it has run without a parse or validation error (`ran`): never a document the schema refuses."""
+
+    sha256_hash: str = ""
+
+
+async def resolve_persisted_query(data: GraphQLRequestData, store: PersistedQueries) -> GraphQLRequestData:
+    """The request with the query an `extensions.persistedQuery` names filled in, or, when the query came
+    with its hash, as a `PersistedQueryToRegister`. HTTPException 400 for a bad extension or a hash that
+    does not match; PersistedQueryNotFound for a hash this store does not know (the client then sends the
+    query)."""
     persisted = (data.extensions or {}).get("persistedQuery")
     if persisted is None:
-        return
+        return data
     digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
     version = persisted.get("version") if isinstance(persisted, dict) else None
     if not isinstance(digest, str) or not SHA256_HEX.match(digest) or version != 1 or version is True:
@@ -58,10 +71,20 @@ async def resolve_persisted_query(data: GraphQLRequestData, store: PersistedQuer
         data.query = await store.get(digest)
         if data.query is None:
             raise PersistedQueryNotFound()
-        return
+        return data
     if hashlib.sha256(data.query.encode()).hexdigest() != digest:
         raise HTTPException(400, "provided sha256Hash does not match the query")
-    await store.put(digest, data.query)
+    given = {field.name: getattr(data, field.name) for field in fields(GraphQLRequestData)}
+    return PersistedQueryToRegister(**given, sha256_hash=digest)
+
+
+def ran(result: object) -> bool:
+    """The result of a document that parsed and validated: it has data, or an error raised while running
+    (with a path), rather than only errors from before execution."""
+    if not isinstance(result, ExecutionResult):
+        return False
+    errors = result.errors or []
+    return result.data is not None or any(error.path is not None for error in errors)
 
 
 async def check_body_is_an_object(request: AsyncHTTPRequestAdapter) -> None:
