@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import uuid
@@ -80,7 +79,8 @@ async def resolve_persisted_query(data: GraphQLRequestData, store: PersistedQuer
 
 def ran(result: object) -> bool:
     """The result of a document that parsed and validated: it has data, or an error raised while running
-    (with a path), rather than only errors from before execution."""
+    (with a path), rather than only errors from before execution. A variable that did not coerce is one of
+    those too: the query is then kept on a later request that runs."""
     if not isinstance(result, ExecutionResult):
         return False
     errors = result.errors or []
@@ -99,7 +99,8 @@ async def check_body_is_an_object(request: AsyncHTTPRequestAdapter) -> None:
 
 def refuse_subscription_over_http(data: GraphQLRequestData, max_tokens: int) -> None:
     """HTTP would run a subscription as a query, whose root field then cannot resolve: say where to go.
-    Only a document with the word `subscription` in it can hold one, so most are never parsed here."""
+    Only a document with the word `subscription` in it can hold one, so most are never parsed here; one
+    that is, is parsed within the token limit the schema's own parse has."""
     query = data.query
     if (
         data.protocol == "http"
@@ -110,7 +111,6 @@ def refuse_subscription_over_http(data: GraphQLRequestData, max_tokens: int) -> 
         raise HTTPException(400, SUBSCRIPTIONS_OVER_WEBSOCKET)
 
 
-@functools.lru_cache(maxsize=256)
 def _is_subscription(query: str, operation_name: str | None, max_tokens: int) -> bool:
     try:
         document = parse(query, no_location=True, max_tokens=max_tokens)
