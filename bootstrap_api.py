@@ -29,6 +29,8 @@ from projections.runner import ProjectionRunner
 from settings import Settings
 
 if TYPE_CHECKING:
+    from psycopg_pool import AsyncConnectionPool
+
     from adapters.postgres_read_models import PostgresPlanReadModel
     from adapters.postgres_user_read_model import PostgresUserReadModel
     from application.accounts import Accounts
@@ -41,6 +43,8 @@ class Api:
 
     settings: Settings
     database_url: str
+    read_pool: AsyncConnectionPool
+    """The read models' and token store's pool, which `/ready` and `/metrics` borrow from too."""
     core: Core
     plan_commands: PlanCommands
     plan_reads: PlanReads
@@ -135,6 +139,7 @@ async def build_api(
         api = Api(
             settings=settings,
             database_url=database_url,
+            read_pool=reads,
             core=core,
             plan_commands=PlanCommands(core.store, core.plans),
             plan_reads=PlanReads(plan_read_model, cache, checkpoints),

@@ -67,6 +67,7 @@ async def redis_stores_from(
         prefix=settings.redis_key_prefix,
         ttl_seconds=settings.apq_ttl_seconds,
         max_query_bytes=settings.apq_max_query_bytes,
+        max_total_bytes=settings.apq_max_bytes,
     )
     closers.append(queries.close)
     return limiter, queries

@@ -44,7 +44,7 @@ async def ready(request: Request) -> JSONResponse:
 
 async def metrics(request: Request) -> Response:
     api: Api = request.app.state.api
-    await refresh_projection_lag(api.core.store, api.database_url)
+    await refresh_projection_lag(api.core.store, api.read_pool)
     return metrics_response()
 
 

@@ -116,6 +116,21 @@ class Settings(BaseSettings):
     apq_max_query_bytes: int = Field(
         default=100_000, ge=1024, le=10_000_000, description="Largest query kept as a persisted query."
     )
+    apq_max_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=1024 * 1024,
+        le=4 * 1024**3,
+        description="Budget of the persisted queries kept in Redis, shared by every replica: each query's "
+        "UTF-8 size plus 512 bytes of bookkeeping. When it is full, new queries still run but are not kept "
+        "until stored ones expire; the ones kept are never pushed out.",
+    )
+    apq_registrations_per_minute: int = Field(
+        default=30,
+        ge=1,
+        le=10_000,
+        description="New persisted queries one client address may register per minute; past that, its "
+        "queries still run but are not kept.",
+    )
     apq_memory_max_bytes: int = Field(
         default=32 * 1024 * 1024,
         ge=1024 * 1024,

@@ -1,7 +1,9 @@
 """`InMemoryPersistedQueries`: the `PersistedQueries` port inside one process, a bounded LRU.
 
 Bounded by the total size of the stored queries (as UTF-8) and by their number; the least recently used
-go first. No time to live: the bounds alone keep it small, and an entry a client still uses stays.
+go first. No time to live: the bounds alone keep it small, and an entry a client still uses stays. Unlike
+Redis, whose entries expire, a full store that refused new queries would stay full for the life of the
+process: hence eviction here (O(1) per put), and refusal there.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ class InMemoryPersistedQueries:
         if query is not None:
             self._queries.move_to_end(sha256_hex)
         return query
+
+    async def contains(self, sha256_hex: str) -> bool:
+        check_hash(sha256_hex)
+        return sha256_hex in self._queries
 
     async def put(self, sha256_hex: str, query: str) -> bool:
         check_hash(sha256_hex)

@@ -17,6 +17,7 @@ from application.eventstore import EventStore
 from application.sessions import SessionTokens, SignedIn
 from application.user_claims import ClaimHeld, Holds, UniqueClaims
 from application.users import UserCommands, load_user, metadata_for
+from domain.safe_text import first_refused
 from domain.users import User, decide, email_claim_stream, fold, identity_claim_stream
 from domain.users import validation as user_validation
 from domain.users.commands import LinkExternalIdentity, RegisterExternalUser
@@ -133,7 +134,9 @@ def _trusted_email(identity: VerifiedIdentity) -> str:
 
 
 def _display_name(identity: VerifiedIdentity, email: str) -> str:
+    """The provider's name for the person if a display name may hold it (`domain.safe_text`), else the
+    email's local part: a sign-in never fails over the name."""
     for candidate in (identity.name, email.partition("@")[0]):
-        if candidate and candidate.strip():
+        if candidate and candidate.strip() and first_refused(candidate) is None:
             return candidate.strip()[: user_validation.MAX_DISPLAY_NAME]
     return "Athlete"

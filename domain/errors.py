@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.safe_text import DISALLOWED_CHARACTER, describe
+
 
 class DomainError(Exception):
     def __init__(self, code: str, message: str, field: str | None = None) -> None:
@@ -14,8 +16,16 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__("VALIDATION", f"{field}: {message}", field)
+    def __init__(self, field: str, message: str, *, code: str = "VALIDATION") -> None:
+        super().__init__(code, f"{field}: {message}", field)
+
+
+class DisallowedCharacter(ValidationError):
+    """A text holds a character that user-visible text may not (`domain.safe_text`)."""
+
+    def __init__(self, field: str, character: str) -> None:
+        super().__init__(field, f"must not contain {describe(character)}", code=DISALLOWED_CHARACTER)
+        self.character = character
 
 
 class TooManyExercises(DomainError):

@@ -6,7 +6,8 @@ import math
 import re
 from datetime import datetime
 
-from domain.errors import ValidationError
+from domain.errors import DisallowedCharacter, ValidationError
+from domain.safe_text import first_refused
 from domain.values import Difficulty, PlannedExercise
 
 MAX_EXERCISES = 20
@@ -24,9 +25,6 @@ WEIGHT_KG = (0.0, 1000.0)
 REST_SECONDS = (0, 900)
 DURATION_MINUTES = (1, 600)
 
-# NUL and other C0 controls (tab, newline and carriage return are fine) and lone UTF-16 surrogates,
-# which no UTF-8 store or JSON encoder can hold.
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # Digits spelled out: `\d` would also accept non-ASCII digits.
 _TEMPO = re.compile(r"[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}")
 
@@ -40,10 +38,12 @@ def name(field: str, value: str, limit: int) -> str:
 
 
 def text(field: str, value: str, limit: int) -> str:
+    """Every user-visible text passes here: bounded, and holding no character `domain.safe_text` refuses."""
     if len(value) > limit:
         raise ValidationError(field, f"must be at most {limit} characters")
-    if _UNSTORABLE.search(value):
-        raise ValidationError(field, "must not contain control characters or unpaired surrogates")
+    refused = first_refused(value)
+    if refused is not None:
+        raise DisallowedCharacter(field, refused)
     return value
 
 

@@ -2,7 +2,10 @@
 
 - `ApiError`: its own code (and extensions such as `retryAfterSeconds`).
 - A `DomainError` raised in a query: mapped to the nearest code of the fixed set.
-- An error before execution (syntax, validation, a limit, a variable of the wrong type): BAD_USER_INPUT.
+- An error before execution (syntax, validation, a limit, a variable that does not coerce to its type):
+  BAD_USER_INPUT.
+- An operation its transport does not carry (a query or mutation over the legacy graphql-ws protocol,
+  which Strawberry runs as subscriptions only): BAD_REQUEST, naming the way that works.
 - Anything else: logged with the request id and its traceback; the client gets INTERNAL_SERVER_ERROR and
   the request id, never the message or the stack.
 """
@@ -13,6 +16,7 @@ import logging
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from application.eventstore import EventStoreUnavailable
 from application.plan_reads import InvalidPageSize, ReadModelUnavailable
@@ -22,6 +26,11 @@ from schema.errors import ApiError
 log = logging.getLogger("fitcoach.api")
 UNAUTHENTICATED_CODES = frozenset({"ACCESS_TOKEN_INVALID", "ACCESS_TOKEN_EXPIRED", "UNAUTHENTICATED"})
 PASSED_ON_CODES = frozenset({"NOT_FOUND", "CONFLICT", "FORBIDDEN"})
+PRE_EXECUTION_ERRORS = (ValueError, TypeError, GraphQLError)
+ONLY_SUBSCRIPTIONS_HERE = (
+    "the graphql-ws protocol carries subscriptions only: send queries and mutations over HTTP "
+    "(POST /graphql) or over WebSocket with graphql-transport-ws"
+)
 
 
 def _camel(name: str) -> str:
@@ -42,7 +51,13 @@ class ErrorCodes(MaskErrors):
             return self._with(error, str(original), {"code": "BAD_USER_INPUT"})
         if isinstance(original, DomainError) and original.code != "UNAVAILABLE":
             return self._with(error, original.message, {"code": _domain_code(original.code)})
-        if original is None or (error.path is None and isinstance(original, (ValueError, TypeError))):
+        if isinstance(original, InvalidOperationTypeError):
+            # Only `Schema.subscribe` (the legacy graphql-ws handler's) hands this to the extensions, for a
+            # query or a mutation; `execute` raises it to the HTTP view, and graphql-transport-ws runs all.
+            return self._with(error, ONLY_SUBSCRIPTIONS_HERE, {"code": "BAD_REQUEST"})
+        if original is None or (error.path is None and isinstance(original, PRE_EXECUTION_ERRORS)):
+            # A GraphQLError under one without a path: a variable that did not coerce ("Int cannot
+            # represent non-integer value"), from the scalar's own check.
             return self._with(error, error.message, {"code": "BAD_USER_INPUT"})
         return self._masked(error, original)
 

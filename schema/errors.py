@@ -12,6 +12,7 @@ import strawberry
 from domain.errors import ConcurrencyConflict, DomainError
 
 CODES = (
+    "BAD_REQUEST",
     "UNAUTHENTICATED",
     "FORBIDDEN",
     "BAD_USER_INPUT",

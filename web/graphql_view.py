@@ -4,7 +4,8 @@
 - WebSocket: the token comes in `connection_init` (`connectionParams.authorization` or `accessToken`);
   a missing or bad one closes the socket with 4403 (graphql-transport-ws).
 - Automatic persisted queries (Apollo's `extensions.persistedQuery`, sha256) are kept in the
-  `PersistedQueries` store (Redis when configured).
+  `PersistedQueries` store (Redis when configured), registered after the query ran
+  (`PersistedQueryRegistrations`: only valid documents, a rate limit per address, a byte budget).
 - Malformed requests get a JSON error with `extensions.code`, never a plain-text or HTML page.
 """
 
@@ -25,6 +26,8 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
+from application.persisted_queries import PersistedQueryRegistrations
+from application.rate_limits import RateLimit
 from bootstrap_api import Api
 from schema.context import Context
 from schema.loaders import build_loaders
@@ -32,7 +35,11 @@ from web.authentication import SignInCheckUnavailable, authenticate, authenticat
 from web.cached_reads import with_cached_reads
 from web.requests import (
     PersistedQueryNotFound,
+    PersistedQueryToRegister,
+    check_body_is_an_object,
     failed_before_execution,
+    ran,
+    refuse_subscription_over_http,
     request_error,
     request_id,
     resolve_persisted_query,
@@ -60,6 +67,11 @@ class FitcoachGraphQL(GraphQL[Context, None]):
             allowed_origins=settings.cors_origins,
         )
         self.api = api
+        self.persisted_query_registrations = PersistedQueryRegistrations(
+            api.persisted_queries,
+            api.rate_limiter,
+            RateLimit(limit=settings.apq_registrations_per_minute, window_seconds=60),
+        )
 
     def encode_json(self, data: object) -> str:
         # A str, not bytes: the WebSocket handlers send bytes as binary frames, which clients refuse.
@@ -151,6 +163,24 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         root_value: None,
         sub_response: Response,
     ) -> Any:
+        result = await self._execute_with_cached_reads(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+        if isinstance(request_data, PersistedQueryToRegister) and request_data.query and ran(result):
+            await self.persisted_query_registrations.register(
+                request_data.sha256_hash, request_data.query, context.client_ip
+            )
+        return result
+
+    async def _execute_with_cached_reads(
+        self,
+        request: Request,
+        request_adapter: Any,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> Any:
         async def execute() -> Any:
             return await super(FitcoachGraphQL, self).execute_operation(
                 request, request_adapter, request_data, context, root_value, sub_response
@@ -165,9 +195,11 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         return await with_cached_reads(self.api.responses, context, request_data, no_cache, execute)
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        await check_body_is_an_object(request)
         data = await super().parse_http_body(request)
         if isinstance(data, GraphQLRequestData):
             if not storable(data.query) or not storable(data.variables):
                 raise HTTPException(400, "strings must not contain NUL or unpaired surrogates")
-            await resolve_persisted_query(data, self.api.persisted_queries)
+            data = await resolve_persisted_query(data, self.api.persisted_queries)
+            refuse_subscription_over_http(data, self.api.settings.max_tokens)
         return data

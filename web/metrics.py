@@ -12,11 +12,12 @@ import os
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
+from psycopg_pool import AsyncConnectionPool
 from starlette.responses import Response
 
 from application.eventstore import EventStore
 from projections.metrics import LAG_EVENTS, LAG_SECONDS
-from projections.status import projection_status
+from projections.status import projection_status_from_pool
 
 log = logging.getLogger("fitcoach.api")
 LAG_TIMEOUT_SECONDS = 2.0
@@ -34,11 +35,12 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
     HTTP_REQUEST_DURATION.labels(method, route, str(status)).observe(seconds)
 
 
-async def refresh_projection_lag(store: EventStore, database_url: str) -> None:
-    """Set the lag gauges from PostgreSQL, so they are right whichever process runs the projectors."""
+async def refresh_projection_lag(store: EventStore, pool: AsyncConnectionPool) -> None:
+    """Set the lag gauges from PostgreSQL, so they are right whichever process runs the projectors; on a
+    connection borrowed from `pool`, since a scrape comes every few seconds."""
     try:
         async with asyncio.timeout(LAG_TIMEOUT_SECONDS):
-            statuses = await projection_status(store, database_url)
+            statuses = await projection_status_from_pool(store, pool)
     except Exception:  # a scrape still answers; the gauges keep their last values
         log.warning("metrics: projection lag unavailable", exc_info=False)
         return

@@ -2,6 +2,7 @@
 
 Ready means: the event store answers, PostgreSQL (read models) answers, Redis answers when one is
 configured, and no projection is failed or lags by more than `FITCOACH_READY_MAX_LAG_EVENTS` events.
+Every check uses the process's pools: a probe opens no connection of its own.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bootstrap_api import Api
-from projections.status import projection_status
+from projections.status import projection_status_from_pool
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
@@ -51,7 +52,7 @@ async def readiness(api: Api) -> Readiness:
     await _check(report, "postgres", api.plan_read_model.ping())
     if api.settings.redis_url is not None:
         await _check(report, "redis", api.pubsub.ping())
-    statuses = await _check(report, "projections", projection_status(api.core.store, api.database_url))
+    statuses = await _check(report, "projections", projection_status_from_pool(api.core.store, api.read_pool))
     if isinstance(statuses, list):
         bound = api.settings.ready_max_lag_events
         for status in statuses:

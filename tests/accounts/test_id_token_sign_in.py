@@ -61,6 +61,15 @@ async def test_a_token_without_a_name_gets_the_email_local_part_as_display_name(
     assert signed_in.user.profile.display_name == email.partition("@")[0]
 
 
+@pytest.mark.parametrize("name", ["Ada \u202eecalevol", "Ada\x85", "\ufdd0"])
+async def test_a_token_name_that_no_display_name_may_hold_gives_way_to_the_email_local_part(
+    accounts, signing_keys, name
+):
+    email = unique_email("spoofed")
+    signed_in = await sign_in(accounts, signing_keys[0], subject=new_subject(), email=email, name=name)
+    assert signed_in.user.profile.display_name == email.partition("@")[0]
+
+
 def forged_rsa_key(kid: str) -> SigningKey:
     impostor = SigningKey.rsa()
     impostor.kid = kid

@@ -1,9 +1,15 @@
 """Operations endpoints over a real socket: `/health` answers while the process lives, and `/ready` checks
-every dependency, turning 503 when Redis dies and 200 again once it is back."""
+every dependency, turning 503 when Redis dies and 200 again once it is back. Neither `/ready` nor `/metrics`
+opens a database connection of its own: both use the process's pools."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
 
 from tests.api.operations_api import PROJECTION_NAMES
 from tests.api.operations_api import http as http  # fixtures, re-exported for pytest
@@ -59,3 +65,26 @@ async def test_ready_is_503_once_redis_is_gone_and_ready_again_when_it_is_back(t
             assert await eventually(ready, attempts=300, pause=0.1), "ready again once Redis is back"
     finally:
         await redis.kill()
+
+
+async def test_ready_and_metrics_open_no_database_connection_of_their_own(
+    http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A probe every few seconds from each load balancer and scraper must not cost a PostgreSQL connection
+    (a backend process, authentication, and a slot of max_connections) each time."""
+    assert (await http.get("/ready")).status_code == 200  # the pools are open and warm
+    assert (await http.get("/metrics")).status_code == 200
+    opened: list[str] = []
+    connect = psycopg.AsyncConnection.connect
+
+    async def counted(*args: Any, **kwargs: Any) -> psycopg.AsyncConnection[Any]:
+        opened.append(str(args[0] if args else kwargs.get("conninfo")))
+        return await connect(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg.AsyncConnection, "connect", counted)  # every pool connects through it too
+    for _ in range(20):
+        ready = await http.get("/ready")
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["checks"]["projections"] == "ok"
+        assert (await http.get("/metrics")).status_code == 200
+    assert opened == []

@@ -16,6 +16,7 @@ from tests.domain import ARCHIVE_AT, STEPS, assert_invariants, decide_or_error, 
 
 DOMAIN_CODES = {
     "VALIDATION",
+    "DISALLOWED_CHARACTER",
     "TOO_MANY_EXERCISES",
     "DUPLICATE_EXERCISE",
     "INVALID_ORDER",
