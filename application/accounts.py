@@ -128,11 +128,15 @@ class Accounts:
         """The verified claims of an access token; raises AccessTokenInvalid or AccessTokenExpired."""
         return self._access_tokens.verify(access_token)
 
-    async def sign_in_with_id_token(self, provider: IdentityProvider, id_token: str) -> SignedIn:
-        return await self._external.sign_in(provider, id_token)
+    async def sign_in_with_id_token(
+        self, provider: IdentityProvider, id_token: str, nonce: str | None = None
+    ) -> SignedIn:
+        return await self._external.sign_in(provider, id_token, nonce)
 
-    async def link_identity(self, user_id: UUID, provider: IdentityProvider, id_token: str) -> User:
-        return await self._external.link(user_id, provider, id_token)
+    async def link_identity(
+        self, user_id: UUID, provider: IdentityProvider, id_token: str, nonce: str | None = None
+    ) -> User:
+        return await self._external.link(user_id, provider, id_token, nonce)
 
     async def user(self, user_id: UUID) -> User:
         state = await load_user(self._store, user_id)

@@ -149,13 +149,16 @@ class VerifiedIdentity:
     provider: IdentityProvider
     subject: str = field(repr=False)
     email: str | None = field(repr=False)
-    email_verified: bool | None
-    """None when the token does not say."""
+    email_verified: bool
+    """True only when the token says so; a token that does not say counts as unverified."""
     name: str | None = field(repr=False)
 
 
 class IdTokenVerifier(Protocol):
-    async def verify(self, provider: IdentityProvider, id_token: str) -> VerifiedIdentity:
-        """Check signature (provider's JWKS), issuer, audience and expiry; raises IdTokenRejected,
+    async def verify(
+        self, provider: IdentityProvider, id_token: str, *, nonce: str | None = None
+    ) -> VerifiedIdentity:
+        """Check signature (provider's JWKS), issuer, audience, expiry and the nonce (the one the client
+        sent, by the provider's rule; a token carrying a nonce needs it); raises IdTokenRejected,
         IdentityProviderNotConfigured or IdentityProviderUnavailable."""
         ...

@@ -95,7 +95,9 @@ class AccountMutations:
         await limit_auth(info)
         provider = IdentityProvider(input.provider.value)
         try:
-            signed_in = await info.context.api.accounts.sign_in_with_id_token(provider, input.id_token)
+            signed_in = await info.context.api.accounts.sign_in_with_id_token(
+                provider, input.id_token, input.nonce
+            )
         except DomainError as error:
             return _failed(error)
         return _signed_in(signed_in)
