@@ -129,6 +129,7 @@ async def build_api(
             id_tokens=id_tokens,
             config=AccountsConfig(
                 refresh_token_ttl=timedelta(days=settings.refresh_token_days),
+                refresh_reuse_interval=timedelta(seconds=settings.refresh_reuse_seconds),
                 command_retries=settings.command_retries,
             ),
         )

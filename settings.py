@@ -88,6 +88,14 @@ class Settings(BaseSettings):
     )
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
+    refresh_reuse_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=120,
+        description="For this long after a refresh token is rotated, presenting it again (two requests of "
+        "one client racing) answers with the same successor instead of revoking the session as a reuse; "
+        "0 turns this off.",
+    )
     graphiql: bool = Field(default=False, description="Serve GraphiQL on GET /graphql from a browser.")
     introspection: bool = Field(
         default=False, description="Allow schema introspection and field suggestions."

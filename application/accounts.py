@@ -43,6 +43,9 @@ log = logging.getLogger("fitcoach.accounts")
 @dataclass(frozen=True, slots=True)
 class AccountsConfig:
     refresh_token_ttl: timedelta = timedelta(days=30)
+    refresh_reuse_interval: timedelta = timedelta(seconds=10)
+    """How long after a rotation a repeat of the rotated token gets the same successor instead of
+    revoking the family as a stolen token's reuse."""
     claim_grace: timedelta = timedelta(minutes=2)
     """How long an email claim whose registration has not landed is left alone (see user_claims)."""
     command_retries: int = 3
@@ -78,7 +81,9 @@ class Accounts:
         self._clock = clock or SystemClock()
         self._users = CommandHandler(store, USERS, retries=config.command_retries)
         self._claims = UniqueClaims(store, self._users, self._clock, config.claim_grace)
-        self._sessions = SessionTokens(access_tokens, refresh_tokens, config.refresh_token_ttl)
+        self._sessions = SessionTokens(
+            access_tokens, refresh_tokens, config.refresh_token_ttl, config.refresh_reuse_interval
+        )
         self._external = ExternalSignIn(
             store, self._users, self._claims, id_tokens, self._sessions, self._clock
         )
