@@ -84,6 +84,7 @@ async def build_api(
     from adapters.postgres_refresh_tokens import PostgresRefreshTokens
     from adapters.postgres_user_read_model import PostgresUserReadModel
     from application.accounts import Accounts, AccountsConfig
+    from application.login_throttle import LoginThrottle, LoginThrottlePolicy
     from application.session_check import SessionCheck
 
     database_url = await resolve_database_url(settings)
@@ -118,6 +119,11 @@ async def build_api(
         )
         closers.append(id_tokens.close)
         sessions = SessionCheck(cache, refresh_tokens, core.store)
+        login_policy = LoginThrottlePolicy(
+            failures_per_address=settings.login_failures_per_address,
+            account_failure_threshold=settings.login_account_failure_threshold,
+            window_seconds=settings.login_failure_window_seconds,
+        )
         accounts = Accounts(
             core.store,
             session_check=sessions,
@@ -127,6 +133,7 @@ async def build_api(
             ),
             refresh_tokens=refresh_tokens,
             id_tokens=id_tokens,
+            login_throttle=LoginThrottle(rate_limiter, login_policy),
             config=AccountsConfig(
                 refresh_token_ttl=timedelta(days=settings.refresh_token_days),
                 refresh_reuse_interval=timedelta(seconds=settings.refresh_reuse_seconds),

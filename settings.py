@@ -108,7 +108,29 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=15, ge=1, le=1000)
     max_tokens: int = Field(default=2000, ge=50, le=100_000)
     max_ws_subscriptions: int = Field(default=20, ge=1, le=1000)
-    auth_rate_limit_per_minute: int = Field(default=60, ge=1, le=10_000)
+    auth_rate_limit_per_minute: int = Field(
+        default=60,
+        ge=1,
+        le=10_000,
+        description="Auth mutations per minute, per client IP and per signed-in user.",
+    )
+    login_failures_per_address: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Failed password logins one client IP may make on one account within the login failure "
+        "window; past that its logins on that account are refused (RATE_LIMITED), the right password too.",
+    )
+    login_account_failure_threshold: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="Failed logins on one account, from any IPs, within the window, past which each IP may "
+        "fail only once on it. A right password from an IP without failures on the account still signs in.",
+    )
+    login_failure_window_seconds: int = Field(
+        default=900, ge=10, le=86_400, description="How long a failed login counts against the limits above."
+    )
     pubsub_max_pending: int = Field(
         default=100,
         ge=1,

@@ -26,6 +26,7 @@ from application.auth_ports import (
 from application.eventstore import EventStore
 from application.external_sign_in import ExternalSignIn
 from application.handler import CommandHandler
+from application.login_throttle import LoginThrottle
 from application.password_policy import check_password_policy
 from application.password_sign_in import PasswordSignIn
 from application.session_check import SessionCheck
@@ -71,9 +72,11 @@ class Accounts:
         clock: Clock | None = None,
         config: AccountsConfig | None = None,
         session_check: SessionCheck | None = None,
+        login_throttle: LoginThrottle | None = None,
     ) -> None:
         config = config or AccountsConfig()
         self._session_check = session_check
+        self._login_throttle = login_throttle
         self._store = store
         self._passwords = passwords
         self._access_tokens = access_tokens
@@ -94,8 +97,23 @@ class Accounts:
     async def register(self, email: str, password: str, display_name: str) -> SignedIn:
         return await self._password_sign_in.register(email, password, display_name)
 
-    async def login(self, email: str, password: str) -> SignedIn:
-        return await self._password_sign_in.login(email, password)
+    async def login(self, email: str, password: str, *, address: str | None = None) -> SignedIn:
+        """Sign in with a password. With a login throttle and the client's `address`, failures are
+        throttled per account and address (see login_throttle): raises LoginThrottled past them."""
+        if self._login_throttle is None or address is None:
+            return await self._password_sign_in.login(email, password)
+        attempt = await self._login_throttle.admit(email, address)
+        wrong = False
+        try:
+            return await self._password_sign_in.login(email, password)
+        except InvalidCredentials:
+            wrong = True
+            raise
+        finally:
+            if wrong:
+                await self._login_throttle.failed(attempt)
+            else:
+                await self._login_throttle.done(attempt)
 
     async def refresh(self, refresh_token: str) -> SignedIn:
         now = self._clock.now()
