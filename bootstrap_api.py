@@ -20,10 +20,16 @@ from application.persisted_queries import PersistedQueries
 from application.plan_commands import PlanCommands
 from application.plan_reads import PlanReads
 from application.pubsub import PubSub
-from application.rate_limits import RateLimiter
+from application.rate_limits import RateLimiter, TokenBuckets
 from application.response_cache import ResponseCache
 from bootstrap import Core, build_core, build_projection_runners, resolve_database_url
-from bootstrap_api_adapters import api_cache_from, jwt_secret_for, pubsub_from, redis_stores_from
+from bootstrap_api_adapters import (
+    api_cache_from,
+    jwt_secret_for,
+    mutation_buckets_from,
+    pubsub_from,
+    redis_stores_from,
+)
 from domain.users.values import IdentityProvider
 from projections.runner import ProjectionRunner
 from settings import Settings
@@ -52,6 +58,7 @@ class Api:
     pubsub: PubSub
     rate_limiter: RateLimiter
     persisted_queries: PersistedQueries
+    mutation_buckets: TokenBuckets
     responses: ResponseCache | None = None
     """Cached read results (None when FITCOACH_RESPONSE_CACHE is off)."""
     runners: list[ProjectionRunner] = field(default_factory=list)
@@ -107,6 +114,7 @@ async def build_api(
         pubsub = pubsub or await pubsub_from(settings)
         closers.append(pubsub.close)
         rate_limiter, persisted_queries = await redis_stores_from(settings, closers)
+        mutation_buckets = await mutation_buckets_from(settings, closers)
         checkpoints = await PostgresCheckpointWaiter.start(database_url)
         closers.append(checkpoints.close)
         id_tokens = OidcIdTokenVerifier(
@@ -154,6 +162,7 @@ async def build_api(
             pubsub=pubsub,
             rate_limiter=rate_limiter,
             persisted_queries=persisted_queries,
+            mutation_buckets=mutation_buckets,
             responses=ResponseCache(cache, checkpoints) if settings.response_cache else None,
             closers=closers,
         )

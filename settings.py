@@ -114,6 +114,20 @@ class Settings(BaseSettings):
         le=10_000,
         description="Auth mutations per minute, per client IP and per signed-in user.",
     )
+    mutation_rate_limit_per_minute: int = Field(
+        default=120,
+        ge=1,
+        le=1_000_000,
+        description="Mutation fields per minute a signed-in user (signed out: a client IP) may run, after "
+        "the burst; each mutation field of a document costs one.",
+    )
+    mutation_rate_limit_burst: int = Field(
+        default=60,
+        ge=1,
+        le=100_000,
+        description="Mutation fields a user or IP may run at once before the per-minute rate applies "
+        "(an offline client replaying its queue, say). A document with more mutation fields is refused.",
+    )
     login_failures_per_address: int = Field(
         default=5,
         ge=1,
