@@ -60,9 +60,11 @@ CREATE TABLE auth_tokens.session_revisions (
 
 # A rotated token keeps its successor sealed under itself (AES-GCM, key derived from the plain token),
 # so that a repeat within the reuse interval gets the same successor: see application.refresh_successors.
+# A repeat finds the successor by its parent_id, which the purge's foreign-key checks look up too.
 _SUCCESSOR_SEALS = """
 ALTER TABLE auth_tokens.refresh_tokens
     ADD COLUMN successor_seal bytea CHECK (octet_length(successor_seal) <= 256);
+CREATE INDEX refresh_tokens_parent_idx ON auth_tokens.refresh_tokens (parent_id);
 """
 
 MIGRATIONS: tuple[Migration, ...] = (
