@@ -20,10 +20,16 @@ from application.persisted_queries import PersistedQueries
 from application.plan_commands import PlanCommands
 from application.plan_reads import PlanReads
 from application.pubsub import PubSub
-from application.rate_limits import RateLimiter
+from application.rate_limits import RateLimiter, TokenBuckets
 from application.response_cache import ResponseCache
 from bootstrap import Core, build_core, build_projection_runners, resolve_database_url
-from bootstrap_api_adapters import api_cache_from, jwt_secret_for, pubsub_from, redis_stores_from
+from bootstrap_api_adapters import (
+    api_cache_from,
+    jwt_secret_for,
+    mutation_buckets_from,
+    pubsub_from,
+    redis_stores_from,
+)
 from domain.users.values import IdentityProvider
 from projections.runner import ProjectionRunner
 from settings import Settings
@@ -56,6 +62,7 @@ class Api:
     pubsub: PubSub
     rate_limiter: RateLimiter
     persisted_queries: PersistedQueries
+    mutation_buckets: TokenBuckets
     responses: ResponseCache | None = None
     """Cached read results (None when FITCOACH_RESPONSE_CACHE is off)."""
     runners: list[ProjectionRunner] = field(default_factory=list)
@@ -88,6 +95,7 @@ async def build_api(
     from adapters.postgres_refresh_tokens import PostgresRefreshTokens
     from adapters.postgres_user_read_model import PostgresUserReadModel
     from application.accounts import Accounts, AccountsConfig
+    from application.login_throttle import LoginThrottle, LoginThrottlePolicy
     from application.session_check import SessionCheck
 
     database_url = await resolve_database_url(settings)
@@ -110,6 +118,7 @@ async def build_api(
         pubsub = pubsub or await pubsub_from(settings)
         closers.append(pubsub.close)
         rate_limiter, persisted_queries = await redis_stores_from(settings, closers)
+        mutation_buckets = await mutation_buckets_from(settings, closers)
         checkpoints = await PostgresCheckpointWaiter.start(database_url)
         closers.append(checkpoints.close)
         id_tokens = OidcIdTokenVerifier(
@@ -122,6 +131,11 @@ async def build_api(
         )
         closers.append(id_tokens.close)
         sessions = SessionCheck(cache, refresh_tokens, core.store)
+        login_policy = LoginThrottlePolicy(
+            failures_per_address=settings.login_failures_per_address,
+            account_failure_threshold=settings.login_account_failure_threshold,
+            window_seconds=settings.login_failure_window_seconds,
+        )
         accounts = Accounts(
             core.store,
             session_check=sessions,
@@ -131,8 +145,10 @@ async def build_api(
             ),
             refresh_tokens=refresh_tokens,
             id_tokens=id_tokens,
+            login_throttle=LoginThrottle(rate_limiter, login_policy),
             config=AccountsConfig(
                 refresh_token_ttl=timedelta(days=settings.refresh_token_days),
+                refresh_reuse_interval=timedelta(seconds=settings.refresh_reuse_seconds),
                 command_retries=settings.command_retries,
             ),
         )
@@ -151,6 +167,7 @@ async def build_api(
             pubsub=pubsub,
             rate_limiter=rate_limiter,
             persisted_queries=persisted_queries,
+            mutation_buckets=mutation_buckets,
             responses=ResponseCache(cache, checkpoints) if settings.response_cache else None,
             closers=closers,
         )

@@ -1,4 +1,4 @@
-"""The adapters `build_api` picks from the settings: the cache, pub/sub, the rate limiter and persisted
+"""The adapters `build_api` picks from the settings: the cache, pub/sub, the rate limiters and persisted
 queries (Redis when configured, else in process), and the access-token secret. Nothing connects at import.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from application.cache import Cache
 from application.persisted_queries import PersistedQueries
 from application.pubsub import PubSub
-from application.rate_limits import RateLimiter
+from application.rate_limits import RateLimiter, TokenBuckets
 from bootstrap import redis_pubsub_from
 from settings import Settings
 
@@ -71,6 +71,21 @@ async def redis_stores_from(
     )
     closers.append(queries.close)
     return limiter, queries
+
+
+async def mutation_buckets_from(
+    settings: Settings, closers: list[Callable[[], Awaitable[None]]]
+) -> TokenBuckets:
+    """The mutation limit's buckets: in Redis when configured (shared by replicas), else in process."""
+    if settings.redis_url is None:
+        from adapters.memory_token_buckets import InMemoryTokenBuckets
+
+        return InMemoryTokenBuckets()
+    from adapters.redis_token_buckets import RedisTokenBuckets
+
+    buckets = await RedisTokenBuckets.connect(settings.redis_url, prefix=settings.redis_key_prefix)
+    closers.append(buckets.close)
+    return buckets
 
 
 def jwt_secret_for(settings: Settings) -> str:

@@ -88,6 +88,14 @@ class Settings(BaseSettings):
     )
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
+    refresh_reuse_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=120,
+        description="For this long after a refresh token is rotated, presenting it again (two requests of "
+        "one client racing) answers with the same successor instead of revoking the session as a reuse; "
+        "0 turns this off.",
+    )
     graphiql: bool = Field(default=False, description="Serve GraphiQL on GET /graphql from a browser.")
     introspection: bool = Field(
         default=False, description="Allow schema introspection and field suggestions."
@@ -100,7 +108,43 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=15, ge=1, le=1000)
     max_tokens: int = Field(default=2000, ge=50, le=100_000)
     max_ws_subscriptions: int = Field(default=20, ge=1, le=1000)
-    auth_rate_limit_per_minute: int = Field(default=60, ge=1, le=10_000)
+    auth_rate_limit_per_minute: int = Field(
+        default=60,
+        ge=1,
+        le=10_000,
+        description="Auth mutations per minute, per client IP and per signed-in user.",
+    )
+    mutation_rate_limit_per_minute: int = Field(
+        default=120,
+        ge=1,
+        le=1_000_000,
+        description="Mutation fields per minute a signed-in user (signed out: a client IP) may run, after "
+        "the burst; each mutation field of a document costs one.",
+    )
+    mutation_rate_limit_burst: int = Field(
+        default=60,
+        ge=1,
+        le=100_000,
+        description="Mutation fields a user or IP may run at once before the per-minute rate applies "
+        "(an offline client replaying its queue, say). A document with more mutation fields is refused.",
+    )
+    login_failures_per_address: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Failed password logins one client IP may make on one account within the login failure "
+        "window; past that its logins on that account are refused (RATE_LIMITED), the right password too.",
+    )
+    login_account_failure_threshold: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="Failed logins on one account, from any IPs, within the window, past which each IP may "
+        "fail only once on it. A right password from an IP without failures on the account still signs in.",
+    )
+    login_failure_window_seconds: int = Field(
+        default=900, ge=10, le=86_400, description="How long a failed login counts against the limits above."
+    )
     pubsub_max_pending: int = Field(
         default=100,
         ge=1,

@@ -22,7 +22,7 @@ _MIGRATION_LOCK_KEY = 7_461_029_318_447_203  # any constant, distinct from the o
 
 # One row per refresh token. A family is every token rotated from one sign-in; its first token's id is
 # the family id, and that row is the family's lock (see PostgresRefreshTokens). Only SHA-256 hashes of
-# tokens are stored.
+# tokens are stored (and, from migration 3, one sealed successor per family).
 _REFRESH_TOKENS = """
 DO $$
 BEGIN
@@ -58,9 +58,19 @@ CREATE TABLE auth_tokens.session_revisions (
 );
 """
 
+# A rotated token keeps its successor sealed under itself (AES-GCM, key derived from the plain token),
+# so that a repeat within the reuse interval gets the same successor: see application.refresh_successors.
+# A repeat finds the successor by its parent_id, which the purge's foreign-key checks look up too.
+_SUCCESSOR_SEALS = """
+ALTER TABLE auth_tokens.refresh_tokens
+    ADD COLUMN successor_seal bytea CHECK (octet_length(successor_seal) <= 256);
+CREATE INDEX refresh_tokens_parent_idx ON auth_tokens.refresh_tokens (parent_id);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "refresh tokens (moved out of schema auth if there)", _REFRESH_TOKENS),
     Migration(2, "session revisions", _SESSION_REVISIONS),
+    Migration(3, "sealed successors of rotated refresh tokens", _SUCCESSOR_SEALS),
 )
 
 

@@ -2,7 +2,9 @@
 
 Every change to a family (rotation, revocation) first locks the family's first row (`id = family_id`)
 with SELECT ... FOR UPDATE. Locking only the presented row would not do: a revocation running beside a
-rotation could miss the child the rotation inserts. With the family lock they take turns.
+rotation could miss the child the rotation inserts. With the family lock they take turns, and so do
+concurrent refreshes of one token: the first rotates it, the others find it rotated a moment ago and,
+within the reuse interval, get the successor's seal (application.refresh_successors) instead of revoking.
 
 `auth_tokens.session_revisions` counts the changes to each user's sessions (new family, revocation,
 role change) for the session cache: see `live_sessions` and `application.session_check`.
@@ -14,7 +16,7 @@ import enum
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -30,13 +32,14 @@ from application.auth_errors import (
     RefreshTokenRevoked,
     TokenStoreUnavailable,
 )
-from application.auth_ports import LiveSessions, NewRefreshToken, RefreshFamily
+from application.auth_ports import LiveSessions, NewRefreshToken, RefreshFamily, Rotation
 
 log = logging.getLogger("fitcoach.auth.refresh_tokens")
 
 
 class _Outcome(enum.Enum):
     ROTATED = "rotated"
+    REPEATED = "repeated"
     REUSED = "reused"
     REVOKED = "revoked"
     EXPIRED = "expired"
@@ -64,31 +67,53 @@ class PostgresRefreshTokens:
                 await conn.execute(q.START_FAMILY, _row(token, family, parent_id=None))
         return family
 
-    async def rotate(self, presented_hash: bytes, child: NewRefreshToken, now: datetime) -> RefreshFamily:
+    async def rotate(
+        self,
+        presented_hash: bytes,
+        child: NewRefreshToken,
+        sealed_child: bytes,
+        now: datetime,
+        *,
+        reuse_interval: timedelta,
+    ) -> Rotation:
+        rotation: Rotation | None = None
         with _translated_errors():
             async with self._pool.connection() as conn, conn.transaction():
                 family_id = await _family_of(conn, presented_hash)
                 if family_id is None:
                     raise RefreshTokenInvalid()
                 await conn.execute(q.LOCK_FAMILY, (family_id,))
-                token_id, user_id, expires_at, rotated_at, revoked_at = await _token(conn, presented_hash)
+                token_id, user_id, expires_at, rotated_at, revoked_at, parent_id, seal = await _token(
+                    conn, presented_hash
+                )
                 family = RefreshFamily(family_id=family_id, user_id=user_id)
                 if revoked_at is not None:
                     outcome = _Outcome.REVOKED
                 elif rotated_at is not None:
-                    # A rotated token came back: it was copied. End every session of the family.
-                    await conn.execute(q.REVOKE_FAMILY, (now, family_id))
-                    outcome = _Outcome.REUSED
+                    if seal is not None and now - rotated_at < reuse_interval:
+                        rotation = await _repeat(conn, family, token_id, bytes(seal), now)
+                    if rotation is not None:
+                        outcome = _Outcome.REPEATED
+                    else:
+                        # A rotated token came back: it was copied. End every session of the family.
+                        await conn.execute(q.REVOKE_FAMILY, (now, family_id))
+                        outcome = _Outcome.REUSED
                 elif expires_at <= now:
                     outcome = _Outcome.EXPIRED
                 else:
-                    await conn.execute(q.MARK_ROTATED, (now, token_id))
+                    await conn.execute(q.MARK_ROTATED, (now, sealed_child, token_id))
+                    if parent_id is not None:
+                        await conn.execute(q.DROP_SEAL, (parent_id,))
                     await conn.execute(q.INSERT, _row(child, family, parent_id=token_id))
                     outcome = _Outcome.ROTATED
         # Raised after the commit, so a reuse's revocation is kept.
         match outcome:
             case _Outcome.ROTATED:
-                return family
+                return Rotation(family, child)
+            case _Outcome.REPEATED:
+                assert rotation is not None
+                log.info("refresh token repeated within the reuse interval: family %s", family_id)
+                return rotation
             case _Outcome.REUSED:
                 log.warning("refresh token reused: family %s of user %s revoked", family_id, user_id)
                 raise RefreshTokenReused()
@@ -158,6 +183,19 @@ def _row(token: NewRefreshToken, family: RefreshFamily, parent_id: UUID | None) 
         token.issued_at,
         token.expires_at,
     )
+
+
+async def _repeat(
+    conn: psycopg.AsyncConnection[Any], family: RefreshFamily, token_id: UUID, seal: bytes, now: datetime
+) -> Rotation | None:
+    """The answer to a repeat of the rotated token `token_id`: its successor, if still live and unused."""
+    cursor = await conn.execute(q.LIVE_SUCCESSOR, {"id": token_id, "now": now})
+    row = await cursor.fetchone()
+    if row is None:
+        return None
+    successor_id, token_hash, issued_at, expires_at = row
+    successor = NewRefreshToken(UUID(str(successor_id)), bytes(token_hash), issued_at, expires_at)
+    return Rotation(family, successor, repeated_seal=seal)
 
 
 async def _family_of(conn: psycopg.AsyncConnection[Any], presented_hash: bytes) -> UUID | None:

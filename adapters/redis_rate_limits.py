@@ -1,8 +1,9 @@
 """`RedisRateLimiter`: the `RateLimiter` port on Redis, shared by every API replica.
 
-Each key is a sorted set of its allowed hits in the window, scored by Redis's own clock in milliseconds (so
-replicas with skewed clocks agree). One Lua script drops the expired hits, counts, and adds the new one if
-allowed, atomically: concurrent hits from any number of replicas never let more than `limit` through.
+Each key is a sorted set of its allowed hits in the window (members are the hits' ids), scored by Redis's
+own clock in milliseconds (so replicas with skewed clocks agree). One Lua script drops the expired hits,
+counts, and adds the new one if allowed, atomically: concurrent hits from any number of replicas never let
+more than `limit` through. `forget` removes one member; `count` counts the members in the window.
 
 Redis down or slow: fail open. Every hit is allowed, the outage is logged once and its end once; while
 Redis is down hits skip it without waiting, and one per backoff interval probes it. The socket timeout
@@ -20,7 +21,7 @@ from redis.asyncio import Redis
 
 from adapters.redis_clients import request_client
 from adapters.redis_health import RedisHealth
-from application.rate_limits import RateDecision, check_hit
+from application.rate_limits import RateDecision, check_hit, check_key, check_window
 
 log = logging.getLogger("adapters.redis_rate_limits")
 DEFAULT_TIMEOUT_SECONDS = 0.5
@@ -45,11 +46,20 @@ return {1, limit - count - 1, 0}
 """
 
 
+# KEYS[1] the key; ARGV[1] the window in ms. Read only.
+COUNT_IN_WINDOW = """
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+return redis.call('ZCOUNT', KEYS[1], '(' .. (now - tonumber(ARGV[1])), '+inf')
+"""
+
+
 class RedisRateLimiter:
     def __init__(self, client: Redis, *, prefix: str = "", backoff: tuple[float, float] = (0.2, 5.0)) -> None:
         self._client = client
         self._prefix = prefix
         self._script = client.register_script(SLIDING_WINDOW)
+        self._count = client.register_script(COUNT_IN_WINDOW)
         self._health = RedisHealth(
             "rate limits",
             log,
@@ -67,12 +77,26 @@ class RedisRateLimiter:
 
     async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
         check_hit(key, limit, window_seconds)
-        args: list[int | str] = [limit, window_seconds * 1000, uuid.uuid4().hex]
+        hit_id = uuid.uuid4().hex
+        args: list[int | str] = [limit, window_seconds * 1000, hit_id]
         reply = await self._health.call(lambda: self._script(keys=[self._prefix + key], args=args))
         if reply is None:
-            return RateDecision(True, limit - 1, 0.0)  # fail open
+            return RateDecision(True, limit - 1, 0.0, hit_id)  # fail open
         allowed, remaining, retry_after_ms = reply
-        return RateDecision(bool(allowed), int(remaining), int(retry_after_ms) / 1000)
+        if not allowed:
+            return RateDecision(False, int(remaining), int(retry_after_ms) / 1000)
+        return RateDecision(True, int(remaining), 0.0, hit_id)
+
+    async def count(self, key: str, window_seconds: int) -> int:
+        check_key(key)
+        check_window(window_seconds)
+        args = [window_seconds * 1000]
+        reply = await self._health.call(lambda: self._count(keys=[self._prefix + key], args=args))
+        return 0 if reply is None else int(reply)  # fail open: nothing counted
+
+    async def forget(self, key: str, hit_id: str) -> None:
+        check_key(key)
+        await self._health.call(lambda: self._client.zrem(self._prefix + key, hit_id))
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -26,6 +26,7 @@ from application.auth_ports import (
 from application.eventstore import EventStore
 from application.external_sign_in import ExternalSignIn
 from application.handler import CommandHandler
+from application.login_throttle import LoginThrottle
 from application.password_policy import check_password_policy
 from application.password_sign_in import PasswordSignIn
 from application.session_check import SessionCheck
@@ -43,6 +44,9 @@ log = logging.getLogger("fitcoach.accounts")
 @dataclass(frozen=True, slots=True)
 class AccountsConfig:
     refresh_token_ttl: timedelta = timedelta(days=30)
+    refresh_reuse_interval: timedelta = timedelta(seconds=10)
+    """How long after a rotation a repeat of the rotated token gets the same successor instead of
+    revoking the family as a stolen token's reuse."""
     claim_grace: timedelta = timedelta(minutes=2)
     """How long an email claim whose registration has not landed is left alone (see user_claims)."""
     command_retries: int = 3
@@ -68,9 +72,11 @@ class Accounts:
         clock: Clock | None = None,
         config: AccountsConfig | None = None,
         session_check: SessionCheck | None = None,
+        login_throttle: LoginThrottle | None = None,
     ) -> None:
         config = config or AccountsConfig()
         self._session_check = session_check
+        self._login_throttle = login_throttle
         self._store = store
         self._passwords = passwords
         self._access_tokens = access_tokens
@@ -78,7 +84,9 @@ class Accounts:
         self._clock = clock or SystemClock()
         self._users = CommandHandler(store, USERS, retries=config.command_retries)
         self._claims = UniqueClaims(store, self._users, self._clock, config.claim_grace)
-        self._sessions = SessionTokens(access_tokens, refresh_tokens, config.refresh_token_ttl)
+        self._sessions = SessionTokens(
+            access_tokens, refresh_tokens, config.refresh_token_ttl, config.refresh_reuse_interval
+        )
         self._external = ExternalSignIn(
             store, self._users, self._claims, id_tokens, self._sessions, self._clock
         )
@@ -89,8 +97,23 @@ class Accounts:
     async def register(self, email: str, password: str, display_name: str) -> SignedIn:
         return await self._password_sign_in.register(email, password, display_name)
 
-    async def login(self, email: str, password: str) -> SignedIn:
-        return await self._password_sign_in.login(email, password)
+    async def login(self, email: str, password: str, *, address: str | None = None) -> SignedIn:
+        """Sign in with a password. With a login throttle and the client's `address`, failures are
+        throttled per account and address (see login_throttle): raises LoginThrottled past them."""
+        if self._login_throttle is None or address is None:
+            return await self._password_sign_in.login(email, password)
+        attempt = await self._login_throttle.admit(email, address)
+        wrong = False
+        try:
+            return await self._password_sign_in.login(email, password)
+        except InvalidCredentials:
+            wrong = True
+            raise
+        finally:
+            if wrong:
+                await self._login_throttle.failed(attempt)
+            else:
+                await self._login_throttle.done(attempt)
 
     async def refresh(self, refresh_token: str) -> SignedIn:
         now = self._clock.now()
@@ -128,11 +151,15 @@ class Accounts:
         """The verified claims of an access token; raises AccessTokenInvalid or AccessTokenExpired."""
         return self._access_tokens.verify(access_token)
 
-    async def sign_in_with_id_token(self, provider: IdentityProvider, id_token: str) -> SignedIn:
-        return await self._external.sign_in(provider, id_token)
+    async def sign_in_with_id_token(
+        self, provider: IdentityProvider, id_token: str, nonce: str | None = None
+    ) -> SignedIn:
+        return await self._external.sign_in(provider, id_token, nonce)
 
-    async def link_identity(self, user_id: UUID, provider: IdentityProvider, id_token: str) -> User:
-        return await self._external.link(user_id, provider, id_token)
+    async def link_identity(
+        self, user_id: UUID, provider: IdentityProvider, id_token: str, nonce: str | None = None
+    ) -> User:
+        return await self._external.link(user_id, provider, id_token, nonce)
 
     async def user(self, user_id: UUID) -> User:
         state = await load_user(self._store, user_id)

@@ -60,6 +60,7 @@ class IdTokenRejected(AuthError):
     UNKNOWN_KEY = "ID_TOKEN_UNKNOWN_KEY"
     NO_EMAIL = "ID_TOKEN_NO_EMAIL"
     EMAIL_UNVERIFIED = "ID_TOKEN_EMAIL_UNVERIFIED"
+    NONCE_MISMATCH = "ID_TOKEN_NONCE_MISMATCH"
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(code, message)

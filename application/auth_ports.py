@@ -7,7 +7,7 @@ Adapters: `adapters.auth_passwords.Argon2PasswordHasher`, `adapters.auth_jwt.Jwt
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -97,6 +97,17 @@ class RefreshFamily:
 
 
 @dataclass(frozen=True, slots=True)
+class Rotation:
+    """What `RefreshTokens.rotate` did: stored the new successor, or found the presented token rotated a
+    moment ago and answered with the successor that rotation stored (`repeated_seal` is then set)."""
+
+    family: RefreshFamily
+    successor: NewRefreshToken
+    repeated_seal: bytes | None = field(default=None, repr=False)
+    """For a repeat: the successor token sealed under the presented one (see `application.successors`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class LiveSessions:
     """A user's sessions (refresh families) that are neither revoked nor expired, as of `revision`."""
 
@@ -113,11 +124,23 @@ class RefreshTokens(Protocol):
         family id is the token's id."""
         ...
 
-    async def rotate(self, presented_hash: bytes, child: NewRefreshToken, now: datetime) -> RefreshFamily:
-        """Atomically mark the presented token rotated and store `child` in its family.
+    async def rotate(
+        self,
+        presented_hash: bytes,
+        child: NewRefreshToken,
+        sealed_child: bytes,
+        now: datetime,
+        *,
+        reuse_interval: timedelta,
+    ) -> Rotation:
+        """Atomically mark the presented token rotated, keep `sealed_child` (the child token sealed under
+        the presented one) with it, and store `child` in its family.
 
-        Raises RefreshTokenInvalid (unknown), RefreshTokenExpired, RefreshTokenRevoked, or
-        RefreshTokenReused: the token was already rotated, so the whole family is revoked first.
+        A token rotated less than `reuse_interval` ago whose successor is still the family's live, unused
+        token is a repeat (two requests of one client racing): nothing changes, and the answer is that
+        successor with its seal. Raises RefreshTokenInvalid (unknown), RefreshTokenExpired,
+        RefreshTokenRevoked, or RefreshTokenReused: the token was rotated before, and is no repeat, so the
+        whole family is revoked first.
         """
         ...
 
@@ -149,13 +172,16 @@ class VerifiedIdentity:
     provider: IdentityProvider
     subject: str = field(repr=False)
     email: str | None = field(repr=False)
-    email_verified: bool | None
-    """None when the token does not say."""
+    email_verified: bool
+    """True only when the token says so; a token that does not say counts as unverified."""
     name: str | None = field(repr=False)
 
 
 class IdTokenVerifier(Protocol):
-    async def verify(self, provider: IdentityProvider, id_token: str) -> VerifiedIdentity:
-        """Check signature (provider's JWKS), issuer, audience and expiry; raises IdTokenRejected,
+    async def verify(
+        self, provider: IdentityProvider, id_token: str, *, nonce: str | None = None
+    ) -> VerifiedIdentity:
+        """Check signature (provider's JWKS), issuer, audience, expiry and the nonce (the one the client
+        sent, by the provider's rule; a token carrying a nonce needs it); raises IdTokenRejected,
         IdentityProviderNotConfigured or IdentityProviderUnavailable."""
         ...

@@ -53,8 +53,8 @@ class ExternalSignIn:
         self._sessions = sessions
         self._clock = clock
 
-    async def sign_in(self, provider: IdentityProvider, id_token: str) -> SignedIn:
-        identity = await self._verifier.verify(provider, id_token)
+    async def sign_in(self, provider: IdentityProvider, id_token: str, nonce: str | None = None) -> SignedIn:
+        identity = await self._verifier.verify(provider, id_token, nonce=nonce)
         holds = has_identity(provider, identity.subject)
         holder = await self._claims.holder(identity_claim_stream(provider, identity.subject))
         if holder is not None and isinstance(holder.state, User) and holds(holder.state):
@@ -64,8 +64,10 @@ class ExternalSignIn:
         log.info("user %s signed in with %s", user.user_id, provider.value)
         return await self._sessions.start(user, self._clock.now())
 
-    async def link(self, user_id: UUID, provider: IdentityProvider, id_token: str) -> User:
-        identity = await self._verifier.verify(provider, id_token)
+    async def link(
+        self, user_id: UUID, provider: IdentityProvider, id_token: str, nonce: str | None = None
+    ) -> User:
+        identity = await self._verifier.verify(provider, id_token, nonce=nonce)
         state = await load_user(self._store, user_id)
         if not isinstance(state, User):
             raise UserNotFound(user_id)
@@ -128,7 +130,7 @@ def _trusted_email(identity: VerifiedIdentity) -> str:
         raise IdTokenRejected(
             IdTokenRejected.NO_EMAIL, "the ID token has no email, which a new account needs"
         )
-    if identity.email_verified is False:
+    if not identity.email_verified:
         raise IdTokenRejected(IdTokenRejected.EMAIL_UNVERIFIED, "the ID token's email is not verified")
     return user_validation.email("email", identity.email)
 

@@ -1,6 +1,8 @@
 """Starting and rotating sessions: an access token (JWT) plus an opaque refresh token.
 
-A refresh token is `secrets.token_urlsafe(32)` handed to the client once; only its SHA-256 is stored.
+A refresh token is `secrets.token_urlsafe(32)` handed to the client; only its SHA-256 is stored, and its
+successor sealed under it (see refresh_successors), so that a repeat within the reuse interval gets the
+same successor.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from uuid import uuid4
 
 from application.auth_errors import RefreshTokenInvalid
 from application.auth_ports import AccessTokens, NewRefreshToken, RefreshFamily, RefreshTokens, Session
+from application.refresh_successors import seal, unseal
 from domain.users import User
 
 MAX_REFRESH_TOKEN_LENGTH = 256
@@ -42,10 +45,17 @@ def refresh_token_hash(token: str) -> bytes:
 
 
 class SessionTokens:
-    def __init__(self, access_tokens: AccessTokens, refresh_tokens: RefreshTokens, refresh_ttl: timedelta):
+    def __init__(
+        self,
+        access_tokens: AccessTokens,
+        refresh_tokens: RefreshTokens,
+        refresh_ttl: timedelta,
+        reuse_interval: timedelta = timedelta(0),
+    ):
         self._access_tokens = access_tokens
         self._refresh_tokens = refresh_tokens
         self._refresh_ttl = refresh_ttl
+        self._reuse_interval = reuse_interval
 
     async def start(self, user: User, now: datetime) -> SignedIn:
         """A new session (a new refresh-token family) for a user who just proved who they are."""
@@ -54,11 +64,20 @@ class SessionTokens:
         return self.signed_in(user, family, refresh_token, new_token, now)
 
     async def rotate(self, presented: str, now: datetime) -> tuple[RefreshFamily, str, NewRefreshToken]:
-        """Swap a refresh token for its successor; raises the RefreshToken* errors."""
+        """Swap a refresh token for its successor (the same one again for a repeat within the reuse
+        interval); raises the RefreshToken* errors."""
         presented_hash = refresh_token_hash(presented)
         refresh_token, new_token = self._new_refresh_token(now)
-        family = await self._refresh_tokens.rotate(presented_hash, new_token, now)
-        return family, refresh_token, new_token
+        sealed = seal(refresh_token, under=presented, successor_id=new_token.token_id)
+        rotation = await self._refresh_tokens.rotate(
+            presented_hash, new_token, sealed, now, reuse_interval=self._reuse_interval
+        )
+        if rotation.repeated_seal is None:
+            return rotation.family, refresh_token, new_token
+        successor = unseal(rotation.repeated_seal, under=presented, successor_id=rotation.successor.token_id)
+        if successor is None or refresh_token_hash(successor) != rotation.successor.token_hash:
+            raise RefreshTokenInvalid()  # only a seal altered in the database gets here
+        return rotation.family, successor, rotation.successor
 
     def signed_in(
         self, user: User, family: RefreshFamily, refresh_token: str, new_token: NewRefreshToken, now: datetime

@@ -52,6 +52,8 @@ def server_env(database_url: str, redis_prefix: str) -> dict[str, str]:
         "FITCOACH_REDIS_KEY_PREFIX": redis_prefix,
         "FITCOACH_JWT_SECRET": JWT_SECRET,
         "FITCOACH_AUTH_RATE_LIMIT_PER_MINUTE": "10000",  # setup registers users from one address
+        "FITCOACH_MUTATION_RATE_LIMIT_PER_MINUTE": "1000000",  # measure writes, not refusals
+        "FITCOACH_MUTATION_RATE_LIMIT_BURST": "100000",
         "FITCOACH_ACCESS_TOKEN_MINUTES": "120",  # outlives the run: no refresh on the measured path
     }
 

@@ -48,6 +48,13 @@ class IdentityProviderKind(enum.Enum):
 class SignInWithIdTokenInput:
     provider: IdentityProviderKind
     id_token: str
+    nonce: str | None = strawberry.field(
+        default=None,
+        description="The raw nonce the app made for this sign-in. Google: the token's nonce claim must"
+        " equal it (the app passed it to Google as is). Apple: the claim must be its SHA-256, lowercase"
+        " hex (what the app passes to Apple). Required when the token carries a nonce; a mismatch is the"
+        " user error ID_TOKEN_NONCE_MISMATCH.",
+    )
 
 
 @strawberry.input(description="Fields left out stay as they are; names in `clear` are reset to unset.")

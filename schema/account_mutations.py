@@ -1,15 +1,15 @@
 """Account mutations: sign-up, sign-in, token refresh, sign-out and the profile.
 
-Each auth mutation is rate limited (per client IP, and per account: the user id, or a hash of the
-email being tried) before any password is hashed, so guessing is bounded and cheap to refuse.
+Each auth mutation is rate limited per client IP (and per signed-in user) before any password is hashed.
+Password guessing is throttled by failures per account and address (application.login_throttle), never
+by attempts per account, which would let anyone lock the owner out.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 import strawberry
 
+from application.login_throttle import LoginThrottled
 from application.rate_limits import rate_limit_key
 from application.sessions import SignedIn
 from domain.errors import DomainError
@@ -33,16 +33,13 @@ from schema.users import User, user_view_of
 RATE_WINDOW_SECONDS = 60
 
 
-async def limit_auth(info: Info, account: str | None = None) -> None:
-    """RateLimited once this IP, or this account, used its auth mutations for the minute."""
+async def limit_auth(info: Info) -> None:
+    """RateLimited once this IP, or this signed-in user, used its auth mutations for the minute."""
     context = info.context
     limit = context.api.settings.auth_rate_limit_per_minute
     keys = [rate_limit_key("auth-ip", context.client_ip)]
     if context.viewer is not None:
         keys.append(rate_limit_key("auth-user", str(context.viewer.user_id)))
-    if account is not None:
-        digest = hashlib.sha256(account.strip().lower().encode()).hexdigest()[:32]
-        keys.append(rate_limit_key("auth-account", digest))
     for key in keys:
         decision = await context.api.rate_limiter.hit(key, limit, RATE_WINDOW_SECONDS)
         if not decision.allowed:
@@ -63,7 +60,7 @@ def _failed(error: DomainError) -> AuthPayload:
 class AccountMutations:
     @strawberry.mutation
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
-        await limit_auth(info, input.email)
+        await limit_auth(info)
         try:
             signed_in = await info.context.api.accounts.register(
                 input.email, input.password, input.display_name
@@ -74,9 +71,14 @@ class AccountMutations:
 
     @strawberry.mutation
     async def login(self, info: Info, input: LoginInput) -> AuthPayload:
-        await limit_auth(info, input.email)
+        await limit_auth(info)
+        context = info.context
         try:
-            signed_in = await info.context.api.accounts.login(input.email, input.password)
+            signed_in = await context.api.accounts.login(
+                input.email, input.password, address=context.client_ip
+            )
+        except LoginThrottled as throttled:
+            raise RateLimited(retry_after_seconds=throttled.retry_after_seconds) from None
         except DomainError as error:
             return _failed(error)
         return _signed_in(signed_in)
@@ -95,7 +97,9 @@ class AccountMutations:
         await limit_auth(info)
         provider = IdentityProvider(input.provider.value)
         try:
-            signed_in = await info.context.api.accounts.sign_in_with_id_token(provider, input.id_token)
+            signed_in = await info.context.api.accounts.sign_in_with_id_token(
+                provider, input.id_token, input.nonce
+            )
         except DomainError as error:
             return _failed(error)
         return _signed_in(signed_in)

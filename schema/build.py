@@ -22,6 +22,7 @@ from strawberry.types import ExecutionContext
 from schema.account_mutations import AccountMutations
 from schema.admin import AdminMutations
 from schema.error_codes import ErrorCodes
+from schema.mutation_limits import MutationRateLimit
 from schema.plan_mutations import PlanMutations
 from schema.queries import Query
 from schema.subscriptions import Subscription
@@ -60,6 +61,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # Factories, not instances: an extension holds per-request state.
     extensions: list[Callable[[], SchemaExtension]] = [
         ErrorCodes,
+        MutationRateLimit,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: AddValidationRules(limits),

@@ -99,9 +99,10 @@ def make_accounts(
     id_tokens: OidcIdTokenVerifier,
     clock: ManualClock,
 ) -> AccountsFactory:
-    """Accounts on the test's adapters; `passwords` may be swapped (counting, or tuned otherwise)."""
+    """Accounts on the test's adapters; `passwords` may be swapped (counting, or tuned otherwise), and the
+    `config` too."""
 
-    def build(passwords: PasswordHasher | None = None) -> Accounts:
+    def build(passwords: PasswordHasher | None = None, config: AccountsConfig | None = None) -> Accounts:
         return Accounts(
             store,
             passwords=passwords or cheap_hasher(),
@@ -109,7 +110,7 @@ def make_accounts(
             refresh_tokens=refresh_tokens,
             id_tokens=id_tokens,
             clock=clock,
-            config=AccountsConfig(claim_grace=CLAIM_GRACE),
+            config=config or AccountsConfig(claim_grace=CLAIM_GRACE),
         )
 
     return build

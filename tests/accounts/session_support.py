@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from redis.asyncio import Redis
 
@@ -14,7 +14,7 @@ from adapters.auth_jwt import JwtAccessTokens
 from adapters.postgres_refresh_tokens import PostgresRefreshTokens
 from adapters.postgres_store import PostgresEventStore
 from adapters.redis_cache import RedisCache
-from application.auth_ports import AccessClaims, LiveSessions, NewRefreshToken, RefreshFamily
+from application.auth_ports import AccessClaims, LiveSessions, NewRefreshToken, RefreshFamily, Rotation
 from application.session_check import SessionCheck, SessionRevoked
 from application.sessions import SignedIn
 from tests.accounts import ManualClock
@@ -46,8 +46,18 @@ class CountingTokens:
     async def start_family(self, user_id: uuid.UUID, token: NewRefreshToken) -> RefreshFamily:
         return await self.inner.start_family(user_id, token)
 
-    async def rotate(self, presented_hash: bytes, child: NewRefreshToken, now: datetime) -> RefreshFamily:
-        return await self.inner.rotate(presented_hash, child, now)
+    async def rotate(
+        self,
+        presented_hash: bytes,
+        child: NewRefreshToken,
+        sealed_child: bytes,
+        now: datetime,
+        *,
+        reuse_interval: timedelta,
+    ) -> Rotation:
+        return await self.inner.rotate(
+            presented_hash, child, sealed_child, now, reuse_interval=reuse_interval
+        )
 
     async def revoke_family(self, presented_hash: bytes, now: datetime) -> RefreshFamily | None:
         return await self.inner.revoke_family(presented_hash, now)

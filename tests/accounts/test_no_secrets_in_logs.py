@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.accounts.jwks_server import id_token_claims
 PASSWORD = "my very secret passphrase"
 
 
-async def test_no_secret_or_personal_data_is_logged(accounts, signing_keys, caplog):
+async def test_no_secret_or_personal_data_is_logged(accounts, signing_keys, caplog, clock):
     caplog.set_level(logging.DEBUG)
     email, external_email = unique_email("private"), unique_email("private.external")
     id_token = signing_keys[0].sign(
@@ -31,6 +32,8 @@ async def test_no_secret_or_personal_data_is_logged(accounts, signing_keys, capl
     ]
     logged_in = await accounts.login(email, PASSWORD)
     refreshed = await accounts.refresh(logged_in.tokens.refresh_token)
+    repeated = await accounts.refresh(logged_in.tokens.refresh_token)  # within the reuse interval
+    assert repeated.tokens.refresh_token == refreshed.tokens.refresh_token
     external = await accounts.sign_in_with_id_token(IdentityProvider.GOOGLE, id_token)
     secrets += [
         logged_in.tokens.refresh_token,
@@ -38,6 +41,7 @@ async def test_no_secret_or_personal_data_is_logged(accounts, signing_keys, capl
         refreshed.tokens.access_token,
         external.tokens.refresh_token,
     ]
+    clock.advance(timedelta(minutes=1))  # past the reuse interval
     for attempt in (
         accounts.login(email, PASSWORD + "!"),
         accounts.register(email, PASSWORD, "Again"),

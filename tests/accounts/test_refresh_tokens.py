@@ -19,8 +19,10 @@ from application.auth_errors import (
 from application.sessions import SignedIn
 from domain.users.values import Role
 from tests.accounts import unique_email
+from tests.accounts.conftest import CLAIM_GRACE
 
 PASSWORD = "long enough password"
+REUSE_INTERVAL = AccountsConfig().refresh_reuse_interval
 
 
 async def signed_up(accounts: Accounts) -> SignedIn:
@@ -38,10 +40,11 @@ async def test_refreshing_rotates_the_token_within_the_same_session(accounts):
     assert accounts.authenticate(third.tokens.access_token).session == first.session
 
 
-async def test_reusing_a_rotated_token_revokes_the_whole_family(accounts):
+async def test_reusing_a_rotated_token_after_the_reuse_interval_revokes_the_whole_family(accounts, clock):
     first = await signed_up(accounts)
     other_device = await accounts.login(first.user.email, PASSWORD)
     second = await accounts.refresh(first.tokens.refresh_token)
+    clock.advance(REUSE_INTERVAL)
 
     with pytest.raises(RefreshTokenReused) as reused:
         await accounts.refresh(first.tokens.refresh_token)
@@ -53,18 +56,61 @@ async def test_reusing_a_rotated_token_revokes_the_whole_family(accounts):
     assert (await accounts.refresh(other_device.tokens.refresh_token)).session == other_device.session
 
 
-async def test_two_concurrent_refreshes_of_one_token_cannot_both_win(accounts):
+async def test_concurrent_refreshes_of_one_token_all_get_the_same_successor(accounts):
     first = await signed_up(accounts)
 
-    outcomes = await asyncio.gather(
-        *(accounts.refresh(first.tokens.refresh_token) for _ in range(5)), return_exceptions=True
-    )
+    outcomes = await asyncio.gather(*(accounts.refresh(first.tokens.refresh_token) for _ in range(5)))
 
-    winners = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
-    assert len(winners) == 1
-    assert all(isinstance(o, RefreshTokenReused | RefreshTokenRevoked) for o in outcomes if o not in winners)
+    assert len({outcome.tokens.refresh_token for outcome in outcomes}) == 1
+    assert {outcome.tokens.refresh_expires_at for outcome in outcomes} == {
+        outcomes[0].tokens.refresh_expires_at
+    }
+    assert {outcome.session for outcome in outcomes} == {first.session}
+    third = await accounts.refresh(outcomes[0].tokens.refresh_token)
+    assert third.session == first.session
+
+
+async def test_a_repeat_just_before_the_end_of_the_reuse_interval_still_gets_the_successor(accounts, clock):
+    first = await signed_up(accounts)
+    second = await accounts.refresh(first.tokens.refresh_token)
+    clock.advance(REUSE_INTERVAL - timedelta(milliseconds=1))
+
+    again = await accounts.refresh(first.tokens.refresh_token)
+
+    assert again.tokens.refresh_token == second.tokens.refresh_token
+
+
+async def test_a_repeat_after_the_successor_was_used_is_a_reuse(accounts):
+    first = await signed_up(accounts)
+    second = await accounts.refresh(first.tokens.refresh_token)
+    third = await accounts.refresh(second.tokens.refresh_token)
+
+    with pytest.raises(RefreshTokenReused):
+        await accounts.refresh(first.tokens.refresh_token)
     with pytest.raises(RefreshTokenRevoked):
-        await accounts.refresh(winners[0].tokens.refresh_token)
+        await accounts.refresh(third.tokens.refresh_token)
+
+
+async def test_a_repeat_after_logging_out_is_refused(accounts):
+    first = await signed_up(accounts)
+    second = await accounts.refresh(first.tokens.refresh_token)
+    assert await accounts.logout(second.tokens.refresh_token) is True
+
+    with pytest.raises(RefreshTokenRevoked):
+        await accounts.refresh(first.tokens.refresh_token)
+
+
+async def test_with_no_reuse_interval_a_repeat_is_a_reuse(make_accounts):
+    accounts = make_accounts(
+        config=AccountsConfig(claim_grace=CLAIM_GRACE, refresh_reuse_interval=timedelta(0))
+    )
+    first = await signed_up(accounts)
+    second = await accounts.refresh(first.tokens.refresh_token)
+
+    with pytest.raises(RefreshTokenReused):
+        await accounts.refresh(first.tokens.refresh_token)
+    with pytest.raises(RefreshTokenRevoked):
+        await accounts.refresh(second.tokens.refresh_token)
 
 
 async def test_an_expired_refresh_token_is_refused(accounts, clock):
@@ -130,6 +176,38 @@ async def test_tokens_are_stored_only_as_sha256_hashes(accounts, accounts_databa
     assert bytes(child_hash) == hashlib.sha256(second.tokens.refresh_token.encode()).digest()
     assert first.tokens.refresh_token not in everything
     assert second.tokens.refresh_token not in everything
+
+
+async def test_a_rotated_token_keeps_its_successor_only_sealed_and_only_until_the_successor_rotates(
+    accounts, accounts_database_url
+):
+    first = await signed_up(accounts)
+    second = await accounts.refresh(first.tokens.refresh_token)
+
+    async def seals() -> list[bytes | None]:
+        """The seal of each token of the family, from the first along the chain of rotations."""
+        async with await psycopg.AsyncConnection.connect(accounts_database_url) as conn:
+            cursor = await conn.execute(
+                "SELECT id, parent_id, successor_seal FROM auth_tokens.refresh_tokens WHERE user_id = %s",
+                (first.user.user_id,),
+            )
+            rows = {parent: (token, seal) for token, parent, seal in await cursor.fetchall()}
+        chain: list[bytes | None] = []
+        parent = None
+        while parent in rows:
+            parent, seal = rows[parent]
+            chain.append(None if seal is None else bytes(seal))
+        return chain
+
+    root_seal, child_seal = await seals()
+    assert root_seal is not None
+    assert child_seal is None
+    assert second.tokens.refresh_token.encode() not in root_seal
+
+    await accounts.refresh(second.tokens.refresh_token)
+    root_seal, child_seal, grandchild_seal = await seals()
+    assert (root_seal, grandchild_seal) == (None, None)
+    assert child_seal is not None
 
 
 async def test_a_refresh_carries_the_users_current_role(accounts):

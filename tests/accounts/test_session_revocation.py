@@ -8,10 +8,10 @@ import asyncio
 import pytest
 
 from adapters.auth_jwt import JwtAccessTokens
-from application.accounts import Accounts
+from application.accounts import Accounts, AccountsConfig
 from application.auth_errors import RefreshTokenReused
 from application.session_check import SessionRevoked
-from tests.accounts import unique_email
+from tests.accounts import ManualClock, unique_email
 from tests.accounts.session_fixtures import PASSWORD
 from tests.accounts.session_fixtures import accounts as accounts
 from tests.accounts.session_fixtures import accounts_on as accounts_on
@@ -75,11 +75,12 @@ async def test_a_password_change_ends_every_other_session(
 
 
 async def test_a_reused_refresh_token_ends_its_session(
-    accounts: Accounts, here: Replica, access_tokens: JwtAccessTokens
+    accounts: Accounts, here: Replica, access_tokens: JwtAccessTokens, clock: ManualClock
 ) -> None:
     signed = await accounts.register(unique_email("session"), PASSWORD, "Ada")
     rotated = await accounts.refresh(signed.tokens.refresh_token)
     await here.check.check(claims_of(rotated, access_tokens))
+    clock.advance(AccountsConfig().refresh_reuse_interval)
 
     with pytest.raises(RefreshTokenReused):
         await accounts.refresh(signed.tokens.refresh_token)  # a copy of the old token came back

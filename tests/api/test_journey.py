@@ -110,6 +110,12 @@ async def test_sign_up_build_a_plan_change_it_and_watch_it_change(served, client
     refreshed = (await data(client, REFRESH, {"input": {"refreshToken": ada.refresh_token}}))["refreshToken"]
     assert refreshed["userErrors"] == []
     assert (await data(client, ME, token=refreshed["tokens"]["accessToken"]))["me"]["id"] == ada.user_id
+    # Sent again at once (a second request of the same app): the same successor, within the reuse interval.
+    repeated = (await data(client, REFRESH, {"input": {"refreshToken": ada.refresh_token}}))["refreshToken"]
+    assert repeated["tokens"]["refreshToken"] == refreshed["tokens"]["refreshToken"]
+    rotated = await data(client, REFRESH, {"input": {"refreshToken": refreshed["tokens"]["refreshToken"]}})
+    assert rotated["refreshToken"]["userErrors"] == []
+    # Once its successor was used, the old token coming back is a copy: the session ends.
     reused = (await data(client, REFRESH, {"input": {"refreshToken": ada.refresh_token}}))["refreshToken"]
     assert reused["tokens"] is None
     assert reused["userErrors"][0]["code"] == "REFRESH_TOKEN_REUSED"

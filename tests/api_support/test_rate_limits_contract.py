@@ -113,10 +113,45 @@ async def test_concurrent_hits_allow_exactly_the_limit(harness: Harness) -> None
     assert sorted(d.remaining for d in decisions if d.allowed) == list(range(limit))
 
 
+async def test_count_reads_the_allowed_hits_in_the_window_without_hitting(harness: Harness) -> None:
+    key = new_key()
+    assert await harness.limiter.count(key, 2) == 0
+    await harness.limiter.hit(key, 2, 2)
+    await harness.wait(1.0)
+    await harness.limiter.hit(key, 2, 2)
+    await harness.limiter.hit(key, 2, 2)  # refused: not counted
+    assert [await harness.limiter.count(key, 2) for _ in range(3)] == [2, 2, 2]
+    await harness.wait(1.1)
+    assert await harness.limiter.count(key, 2) == 1
+
+
+async def test_a_forgotten_hit_frees_its_slot(harness: Harness) -> None:
+    key = new_key()
+    first = await harness.limiter.hit(key, 2, 60)
+    second = await harness.limiter.hit(key, 2, 60)
+    assert first.hit_id is not None
+    assert second.hit_id not in (None, first.hit_id)
+    refused = await harness.limiter.hit(key, 2, 60)
+    assert (refused.allowed, refused.hit_id) == (False, None)
+
+    await harness.limiter.forget(key, first.hit_id)
+    await harness.limiter.forget(key, first.hit_id)  # twice is harmless
+    await harness.limiter.forget(new_key(), first.hit_id)  # so is an unknown key
+
+    assert await harness.limiter.count(key, 60) == 1
+    assert (await harness.limiter.hit(key, 2, 60)).allowed
+    assert not (await harness.limiter.hit(key, 2, 60)).allowed
+
+
 async def test_arguments_out_of_bounds_are_refused(harness: Harness) -> None:
     for key, limit, window in [("", 1, 1), ("k" * 513, 1, 1), ("k", 0, 1), ("k", 10_001, 1), ("k", 1, 0)]:
         with pytest.raises(ValueError, match=r"must be|characters"):
             await harness.limiter.hit(key, limit, window)
+    for key, window in [("", 1), ("k" * 513, 1), ("k", 0), ("k", 86_401)]:
+        with pytest.raises(ValueError, match=r"must be|characters"):
+            await harness.limiter.count(key, window)
+    with pytest.raises(ValueError, match="characters"):
+        await harness.limiter.forget("", "some-hit")
 
 
 def test_the_auth_mutations_limit_is_the_specified_sixty_a_minute() -> None:
@@ -159,6 +194,8 @@ async def test_with_redis_down_every_hit_is_allowed_with_one_warning_and_limits_
         decisions = [await limiter.hit(key, 1, 60) for _ in range(30)]
         decisions += await asyncio.gather(*(limiter.hit(key, 1, 60) for _ in range(30)))
         assert all(d.allowed for d in decisions)
+        assert await limiter.count(key, 60) == 0
+        await limiter.forget(key, "any-hit")
         assert len(limiter_warnings(caplog)) == 1
         assert "failing open" in limiter_warnings(caplog)[0]
 
