@@ -100,6 +100,33 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=15, ge=1, le=1000)
     max_tokens: int = Field(default=2000, ge=50, le=100_000)
     max_ws_subscriptions: int = Field(default=20, ge=1, le=1000)
+    max_ws_subscriptions_per_user: int = Field(
+        default=100,
+        ge=1,
+        le=100_000,
+        description="Operations (subscriptions, and queries or mutations in flight) one user may run at "
+        "once over all their WebSockets on a replica; past it a new one gets a RATE_LIMITED error.",
+    )
+    max_ws_per_user: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="WebSockets one user may hold open on a replica; past it a new one is closed with 4429.",
+    )
+    max_ws_connections: int = Field(
+        default=10_000,
+        ge=1,
+        le=1_000_000,
+        description="WebSockets a replica holds open, signed in or not; past it a new one is closed with "
+        "1013 (try again later).",
+    )
+    ws_session_check_seconds: float = Field(
+        default=5.0,
+        ge=0.2,
+        le=60,
+        description="How often each WebSocket's session is checked again (and at its access token's "
+        "expiry); a socket whose session ended, expired or changed role is closed with 4403.",
+    )
     auth_rate_limit_per_minute: int = Field(default=60, ge=1, le=10_000)
     pubsub_max_pending: int = Field(
         default=100,

@@ -2,7 +2,8 @@
 
 - `ApiError`: its own code (and extensions such as `retryAfterSeconds`).
 - A `DomainError` raised in a query: mapped to the nearest code of the fixed set.
-- An error before execution (syntax, validation, a limit, a variable of the wrong type): BAD_USER_INPUT.
+- An error before execution (syntax, validation, a limit, a variable of the wrong type, a query or
+  mutation over the legacy graphql-ws protocol, which carries subscriptions only): BAD_USER_INPUT.
 - Anything else: logged with the request id and its traceback; the client gets INTERNAL_SERVER_ERROR and
   the request id, never the message or the stack.
 """
@@ -13,6 +14,7 @@ import logging
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from application.eventstore import EventStoreUnavailable
 from application.plan_reads import InvalidPageSize, ReadModelUnavailable
@@ -38,6 +40,11 @@ class ErrorCodes(MaskErrors):
         if isinstance(original, ApiError):
             extensions = {_camel(key): value for key, value in original.extensions.items()}
             return self._with(error, error.message, {**extensions, "code": original.code})
+        if isinstance(original, InvalidOperationTypeError):
+            # Only the legacy protocol gets here: HTTP answers such a request with a 400 before.
+            reason = original.as_http_error_reason("graphql-ws")
+            message = f"{reason}: it carries subscriptions only (use graphql-transport-ws or HTTP)"
+            return self._with(error, message, {"code": "BAD_USER_INPUT"})
         if isinstance(original, InvalidPageSize):
             return self._with(error, str(original), {"code": "BAD_USER_INPUT"})
         if isinstance(original, DomainError) and original.code != "UNAVAILABLE":
