@@ -145,6 +145,33 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = Field(
         default=900, ge=10, le=86_400, description="How long a failed login counts against the limits above."
     )
+    max_ws_subscriptions_per_user: int = Field(
+        default=100,
+        ge=1,
+        le=100_000,
+        description="Operations (subscriptions, and queries or mutations in flight) one user may run at "
+        "once over all their WebSockets on a replica; past it a new one gets a RATE_LIMITED error.",
+    )
+    max_ws_per_user: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="WebSockets one user may hold open on a replica; past it a new one is closed with 4429.",
+    )
+    max_ws_connections: int = Field(
+        default=10_000,
+        ge=1,
+        le=1_000_000,
+        description="WebSockets a replica holds open, signed in or not; past it a new one is closed with "
+        "1013 (try again later).",
+    )
+    ws_session_check_seconds: float = Field(
+        default=5.0,
+        ge=0.2,
+        le=60,
+        description="How often each WebSocket's session is checked again (and at its access token's "
+        "expiry); a socket whose session ended, expired or changed role is closed with 4403.",
+    )
     pubsub_max_pending: int = Field(
         default=100,
         ge=1,

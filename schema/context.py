@@ -1,10 +1,12 @@
-"""The typed context every resolver receives, one per HTTP request or WebSocket connection."""
+"""The typed context every resolver receives: one per HTTP request, one per operation over a WebSocket
+(the connection keeps its signed-in session; each operation gets fresh loaders and a viewer checked
+as of that operation)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from strawberry.types import Info as StrawberryInfo
@@ -12,11 +14,10 @@ from strawberry.types import Info as StrawberryInfo
 from application.plan_commands import Requester
 from domain.users.values import Role
 from schema.errors import Unauthenticated
+from schema.loaders import Loaders, build_loaders
 
 if TYPE_CHECKING:
-    from application.auth_ports import AccessClaims
     from bootstrap_api import Api
-    from schema.loaders import Loaders
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,16 @@ class Viewer:
         return Requester(self.user_id, self.is_admin)
 
 
+class LiveSession(Protocol):
+    """The signed-in session a context acts for, checked again on demand: a subscription outlives
+    sign-outs, role changes and its access token, so it asks before every push."""
+
+    async def viewer_now(self) -> Viewer:
+        """The viewer as of now, with the user's current role; raises Unauthenticated once the session
+        has ended or the access token has expired."""
+        ...
+
+
 @dataclass(slots=True)
 class Context:
     api: Api
@@ -43,21 +54,36 @@ class Context:
     request_id: str
     client_ip: str
     viewer: Viewer | None = None
-    """Set from the Authorization header, or for a WebSocket from `connection_init`."""
+    """Who signed in, as checked for this request or operation."""
     auth_problem: str | None = None
     """Why a presented access token was not accepted (expired, ended session, ...)."""
+    session: LiveSession | None = field(default=None, repr=False)
+    """How to check the viewer again later (None when nobody signed in)."""
     connection_params: dict[str, object] | None = field(default=None, repr=False)
-    """A WebSocket's `connection_init` payload (it carries the access token)."""
-    claims: AccessClaims | None = field(default=None, repr=False)
-    """The verified access token, so a long-lived WebSocket can re-check that its session is live."""
+    """A WebSocket's `connection_init` payload (it carries the access token), on the connection's
+    own context only."""
+
+    @classmethod
+    def of(cls, api: Api, *, request_id: str, client_ip: str) -> Context:
+        """A context with loaders of its own and nobody signed in yet."""
+        return cls(api=api, loaders=_loaders(api), request_id=request_id, client_ip=client_ip)
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:
             raise Unauthenticated(self.auth_problem)
         return self.viewer
 
+    def fresh_loaders(self) -> None:
+        """Forget everything loaded so far: a subscription calls this before each push, so that nothing
+        it sends is older than the change it reports."""
+        self.loaders = _loaders(self.api)
+
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+def _loaders(api: Api) -> Loaders:
+    return build_loaders(api.plan_reads, api.plan_read_model, api.user_read_model)
 
 
 Info = StrawberryInfo[Context, None]

@@ -2,7 +2,9 @@
 
 The projector publishes `plan-changed:{planId}` after each commit (Redis pub/sub across replicas, in
 process for the embedded default); each subscriber then reads the committed plan from the read model.
-Versions only move forward: a notification older than what the client already has is skipped.
+Versions only move forward: a notification older than what the client already has is skipped. Each
+push re-checks the viewer's session and reads through fresh loaders (nothing it sends is older than the
+change it reports).
 """
 
 from __future__ import annotations
@@ -12,35 +14,33 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from application.plan_changes import plan_changed_channel
-from domain.errors import DomainError
 from schema.context import Info, Viewer
-from schema.errors import NotFound, Unauthenticated
+from schema.errors import NotFound
 from schema.ids import parse_global_id
 from schema.queries import may_see
 from schema.types import WorkoutPlan
 
 
 async def live_viewer(info: Info) -> Viewer:
-    """The viewer as of now: a WebSocket outlives sign-outs, role changes and its access token, so the
-    token's expiry and the session are checked again before each push."""
+    """The viewer as of now: a subscription outlives sign-outs, role changes and its access token, so the
+    session is checked again before each push (Unauthenticated once it has ended)."""
     context = info.context
     viewer = context.require_viewer()
-    if context.claims is None:
-        return viewer
-    if context.claims.expires_at <= context.now():
-        raise Unauthenticated("the access token has expired; reconnect with a fresh one")
-    try:
-        session = await context.api.sessions.check(context.claims)
-    except DomainError as error:
-        raise Unauthenticated(error.message) from None
-    return Viewer(session.user_id, session.role, session.session_id)
+    return viewer if context.session is None else await context.session.viewer_now()
+
+
+WORKOUT_PLAN_CHANGED = (
+    "The plan, now and after every change, by any device or the coach. Each push is the plan's latest "
+    "state, so in a burst of changes some versions may be skipped; a client that needs every change "
+    "reads the plan's `versions` connection after the version it last saw."
+)
 
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="The plan, now and after every change, by any device or the coach.")
+    @strawberry.subscription(description=WORKOUT_PLAN_CHANGED)
     async def workout_plan_changed(self, info: Info, plan_id: strawberry.ID) -> AsyncGenerator[WorkoutPlan]:
-        viewer = await live_viewer(info)
+        viewer = info.context.require_viewer()  # checked as the operation started
         _, raw = parse_global_id(plan_id, expect="WorkoutPlan", field="planId")
         api = info.context.api
         owner = await api.plan_commands.owner_of(raw)  # a plan's owner never changes
@@ -62,5 +62,6 @@ class Subscription:
                     continue
                 if not may_see(await live_viewer(info), owner):
                     raise NotFound("no workout plan with that id")
+                info.context.fresh_loaders()
                 seen = view.version
                 yield WorkoutPlan.of(view)

@@ -150,7 +150,10 @@ class WorkoutPlan(Node):
     ) -> PlanVersionConnection:
         versions = self.written_versions
         if versions is None:
-            versions = tuple(await info.context.loaders.versions.load(self.view.id))
+            # As of this state of the plan: a version saved since it was read is not part of it yet.
+            latest = self.view.latest_version_number or 0
+            loaded = await info.context.loaders.versions.load(self.view.id)
+            versions = tuple(version for version in loaded if version.version_number <= latest)
         page, page_info = slice_versions(versions, first, after)
         edges = [PlanVersionEdge(cursor=cursor, node=PlanVersion.of(version)) for cursor, version in page]
         return PlanVersionConnection(edges=edges, page_info=page_info, total_count=len(versions))

@@ -2,7 +2,10 @@
 
 - HTTP: the `Authorization: Bearer` token is verified (signature, expiry, live session) per request.
 - WebSocket: the token comes in `connection_init` (`connectionParams.authorization` or `accessToken`);
-  a missing or bad one closes the socket with 4403 (graphql-transport-ws).
+  a missing or bad one closes the socket with 4403 (graphql-transport-ws). Every operation on the
+  socket is checked against the session as it is then, and the socket is closed (4403) once the
+  session ends; sockets are capped per user and per replica (`web.socket_connection`,
+  `web.socket_handlers`, `web.socket_limits`).
 - Automatic persisted queries (Apollo's `extensions.persistedQuery`, sha256) are kept in the
   `PersistedQueries` store (Redis when configured), registered after the query ran
   (`PersistedQueryRegistrations`: only valid documents, a rate limit per address, a byte budget).
@@ -30,8 +33,7 @@ from application.persisted_queries import PersistedQueryRegistrations
 from application.rate_limits import RateLimit
 from bootstrap_api import Api
 from schema.context import Context
-from schema.loaders import build_loaders
-from web.authentication import SignInCheckUnavailable, authenticate, authenticate_connection
+from web.authentication import SignInCheckUnavailable, authenticate
 from web.cached_reads import with_cached_reads
 from web.requests import (
     PersistedQueryNotFound,
@@ -46,15 +48,21 @@ from web.requests import (
     status_of,
     storable,
 )
+from web.socket_connection import SocketConnection
+from web.socket_handlers import LegacyHandler, TransportHandler, connection_of
+from web.socket_limits import SocketLimits
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
-"""A WebSocket that has not authenticated by then is closed (4408)."""
+"""A WebSocket that has not sent `connection_init` by then is closed (4408), over either protocol."""
 KEEP_ALIVE_SECONDS = 15.0
 WANTS_GRAPHQL_RESPONSE = "x-fitcoach-graphql-response"
 
 
 class FitcoachGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportHandler
+    graphql_ws_handler_class = LegacyHandler
+
     def __init__(self, schema: strawberry.Schema, api: Api) -> None:
         settings = api.settings
         super().__init__(
@@ -72,6 +80,7 @@ class FitcoachGraphQL(GraphQL[Context, None]):
             api.rate_limiter,
             RateLimit(limit=settings.apq_registrations_per_minute, window_seconds=60),
         )
+        self.socket_limits = SocketLimits.of(settings)
 
     def encode_json(self, data: object) -> str:
         # A str, not bytes: the WebSocket handlers send bytes as binary frames, which clients refuse.
@@ -130,20 +139,23 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         return response
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        context = Context(
-            api=self.api,
-            loaders=build_loaders(self.api.plan_reads, self.api.plan_read_model, self.api.user_read_model),
-            request_id=request.scope.get("fitcoach.request_id") or request_id(request),
-            client_ip=request.client.host if request.client else "unknown",
-        )
-        if isinstance(request, Request):
-            header = request.headers.get("authorization")
-            if header is not None:
-                await authenticate(self.api, context, header)
+        the_id = request.scope.get("fitcoach.request_id") or request_id(request)
+        client_ip = request.client.host if request.client else "unknown"
+        context = Context.of(self.api, request_id=the_id, client_ip=client_ip)
+        if isinstance(response, WebSocket):
+            # The connection's own context: its operations each get one of their own.
+            connection = SocketConnection(
+                self.api, self.socket_limits, response, request_id=the_id, client_ip=client_ip
+            )
+            context.session = connection
+            return context
+        header = request.headers.get("authorization")
+        if header is not None:
+            await authenticate(self.api, context, header)
         return context
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
-        await authenticate_connection(self.api, context)
+        await connection_of(context).sign_in(context.connection_params)
         return None
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:

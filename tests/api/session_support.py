@@ -1,5 +1,4 @@
-"""Helpers of the session tests: the operations several of them send, and how a subscription is seen
-to end."""
+"""Helpers of the session tests: the operations several of them send, and a second sign-in."""
 
 from __future__ import annotations
 
@@ -7,19 +6,30 @@ from typing import Any
 
 import httpx
 
-from tests.api.graphql_client import Session
-from tests.api.live_support import call, codes
-from tests.api.ws_client import Subscriptions
+from tests.api.graphql_client import Session, data
+from tests.api.live_support import PASSWORD, call
 
 ME = "{ me { id email displayName role } }"
 RENAME = """mutation($input: RenameWorkoutPlanInput!) {
   renameWorkoutPlan(input: $input) { plan { version } userErrors { code } }
 }"""
 WATCH = "subscription($planId: ID!) { workoutPlanChanged(planId: $planId) { id version name } }"
+LOGIN = """mutation($input: LoginInput!) {
+  login(input: $input) { user { id } tokens { accessToken refreshToken } userErrors { code } }
+}"""
 
 
 async def me(http: httpx.AsyncClient, token: str) -> dict[str, Any]:
     return await call(http, ME, token=token)
+
+
+async def second_device(session: Session) -> Session:
+    """Another sign-in of the same user: a session of its own."""
+    email = (await session.data(ME))["me"]["email"]
+    payload = (await data(session.client, LOGIN, {"input": {"email": email, "password": PASSWORD}}))["login"]
+    assert payload["userErrors"] == []
+    tokens = payload["tokens"]
+    return Session(session.client, session.user_id, tokens["accessToken"], tokens["refreshToken"])
 
 
 async def rename(session: Session, plan_id: str, name: str) -> int:
@@ -27,20 +37,3 @@ async def rename(session: Session, plan_id: str, name: str) -> int:
     assert payload["userErrors"] == []
     version: int = payload["plan"]["version"]
     return version
-
-
-async def ended_with(live: Subscriptions, operation_id: str, code: str, *, after_plans: bool = True) -> None:
-    """`operation_id` ends with one error of `code`, then completes; `after_plans`: plans pushed to it
-    before that are skipped, else the error must come first."""
-    while True:
-        message = await live.receive(timeout=10)
-        assert "INTERNAL_SERVER_ERROR" not in str(message), message
-        if message.get("id") != operation_id:
-            continue
-        assert message["type"] == "next", message
-        if "errors" in message["payload"]:
-            break
-        assert after_plans, f"expected {code}, got {message}"
-    assert message["payload"]["data"] is None
-    assert codes(message["payload"]) == [code]
-    assert await live.receive(timeout=10) == {"id": operation_id, "type": "complete"}

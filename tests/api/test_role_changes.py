@@ -1,5 +1,6 @@
 """Role changes over a real socket: a new role takes effect on the next request made with the same
-token, and a demoted admin's subscription to someone else's plan ends.
+token, and a demoted admin's subscription to someone else's plan ends (test_socket_sessions: the
+rest of what a socket may do).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from tests.api.session_fixtures import jwks as jwks
 from tests.api.session_fixtures import no_server_errors as no_server_errors
 from tests.api.session_fixtures import served as served
 from tests.api.session_fixtures import signing_key as signing_key
-from tests.api.session_support import ME, WATCH, ended_with, rename
-from tests.api.ws_client import graphql_ws
+from tests.api.session_support import ME, WATCH, rename
+from tests.api.socket_clients import TRANSPORT, socket_client
 
 PLAN = "query($id: ID!) { workoutPlan(id: $id) { id name } }"
 SET_ROLE = """mutation($input: SetUserRoleInput!) {
@@ -22,22 +23,25 @@ SET_ROLE = """mutation($input: SetUserRoleInput!) {
 }"""
 
 
-async def test_given_an_admin_watching_adas_plan_when_they_are_demoted_then_the_subscription_ends(
+async def test_given_an_admin_watching_adas_plan_when_they_are_demoted_then_the_subscription_ends_and_closes(
     served, client
 ):
     ada, root = await register(client, "Ada"), await register(client, "Root")
     await served.api.accounts.set_role(raw_id(root.user_id), Role.ADMIN)
     plan = (await ada.data(CREATE_PLAN, {"input": {"name": "Ada's, watched"}}))["createWorkoutPlan"]["plan"]
-    async with graphql_ws(served.ws_url, {"authorization": f"Bearer {root.access_token}"}) as live:
-        watching = await live.subscribe(WATCH, {"planId": plan["id"]})
+    async with socket_client(
+        served.ws_url, TRANSPORT, {"authorization": f"Bearer {root.access_token}"}
+    ) as live:
+        watching = await live.start(WATCH, {"planId": plan["id"]})
         version = await rename(ada, plan["id"], "Seen by the admin")
-        while (await live.next_data(watching))["workoutPlanChanged"]["version"] < version:
+        while (await live.result(watching))["data"]["workoutPlanChanged"]["version"] < version:
             pass
 
         await served.api.accounts.set_role(raw_id(root.user_id), Role.USER)
         await rename(ada, plan["id"], "Not seen any more")
 
-        await ended_with(live, watching, "NOT_FOUND")
+        # The subscription ends (NOT_FOUND) without a push, and the socket is closed: its role changed.
+        assert await live.closed_with() == 4403
 
 
 async def test_given_a_role_change_then_it_takes_effect_for_the_next_request_with_the_same_token(

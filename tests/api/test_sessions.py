@@ -1,5 +1,5 @@
 """Sessions over a real socket: fresh and stale access tokens, sign-out, and refresh-token rotation
-and reuse.
+and reuse (WebSockets whose session ends: test_socket_sessions).
 
 Two API servers share the database and Redis, as replicas do: what ends a session on one must end
 it on the other.
@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.api.graphql_client import CREATE_PLAN, Session, data, register
-from tests.api.live_support import PASSWORD, codes, eventually, token_like, unauthenticated
+from tests.api.live_support import codes, eventually, token_like, unauthenticated
 
 # Fixtures: imported under their own names, so that pytest finds them in this module.
 from tests.api.session_fixtures import jwks as jwks
@@ -23,12 +23,9 @@ from tests.api.session_fixtures import replica as replica
 from tests.api.session_fixtures import replica_client as replica_client
 from tests.api.session_fixtures import served as served
 from tests.api.session_fixtures import signing_key as signing_key
-from tests.api.session_support import ME, WATCH, ended_with, me, rename
-from tests.api.ws_client import graphql_ws
+from tests.api.session_support import WATCH, me, rename, second_device
+from tests.api.socket_clients import TRANSPORT, socket_client
 
-LOGIN = """mutation($input: LoginInput!) {
-  login(input: $input) { user { id } tokens { accessToken refreshToken } userErrors { code } }
-}"""
 LOGOUT = "mutation($input: LogoutInput) { logout(input: $input) { ended userErrors { code } } }"
 REFRESH = """mutation($input: RefreshTokenInput!) {
   refreshToken(input: $input) { tokens { accessToken refreshToken } userErrors { field code message } }
@@ -41,15 +38,6 @@ def signed_in_as(session: Session) -> Any:
 
 def refused(body: dict[str, Any]) -> bool:
     return codes(body) == ["UNAUTHENTICATED"] and body.get("data") is None
-
-
-async def second_device(session: Session) -> Session:
-    """Another sign-in of the same user: a session of its own."""
-    email = (await session.data(ME))["me"]["email"]
-    payload = (await data(session.client, LOGIN, {"input": {"email": email, "password": PASSWORD}}))["login"]
-    assert payload["userErrors"] == []
-    tokens = payload["tokens"]
-    return Session(session.client, session.user_id, tokens["accessToken"], tokens["refreshToken"])
 
 
 async def refresh(http: httpx.AsyncClient, refresh_token: str) -> dict[str, Any]:
@@ -110,22 +98,24 @@ async def test_given_a_signed_in_user_when_they_log_out_then_their_access_token_
         assert signed_in_as(ada)(await me(http, other_device.access_token))
 
 
-async def test_given_a_live_websocket_when_its_session_logs_out_then_its_subscriptions_end_unauthenticated(
+async def test_given_a_live_websocket_when_its_session_logs_out_then_its_subscriptions_end_and_it_is_closed(
     served, client
 ):
     ada = await register(client, "Ada")
     other_device = await second_device(ada)
     plan = (await ada.data(CREATE_PLAN, {"input": {"name": "Watched"}}))["createWorkoutPlan"]["plan"]
-    async with graphql_ws(served.ws_url, {"authorization": f"Bearer {ada.access_token}"}) as live:
-        running = await live.subscribe(WATCH, {"planId": plan["id"]})
-        assert (await live.next_data(running))["workoutPlanChanged"]["id"] == plan["id"]
+    async with socket_client(
+        served.ws_url, TRANSPORT, {"authorization": f"Bearer {ada.access_token}"}
+    ) as live:
+        running = await live.start(WATCH, {"planId": plan["id"]})
+        assert (await live.result(running))["data"]["workoutPlanChanged"]["id"] == plan["id"]
 
         assert (await data(client, LOGOUT, token=ada.access_token))["logout"]["ended"]
 
-        late = await live.subscribe(WATCH, {"planId": plan["id"]})
-        await ended_with(live, late, "UNAUTHENTICATED", after_plans=False)
+        late = await live.first_push_or_closed(WATCH, {"planId": plan["id"]})
+        assert late is None or (late["data"] is None and codes(late) == ["UNAUTHENTICATED"]), late
         await rename(other_device, plan["id"], "Changed on the other device")
-        await ended_with(live, running, "UNAUTHENTICATED")
+        assert await live.closed_with() == 4403  # and nothing was pushed to it before
 
 
 async def test_given_no_access_token_when_logging_out_without_a_refresh_token_then_it_is_unauthenticated(

@@ -97,6 +97,7 @@ async def test_given_a_connection_at_its_subscription_cap_when_it_subscribes_aga
             refusal = await inbox.next(extra)
             assert refusal["type"] == "error", refusal
             assert "limit" in refusal["payload"][0]["message"].lower()
+            assert refusal["payload"][0]["extensions"]["code"] == "RATE_LIMITED"
 
             # The connection and the subscriptions it holds carry on.
             version = await rename(ada, plans[0]["id"], "Still watched")
