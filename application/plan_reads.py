@@ -50,6 +50,24 @@ class PlanPage:
 
 
 @dataclass(frozen=True, slots=True)
+class VersionPage:
+    """A page of one plan's saved versions, oldest first."""
+
+    versions: tuple[VersionView, ...]
+    total: int
+    """How many versions the plan has in all."""
+    has_next: bool
+    has_previous: bool
+
+
+def version_page(versions: Sequence[VersionView], *, limit: int, after: int | None = None) -> VersionPage:
+    """The page `PlanReadModel.version_pages` reads, cut from versions already in hand (oldest first)."""
+    start = 0 if after is None else sum(1 for version in versions if version.version_number <= after)
+    chosen = tuple(versions[start : start + limit])
+    return VersionPage(chosen, len(versions), start + limit < len(versions), start > 0)
+
+
+@dataclass(frozen=True, slots=True)
 class ReadResult(Generic[T]):
     value: T
     stale: bool
@@ -63,8 +81,12 @@ class PlanReadModel(Protocol):
         """The plans that exist among `plan_ids` (for dataloaders: one round trip for all)."""
         ...
 
-    async def versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, list[VersionView]]:
-        """Each plan's versions, oldest first; plans without versions are absent."""
+    async def version_pages(
+        self, plan_ids: Sequence[UUID], *, limit: int, after: int | None = None
+    ) -> dict[UUID, VersionPage]:
+        """Each plan's first `limit` (1..MAX_PAGE_SIZE, else InvalidPageSize) versions numbered above
+        `after`, oldest first, with its total count: one round trip for all the plans, reading no more
+        rows than the pages hold. A plan without versions (or unknown) gets an empty page."""
         ...
 
     async def user_plans(

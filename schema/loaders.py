@@ -1,26 +1,35 @@
-"""Per-request dataloaders: every plan, version list and user a request touches is fetched in one
-batched statement per kind, whatever the shape of the query. A plan's exercises come in the same
-statement as the plan itself (`PlanReadModel.plans`). Plans go through the plan cache first
-(`PlanReads.get_plans`, `workout:plan:{planId}`), so a cached plan costs no statement at all."""
+"""Per-request dataloaders: every plan, page of versions and user a request touches is fetched in one
+batched statement per kind, whatever the shape of the query (pages of versions: one per distinct
+`first`/`after`). A plan's exercises come in the same statement as the plan itself
+(`PlanReadModel.plans`). Plans go through the plan cache first (`PlanReads.get_plans`,
+`workout:plan:{planId}`), so a cached plan costs no statement at all."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from aiodataloader import DataLoader
 
-from application.plan_reads import PlanReadModel, PlanReads
-from application.plan_views import PlanView, VersionView
+from application.plan_reads import PlanReadModel, PlanReads, VersionPage
+from application.plan_views import PlanView
 from application.user_reads import UserReadModel, UserView
+
+
+class VersionPageKey(NamedTuple):
+    plan_id: UUID
+    limit: int
+    after: int | None
+    """The version number the page starts after (None: from the first)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Loaders:
     plans: DataLoader[UUID, PlanView | None]
-    versions: DataLoader[UUID, list[VersionView]]
+    version_pages: DataLoader[VersionPageKey, VersionPage]
     users: DataLoader[UUID, UserView | None]
 
     def prime_plans(self, views: Sequence[PlanView]) -> None:
@@ -34,9 +43,19 @@ def build_loaders(reads: PlanReads, plans: PlanReadModel, users: UserReadModel) 
         found = await reads.get_plans(ids)
         return [found.get(plan_id) for plan_id in ids]
 
-    async def load_versions(ids: list[UUID]) -> list[list[VersionView]]:
-        found = await plans.versions(ids)
-        return [found.get(plan_id, []) for plan_id in ids]
+    async def load_version_pages(keys: list[VersionPageKey]) -> list[VersionPage]:
+        batches: dict[tuple[int, int | None], list[UUID]] = {}
+        for key in keys:
+            batches.setdefault((key.limit, key.after), []).append(key.plan_id)
+
+        async def batch(limit: int, after: int | None, ids: list[UUID]) -> dict[VersionPageKey, VersionPage]:
+            pages = await plans.version_pages(ids, limit=limit, after=after)
+            return {VersionPageKey(plan_id, limit, after): page for plan_id, page in pages.items()}
+
+        found: dict[VersionPageKey, VersionPage] = {}
+        for pages in await asyncio.gather(*(batch(*batch_key, ids) for batch_key, ids in batches.items())):
+            found.update(pages)
+        return [found[key] for key in keys]
 
     async def load_users(ids: list[UUID]) -> list[UserView | None]:
         found = await users.users(ids)
@@ -45,6 +64,6 @@ def build_loaders(reads: PlanReads, plans: PlanReadModel, users: UserReadModel) 
     options: dict[str, Any] = {"max_batch_size": 500}
     return Loaders(
         plans=DataLoader(load_plans, **options),
-        versions=DataLoader(load_versions, **options),
+        version_pages=DataLoader(load_version_pages, **options),
         users=DataLoader(load_users, **options),
     )
