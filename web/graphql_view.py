@@ -39,6 +39,7 @@ from web.requests import (
     status_of,
     storable,
 )
+from web.response_limit import encoded_within
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
@@ -63,7 +64,7 @@ class FitcoachGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> str:
         # A str, not bytes: the WebSocket handlers send bytes as binary frames, which clients refuse.
-        return orjson.dumps(data).decode()
+        return encoded_within(data, self.api.settings.max_response_bytes).decode()
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)  # orjson.JSONDecodeError is a json.JSONDecodeError: a 400 as before
