@@ -110,6 +110,13 @@ class Settings(BaseSettings):
         description="Most an operation may cost, computed before it runs: about the most values its "
         "response can hold (each field 1, a list multiplying its items by its bound; schema/query_cost.py).",
     )
+    execution_slice_ms: float = Field(
+        default=2.0,
+        ge=0,
+        le=1000,
+        description="Longest stretch one operation runs before letting other requests in (schema/pacing.py); "
+        "0 makes every list of items that loads nothing wait its turn.",
+    )
     max_response_bytes: int = Field(
         default=4 * 1024 * 1024,
         ge=1024,

@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 from schema.account_mutations import AccountMutations
 from schema.admin import AdminMutations
 from schema.error_codes import ErrorCodes
+from schema.pacing import paced_execution
 from schema.plan_mutations import PlanMutations
 from schema.queries import Query
 from schema.query_cost import QueryCostLimit
@@ -75,5 +76,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         types=[WorkoutPlan, User],
         extensions=extensions,
+        execution_context_class=paced_execution(settings.execution_slice_ms / 1000),
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
     )
