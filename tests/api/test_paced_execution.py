@@ -96,3 +96,13 @@ async def test_nested_and_aliased_lists_keep_their_order(paced_api, token):
             ["Barbell_Squat", "Bench_Press"],
             ["Barbell_Squat", "Bench_Press", "Bent_Over_Row"],
         ]
+
+
+async def test_an_error_inside_paced_lists_comes_back_as_the_error_it_is(paced_api, token):
+    query = (
+        "{ workoutPlans(first: 12) { edges { node {"
+        " name exercises { name } versions(first: 0) { totalCount } } } } }"
+    )
+    failed = await paced_api.fails(token, query)
+    assert failed
+    assert set(failed) == {"BAD_USER_INPUT"}, failed
