@@ -14,7 +14,7 @@ import _common
 import httpx
 from _graphql_hostile import HostileQuery, costliest_allowed, seed_hostile
 from _graphql_measure import RowResult, measure_row
-from _graphql_report import report
+from _graphql_report import LATENCY_ROWS, report
 from _graphql_rows import Row, build_rows, hostile_rows
 from _graphql_seed import seed
 from _graphql_server import ServedApi, delete_redis_prefix, served_api
@@ -32,8 +32,6 @@ ROW_ORDER = (
     "typename_quiet",
     "typename_hostile",
 )
-LATENCY_ROWS = ("typename_quiet", "typename_hostile")
-"""Latency rows: a few connections (`--latency-connections`), one generator."""
 
 
 def parse_args() -> argparse.Namespace:
