@@ -5,10 +5,13 @@ version once, oldest first; a mutation's own result pages its versions the same 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+import psycopg
 import pytest
 
+from adapters.postgres_read_models import _VERSION_PAGES
 from tests.api.graphql_client import create_plan, exercise, register
 from tests.api.query_cost_support import ADD, SAVE_VERSION, _changed
 from tests.api.query_cost_support import cost_api as cost_api
@@ -110,3 +113,18 @@ async def test_a_mutation_pages_the_versions_it_wrote_the_same_way(cost_api, pla
         22,
         23,
     ]
+
+
+async def test_the_page_query_reads_versions_by_their_key_cut_by_a_limit(cost_api):
+    """With scans off, PostgreSQL shows what it would use on a big table: each plan's page is an index
+    scan of (plan_id, version_number) from the cursor on, stopped by the LIMIT."""
+    params = {"ids": [uuid.uuid4(), uuid.uuid4()], "after": 3, "limit": 8}
+    settings = cost_api.running.api.settings
+    async with await psycopg.AsyncConnection.connect(settings.resolved_database_url, autocommit=True) as conn:
+        await conn.execute("SET enable_seqscan = off")
+        cursor = await conn.execute(f"EXPLAIN {_VERSION_PAGES}", params)
+        plan = [row[0].strip() for row in await cursor.fetchall()]
+    limit = next(index for index, line in enumerate(plan) if line.startswith("->  Limit"))
+    assert plan[limit + 1].startswith("->  Index Scan using plan_versions_pkey"), plan
+    assert "version_number >" in plan[limit + 2], plan
+    assert not any("Seq Scan" in line for line in plan), plan
