@@ -114,8 +114,8 @@ class Settings(BaseSettings):
         default=2.0,
         ge=0,
         le=1000,
-        description="Longest stretch one operation runs before letting other requests in (schema/pacing.py); "
-        "0 makes every list of items that loads nothing wait its turn.",
+        description="How long an operation runs before its lists wait their turn on the event loop, letting "
+        "other requests in (schema/pacing.py); 0: every list whose items load nothing waits its turn.",
     )
     max_response_bytes: int = Field(
         default=4 * 1024 * 1024,
