@@ -37,8 +37,9 @@ _AFTER_CURSOR = " AND (p.updated_at, p.id) < (%(updated_at)s, %(plan_id)s)"
 _NEWEST_FIRST = " ORDER BY p.updated_at DESC, p.id DESC LIMIT %(limit)s"
 _PLANS_TABLE: Table = "workout.workout_plans"
 _VERSIONS_TABLE: Table = "workout.plan_versions"
-# Per plan: its count (an index-only scan of the primary key, no row read) and the page's rows, found by
-# the key (plan_id, version_number) and cut by the LIMIT, one row past the page to tell if more follow.
+# Per plan: its count (over the primary key: an index-only scan once vacuumed, and no row is sent) and
+# the page's rows, found by the key (plan_id, version_number) and cut by the LIMIT, one row past the page
+# to tell if more follow.
 _VERSION_PAGES = """
 SELECT p.plan_id, c.total, c.before, v.version_number, v.parent_version, v.exercises,
        v.change_description, v.changed_by, v.created_at
