@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None, *, api: Api | None = None) -> S
         services = api or await _start(settings)
         app.state.api = services
         app.state.view = FitcoachGraphQL(build_schema(services.settings), services)
+        if api is None:
+            _freeze_start_up_objects()
         tasks = [
             asyncio.create_task(runner.run(), name=f"projection {runner.name}") for runner in services.runners
         ]
@@ -100,6 +103,15 @@ def create_app(settings: Settings | None = None, *, api: Api | None = None) -> S
         middleware=middleware,
         lifespan=lifespan,
     )
+
+
+def _freeze_start_up_objects() -> None:
+    """What start-up made (modules, the schema, the services) lives as long as the process: moved out of
+    the garbage collector's sight, a full collection scans only what requests made. It runs on the event
+    loop, stalling every request: about 100 ms with a costly query in flight, under 15 ms so (measured
+    with bench/graphql.py's hostile query)."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _start(settings: Settings) -> Api:

@@ -104,7 +104,34 @@ class Settings(BaseSettings):
         default=(), description="Origins allowed by CORS, as a JSON list; empty allows none."
     )
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
-    max_query_depth: int = Field(default=10, ge=2, le=50)
+    max_query_depth: int = Field(
+        default=15,
+        ge=2,
+        le=50,
+        description="Most fields an operation may nest in one another, introspection fields included (the "
+        "standard introspection query is 15 deep).",
+    )
+    max_query_cost: int = Field(
+        default=20_000,
+        ge=1,
+        le=10_000_000,
+        description="Most an operation may cost, computed before it runs: about the most values its "
+        "response can hold (each field 1, a list multiplying its items by its bound; schema/query_cost.py).",
+    )
+    execution_slice_ms: float = Field(
+        default=2.0,
+        ge=0,
+        le=1000,
+        description="How long an operation runs before its lists wait their turn on the event loop, letting "
+        "other requests in (schema/pacing.py); 0: every list whose items load nothing waits its turn.",
+    )
+    max_response_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1024,
+        le=256 * 1024 * 1024,
+        description="Largest response body or WebSocket message; a larger result is replaced by a "
+        "RESPONSE_TOO_LARGE error.",
+    )
     max_aliases: int = Field(default=15, ge=1, le=1000)
     max_tokens: int = Field(default=2000, ge=50, le=100_000)
     max_ws_subscriptions: int = Field(default=20, ge=1, le=1000)

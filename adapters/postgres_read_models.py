@@ -6,7 +6,7 @@ the same plan version, which the cache entry is tagged with).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +17,7 @@ from application.plan_reads import (
     InvalidPageSize,
     PageCursor,
     PlanPage,
+    VersionPage,
 )
 from application.plan_views import PLAN_SCALARS, ExerciseView, PlanView, VersionView
 
@@ -36,11 +37,25 @@ _AFTER_CURSOR = " AND (p.updated_at, p.id) < (%(updated_at)s, %(plan_id)s)"
 _NEWEST_FIRST = " ORDER BY p.updated_at DESC, p.id DESC LIMIT %(limit)s"
 _PLANS_TABLE: Table = "workout.workout_plans"
 _VERSIONS_TABLE: Table = "workout.plan_versions"
-_VERSIONS = """
-SELECT plan_id, version_number, parent_version, exercises, change_description, changed_by, created_at
-  FROM workout.plan_versions
- WHERE plan_id = ANY(%(ids)s)
- ORDER BY plan_id, version_number
+# Per plan: its count (over the primary key: an index-only scan once vacuumed, and no row is sent) and
+# the page's rows, found by the key (plan_id, version_number) and cut by the LIMIT, one row past the page
+# to tell if more follow.
+_NO_VERSION_BOUND = 2**31 - 1
+_VERSION_PAGES = """
+SELECT p.plan_id, c.total, c.before, v.version_number, v.parent_version, v.exercises,
+       v.change_description, v.changed_by, v.created_at
+  FROM unnest(%(ids)s::uuid[], %(upto)s::int[]) AS p(plan_id, upto)
+ CROSS JOIN LATERAL (
+       SELECT count(*) AS total, count(*) FILTER (WHERE version_number <= %(after)s) AS before
+         FROM workout.plan_versions
+        WHERE plan_id = p.plan_id AND version_number <= p.upto) c
+  LEFT JOIN LATERAL (
+       SELECT version_number, parent_version, exercises, change_description, changed_by, created_at
+         FROM workout.plan_versions
+        WHERE plan_id = p.plan_id AND version_number > %(after)s AND version_number <= p.upto
+        ORDER BY version_number
+        LIMIT %(limit)s) v ON true
+ ORDER BY p.plan_id, v.version_number
 """
 
 
@@ -54,18 +69,42 @@ class PostgresPlanReadModel(PooledReads):
         rows = await self._fetch(_PLANS_BY_ID, {"ids": list(set(plan_ids))}, ("plans", _PLANS_TABLE))
         return {view.id: view for view in map(_plan_view, rows)}
 
-    async def versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, list[VersionView]]:
+    async def version_pages(
+        self,
+        plan_ids: Sequence[UUID],
+        *,
+        limit: int,
+        after: int | None = None,
+        as_of: Mapping[UUID, int] | None = None,
+    ) -> dict[UUID, VersionPage]:
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise InvalidPageSize(f"page size must be between 1 and {MAX_PAGE_SIZE}, not {limit}")
         if not plan_ids:
             return {}
+        ids = list(set(plan_ids))
+        as_of = as_of or {}
+        params = {
+            "ids": ids,
+            "upto": [as_of.get(plan_id, _NO_VERSION_BOUND) for plan_id in ids],
+            "after": 0 if after is None else after,
+            "limit": limit + 1,
+        }
+        rows = await self._fetch(_VERSION_PAGES, params, ("versions", _VERSIONS_TABLE))
+        counts: dict[UUID, tuple[int, int]] = {}
         found: dict[UUID, list[VersionView]] = {}
-        for row in await self._fetch(_VERSIONS, {"ids": list(set(plan_ids))}, ("versions", _VERSIONS_TABLE)):
-            plan_id, number, parent, exercises, description, changed_by, created_at = row
-            exercise_views = tuple(ExerciseView.from_json(exercise) for exercise in exercises)
-            version = VersionView(
-                plan_id, number, parent, exercise_views, description, changed_by, created_at
-            )
-            found.setdefault(plan_id, []).append(version)
-        return found
+        for plan_id, total, before, number, parent, exercises, description, changed_by, created_at in rows:
+            counts[plan_id] = (total, before)
+            versions = found.setdefault(plan_id, [])
+            if number is not None:
+                exercise_views = tuple(ExerciseView.from_json(exercise) for exercise in exercises)
+                versions.append(
+                    VersionView(plan_id, number, parent, exercise_views, description, changed_by, created_at)
+                )
+        pages = {}
+        for plan_id, (total, before) in counts.items():
+            versions = found[plan_id]
+            pages[plan_id] = VersionPage(tuple(versions[:limit]), total, len(versions) > limit, before > 0)
+        return pages
 
     async def user_plans(
         self, user_id: UUID, *, limit: int, after: PageCursor | None = None, active: bool | None = None

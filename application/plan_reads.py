@@ -8,7 +8,7 @@ has passed it; on timeout it answers with what the read model holds and flags it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -50,6 +50,24 @@ class PlanPage:
 
 
 @dataclass(frozen=True, slots=True)
+class VersionPage:
+    """A page of one plan's saved versions, oldest first."""
+
+    versions: tuple[VersionView, ...]
+    total: int
+    """How many versions the plan has in all."""
+    has_next: bool
+    has_previous: bool
+
+
+def version_page(versions: Sequence[VersionView], *, limit: int, after: int | None = None) -> VersionPage:
+    """The page `PlanReadModel.version_pages` reads, cut from versions already in hand (oldest first)."""
+    start = 0 if after is None else sum(1 for version in versions if version.version_number <= after)
+    chosen = tuple(versions[start : start + limit])
+    return VersionPage(chosen, len(versions), start + limit < len(versions), start > 0)
+
+
+@dataclass(frozen=True, slots=True)
 class ReadResult(Generic[T]):
     value: T
     stale: bool
@@ -63,8 +81,18 @@ class PlanReadModel(Protocol):
         """The plans that exist among `plan_ids` (for dataloaders: one round trip for all)."""
         ...
 
-    async def versions(self, plan_ids: Sequence[UUID]) -> dict[UUID, list[VersionView]]:
-        """Each plan's versions, oldest first; plans without versions are absent."""
+    async def version_pages(
+        self,
+        plan_ids: Sequence[UUID],
+        *,
+        limit: int,
+        after: int | None = None,
+        as_of: Mapping[UUID, int] | None = None,
+    ) -> dict[UUID, VersionPage]:
+        """Each plan's first `limit` (1..MAX_PAGE_SIZE, else InvalidPageSize) versions numbered above
+        `after`, oldest first, with its total count: one round trip for all the plans, reading no more
+        rows than the pages hold. A plan without versions (or unknown) gets an empty page. `as_of` bounds
+        a plan's versions by number (those of the plan state in hand: a version saved since is left out)."""
         ...
 
     async def user_plans(

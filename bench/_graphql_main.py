@@ -12,15 +12,26 @@ import uuid
 
 import _common
 import httpx
+from _graphql_hostile import HostileQuery, costliest_allowed, seed_hostile
 from _graphql_measure import RowResult, measure_row
-from _graphql_report import report
-from _graphql_rows import Row, build_rows
+from _graphql_report import LATENCY_ROWS, report
+from _graphql_rows import Row, build_rows, hostile_rows
 from _graphql_seed import seed
 from _graphql_server import ServedApi, delete_redis_prefix, served_api
 
 PLANS_PER_USER = 20
 """The measured page is `workoutPlans(first: 20)`: every user has exactly one page of plans."""
-ROW_ORDER = ("typename", "typename_auth", "plans20", "plans20_executed", "plan", "mutation", "typename_2x")
+ROW_ORDER = (
+    "typename",
+    "typename_auth",
+    "plans20",
+    "plans20_executed",
+    "plan",
+    "mutation",
+    "typename_2x",
+    "typename_quiet",
+    "typename_hostile",
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -29,6 +40,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first (default 2)")
     parser.add_argument("--connections", type=int, default=32, help="connections per generator (default 32)")
     parser.add_argument("--generators", type=int, default=1, help="generator processes per row (default 1)")
+    parser.add_argument(
+        "--latency-connections",
+        type=int,
+        default=4,
+        help="connections of the { __typename } latency rows, quiet and hostile (default 4)",
+    )
     parser.add_argument("--users", type=int, default=8, help="seeded users (default 8)")
     parser.add_argument("--exercises", type=int, default=6, help="exercises per plan (default 6)")
     parser.add_argument("--rows", nargs="+", choices=ROW_ORDER, default=list(ROW_ORDER), help="a subset")
@@ -38,6 +55,8 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if min(args.seconds, args.warmup) <= 0 or min(args.connections, args.generators, args.users) < 1:
         parser.error("--seconds and --warmup must be > 0; --connections, --generators, --users >= 1")
+    if args.latency_connections < 1:
+        parser.error("--latency-connections must be >= 1")
     if not 1 <= args.exercises <= 20:
         parser.error("--exercises must be from 1 to 20 (a plan holds at most 20)")
     return args
@@ -54,34 +73,41 @@ def probe(served: ServedApi, rows: dict[str, Row]) -> None:
                 raise RuntimeError(f"{row.name}: wrong answer {response.status_code} {response.text[:500]}")
 
 
-def run(args: argparse.Namespace, url: str, redis_prefix: str) -> list[RowResult]:
+def run(args: argparse.Namespace, url: str, redis_prefix: str) -> tuple[list[RowResult], HostileQuery | None]:
     with served_api(url, redis_prefix) as served:
         print(f"server pid {served.pid} on port {served.port}; seeding ...", file=sys.stderr)
         started = time.monotonic()
         users = asyncio.run(
             seed(served.url, users=args.users, plans=PLANS_PER_USER, exercises=args.exercises)
         )
-        print(f"seeded in {time.monotonic() - started:.1f} s", file=sys.stderr)
         rows = build_rows(users, PLANS_PER_USER, args.exercises)
+        hostile = None
+        if set(LATENCY_ROWS) & set(args.rows):
+            hostile = asyncio.run(costliest_allowed(served.url))
+            print(f"costliest allowed query: {hostile.plans} plans, cost {hostile.cost}", file=sys.stderr)
+            token = asyncio.run(seed_hostile(served.url, hostile.plans))
+            rows.update(hostile_rows(hostile.query, hostile.plans, token))
+        print(f"seeded in {time.monotonic() - started:.1f} s", file=sys.stderr)
         probe(served, rows)
         results: list[RowResult] = []
         for name in (name for name in ROW_ORDER if name in args.rows):
             doubled = name == "typename_2x"
             label = f"{{ __typename }}, {2 * args.generators} generators"
             row = dataclasses.replace(rows["typename"], name=name, label=label) if doubled else rows[name]
-            generators = args.generators * (2 if doubled else 1)
-            print(f"row {name}: {generators} generator(s) x {args.connections} connections", file=sys.stderr)
+            generators = 1 if name in LATENCY_ROWS else args.generators * (2 if doubled else 1)
+            connections = args.latency_connections if name in LATENCY_ROWS else args.connections
+            print(f"row {name}: {generators} generator(s) x {connections} connections", file=sys.stderr)
             result = measure_row(
                 served,
                 row,
                 generators=generators,
-                connections=args.connections,
+                connections=connections,
                 warmup=args.warmup,
                 seconds=args.seconds,
             )
             results.append(result)
             print(f"  {result.rps:,.0f} req/s, {result.errors} errors", file=sys.stderr)
-        return results
+        return results, hostile
 
 
 def main() -> int:
@@ -94,11 +120,10 @@ def main() -> int:
             return 2
         redis_prefix = f"fitcoach-bench-{uuid.uuid4().hex[:10]}:"
         try:
-            results = run(args, url, redis_prefix)
+            results, hostile = run(args, url, redis_prefix)
         finally:
             deleted = delete_redis_prefix(redis_prefix)
             print(f"deleted {deleted} Redis keys under {redis_prefix}", file=sys.stderr)
-    report(
-        args, results, settings, users=args.users, plans=PLANS_PER_USER, elapsed=time.monotonic() - started
-    )
+    elapsed = time.monotonic() - started
+    report(args, results, settings, users=args.users, plans=PLANS_PER_USER, elapsed=elapsed, hostile=hostile)
     return 0

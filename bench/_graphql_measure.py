@@ -39,6 +39,8 @@ class RowResult:
     """Share of the window the server's event loop thread was on a CPU."""
     server_starved: float
     """Share of the window it was runnable but waiting for a CPU (other load on the machine)."""
+    background: LoadResult | None = None
+    """What the row's background client (`Row.background`) got meanwhile: not in the figures above."""
 
     @property
     def server_idle(self) -> float:
@@ -95,11 +97,14 @@ def measure_row(
     start = time.monotonic() + SPAWN_LEAD_SECONDS
     window = (start + warmup, start + warmup + seconds)
     processes, pipes = [], []
-    for index in range(generators):
+    loads = [(row, index, generators, connections) for index in range(generators)]
+    if row.background is not None:  # the last process, one connection, measured apart
+        loads.append((row.background, 0, 1, 1))
+    for load, index, count, conns in loads:
         requests = [
-            http_request(served.port, request, row.headers) for request in row.requests(index, generators)
+            http_request(served.port, request, load.headers) for request in load.requests(index, count)
         ]
-        spec = LoadSpec(served.port, requests, connections, start, warmup, seconds)
+        spec = LoadSpec(served.port, requests, conns, start, warmup, seconds)
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(target=generator_process, args=(spec, sender), daemon=True)
         process.start()
@@ -119,6 +124,7 @@ def measure_row(
                 raise RuntimeError(f"{row.name}: a generator process sent no result (see its output above)")
         results.append(pipe.recv())
         process.join()
+    background = results.pop() if row.background is not None else None
     late = max(result.late_by for result in results)
     if late > warmup / 2:
         raise RuntimeError(f"{row.name}: a generator started {late:.2f} s late; raise the warm-up")
@@ -142,4 +148,5 @@ def measure_row(
         machine_cpu=(after.machine_busy - before.machine_busy) / elapsed,
         server_running=(after.server_running - before.server_running) / elapsed,
         server_starved=(after.server_starved - before.server_starved) / elapsed,
+        background=background,
     )

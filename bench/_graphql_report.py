@@ -8,12 +8,28 @@ import math
 import os
 
 from _common import format_table, is_durable, print_json_last_line
+from _graphql_hostile import HostileQuery
 from _graphql_measure import RowResult
 
-ROWS = ("typename", "typename_auth", "plans20", "plans20_executed", "plan", "mutation", "typename_2x")
+ROWS = (
+    "typename",
+    "typename_auth",
+    "plans20",
+    "plans20_executed",
+    "plan",
+    "mutation",
+    "typename_2x",
+    "typename_quiet",
+    "typename_hostile",
+)
 CEILING_ROWS = ("typename", "typename_2x")
+LATENCY_ROWS = ("typename_quiet", "typename_hostile")
+"""Rows run on one generator with a few connections (`--latency-connections`) for their latency: a share
+of the ceiling says nothing of them."""
 TARGET_SHARE = 0.5
 """Target: the 20-plan query at 50% or more of the `{ __typename }` ceiling."""
+HOSTILE_P99_FACTOR = 3.0
+"""Target: `{ __typename }` p99 while another client loops the costliest allowed query, at most 3x quiet."""
 IDLE_GENERATOR = 0.5
 """A generator process that used less than half a core spent most of its time waiting for the server."""
 SERVER_IDLE_BOUND = 0.10
@@ -38,7 +54,7 @@ def _cells(result: RowResult, ceiling: float) -> list[str]:
         f"{result.rps:,.0f}",
         f"{result.percentile_ms(0.5):.1f}",
         f"{result.percentile_ms(0.99):.1f}",
-        f"{100 * result.rps / ceiling:.0f}%" if ceiling else "-",
+        f"{100 * result.rps / ceiling:.0f}%" if ceiling and result.row.name not in LATENCY_ROWS else "-",
         f"{result.server_ms_per_request:.2f}",
         server,
         f"{result.generator_cpu:.2f}",
@@ -84,6 +100,7 @@ def report(
     users: int,
     plans: int,
     elapsed: float,
+    hostile: HostileQuery | None = None,
 ) -> None:
     by_name = {result.row.name: result for result in results}
     ceilings = [by_name[name] for name in CEILING_ROWS if name in by_name]
@@ -120,6 +137,7 @@ def report(
             f"target plans20 >= {TARGET_SHARE:.0%} of ceiling: {'met' if met else 'MISSED'} ({share:.0%};"
             f" by server CPU per request {share_by_cpu:.0%})"
         )
+    hostile_figures = _hostile_figures(by_name, hostile)
     if any(result.errors for result in results):
         print("WARNING: some rows had errors (see the errors column); their figures include failed requests")
     result: dict[str, object] = {}
@@ -153,4 +171,42 @@ def report(
         durable=is_durable(settings),
         elapsed_seconds=round(elapsed, 1),
     )
+    result.update(hostile_figures)
     print_json_last_line(result)
+
+
+def _hostile_figures(by_name: dict[str, RowResult], hostile: HostileQuery | None) -> dict[str, object]:
+    """Prints the hostile rows' verdict; their JSON keys (beyond `typename_quiet_p99_ms` and
+    `typename_hostile_p99_ms`, which every row has)."""
+    quiet, loud = by_name.get("typename_quiet"), by_name.get("typename_hostile")
+    if quiet is None or loud is None or loud.background is None or hostile is None:
+        return {}
+    background = loud.background
+    quiet_p99, loud_p99 = quiet.percentile_ms(0.99), loud.percentile_ms(0.99)
+    ratio = loud_p99 / quiet_p99 if quiet_p99 else math.nan
+    met = ratio <= HOSTILE_P99_FACTOR and not loud.errors and not quiet.errors
+    latencies = sorted(background.latencies_ms)
+    p50 = latencies[len(latencies) // 2] if latencies else math.nan
+    size = background.response_bytes / len(latencies) / 1024 if latencies else math.nan
+    failed = background.http_errors + background.graphql_errors + background.user_errors
+    print(
+        f"costliest allowed query: {hostile.plans} plans with every field of their exercises and latest"
+        f" version, cost {hostile.cost} (limit {hostile.limit}); looped by one client: {len(latencies)}"
+        f" done in the window, p50 {p50:.0f} ms, {size:.0f} KB each, {failed} errors"
+    )
+    print(
+        f"target {{ __typename }} p99 with that client <= {HOSTILE_P99_FACTOR:.0f}x quiet:"
+        f" {'met' if met else 'MISSED'} ({loud_p99:.1f} ms vs {quiet_p99:.1f} ms quiet, {ratio:.1f}x)"
+    )
+    return {
+        "typename_hostile_vs_quiet_p99": _round(ratio),
+        "target_typename_hostile_within_3x_quiet": met,
+        "hostile_query_cost": hostile.cost,
+        "hostile_query_plans": hostile.plans,
+        "max_query_cost": hostile.limit,
+        "hostile_requests": len(latencies),
+        "hostile_p50_ms": _round(p50),
+        "hostile_errors": failed,
+        "hostile_kb_per_response": _round(size, 1),
+        "latency_connections": quiet.connections,
+    }

@@ -35,6 +35,8 @@ class Row:
     probe: Request
     headers: str = ""
     """Extra header lines, each ending in CRLF (e.g. `Cache-Control: no-store`)."""
+    background: Row | None = None
+    """Another client's load, run alongside on one connection of its own and measured apart."""
 
 
 def http_request(port: int, request: Request, headers: str = "") -> bytes:
@@ -59,6 +61,26 @@ def _update(plan: SeededPlan, exercise_id: str, reps: int) -> Request:
         "query": MUTATION,
         "variables": {"input": {"planId": plan.plan_id, "exerciseId": exercise_id, "reps": reps}},
     }, plan.token
+
+
+def hostile_rows(query: str, plans: int, token: str) -> dict[str, Row]:
+    """`{ __typename }` quiet, then while another client loops `query` (executed every time: no-store)."""
+    typename: Request = ({"query": TYPENAME}, None)
+    hostile: Request = ({"query": query}, token)
+
+    def every_plan(body: dict[str, Any]) -> bool:
+        return len(body["data"]["workoutPlans"]["edges"]) == plans
+
+    costliest = Row(
+        "costliest", "the costliest allowed query", lambda i, n: [hostile], every_plan, hostile,
+        headers="Cache-Control: no-store\r\n",
+    )  # fmt: skip
+    quiet = Row("typename_quiet", "{ __typename }, quiet", lambda i, n: [typename], _is_query, typename)
+    loud = Row(
+        "typename_hostile", "{ __typename }, another client looping the costliest query",
+        lambda i, n: [typename], _is_query, typename, background=costliest,
+    )  # fmt: skip
+    return {row.name: row for row in (quiet, loud, costliest)}
 
 
 def build_rows(users: list[SeededUser], plans: int, exercises: int) -> dict[str, Row]:

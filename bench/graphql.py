@@ -9,7 +9,10 @@ load-generator processes of its own, one row after another, all on the same serv
 - a user's 20 plans with their exercises; one plan by id with its exercises;
 - a mutation (`updateExercise` on rotating plans, no expectedVersion);
 - `{ __typename }` again from twice the generator processes and connections: if it does not rise, the
-  generator was not the bottleneck (the table also shows the CPU each process used).
+  generator was not the bottleneck (the table also shows the CPU each process used);
+- `{ __typename }` from a few connections (`--latency-connections`), quiet, then while one other client
+  loops the costliest query the limits allow (`Cache-Control: no-store`, its data filling every bound):
+  the target is a p99 within 3x of the quiet one.
 It prints a table and one JSON object as the last line of stdout.
 """
 

@@ -12,7 +12,6 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
@@ -23,8 +22,11 @@ from schema.account_mutations import AccountMutations
 from schema.admin import AdminMutations
 from schema.error_codes import ErrorCodes
 from schema.mutation_limits import MutationRateLimit
+from schema.pacing import paced_execution
 from schema.plan_mutations import PlanMutations
 from schema.queries import Query
+from schema.query_cost import QueryCostLimit
+from schema.query_depth import max_depth_rule
 from schema.subscriptions import Subscription
 from schema.types import WorkoutPlan
 from schema.users import User
@@ -53,9 +55,9 @@ def export_sdl() -> str:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # The depth and alias rules are made once per schema: `ValidationCache` keys on the rule classes, and
-    # every QueryDepthLimiter or MaxAliasesLimiter makes new ones, so built per request it never hit.
+    # every MaxAliasesLimiter makes new ones, so built per request it never hit.
     limits = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        max_depth_rule(settings.max_query_depth),
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     # Factories, not instances: an extension holds per-request state.
@@ -66,6 +68,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: QueryCostLimit(settings.max_query_cost),  # after validation: it costs valid documents
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
@@ -75,5 +78,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         types=[WorkoutPlan, User],
         extensions=extensions,
+        execution_context_class=paced_execution(settings.execution_slice_ms / 1000),
         config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
     )

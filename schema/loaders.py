@@ -1,26 +1,37 @@
-"""Per-request dataloaders: every plan, version list and user a request touches is fetched in one
-batched statement per kind, whatever the shape of the query. A plan's exercises come in the same
-statement as the plan itself (`PlanReadModel.plans`). Plans go through the plan cache first
-(`PlanReads.get_plans`, `workout:plan:{planId}`), so a cached plan costs no statement at all."""
+"""Per-request dataloaders: every plan, page of versions and user a request touches is fetched in one
+batched statement per kind, whatever the shape of the query (pages of versions: one per distinct
+`first`/`after`). A plan's exercises come in the same statement as the plan itself
+(`PlanReadModel.plans`). Plans go through the plan cache first (`PlanReads.get_plans`,
+`workout:plan:{planId}`), so a cached plan costs no statement at all."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from aiodataloader import DataLoader
 
-from application.plan_reads import PlanReadModel, PlanReads
-from application.plan_views import PlanView, VersionView
+from application.plan_reads import PlanReadModel, PlanReads, VersionPage
+from application.plan_views import PlanView
 from application.user_reads import UserReadModel, UserView
+
+
+class VersionPageKey(NamedTuple):
+    plan_id: UUID
+    limit: int
+    after: int | None
+    """The version number the page starts after (None: from the first)."""
+    as_of: int
+    """The plan's latest version number as read: versions saved since are not part of that state."""
 
 
 @dataclass(frozen=True, slots=True)
 class Loaders:
     plans: DataLoader[UUID, PlanView | None]
-    versions: DataLoader[UUID, list[VersionView]]
+    version_pages: DataLoader[VersionPageKey, VersionPage]
     users: DataLoader[UUID, UserView | None]
 
     def prime_plans(self, views: Sequence[PlanView]) -> None:
@@ -34,9 +45,29 @@ def build_loaders(reads: PlanReads, plans: PlanReadModel, users: UserReadModel) 
         found = await reads.get_plans(ids)
         return [found.get(plan_id) for plan_id in ids]
 
-    async def load_versions(ids: list[UUID]) -> list[list[VersionView]]:
-        found = await plans.versions(ids)
-        return [found.get(plan_id, []) for plan_id in ids]
+    async def load_version_pages(keys: list[VersionPageKey]) -> list[VersionPage]:
+        # One statement per (limit, after); the same plan asked as of two versions goes in another batch.
+        batches: dict[tuple[int, int | None, int], dict[UUID, int]] = {}
+        for key in keys:
+            round_ = 0
+            while batches.get((key.limit, key.after, round_), {}).get(key.plan_id, key.as_of) != key.as_of:
+                round_ += 1
+            batches.setdefault((key.limit, key.after, round_), {})[key.plan_id] = key.as_of
+
+        async def batch(
+            limit: int, after: int | None, as_of: dict[UUID, int]
+        ) -> dict[VersionPageKey, VersionPage]:
+            pages = await plans.version_pages(list(as_of), limit=limit, after=after, as_of=as_of)
+            return {
+                VersionPageKey(plan_id, limit, after, as_of[plan_id]): page for plan_id, page in pages.items()
+            }
+
+        found: dict[VersionPageKey, VersionPage] = {}
+        for pages in await asyncio.gather(
+            *(batch(limit, after, as_of) for (limit, after, _), as_of in batches.items())
+        ):
+            found.update(pages)
+        return [found[key] for key in keys]
 
     async def load_users(ids: list[UUID]) -> list[UserView | None]:
         found = await users.users(ids)
@@ -45,6 +76,6 @@ def build_loaders(reads: PlanReads, plans: PlanReadModel, users: UserReadModel) 
     options: dict[str, Any] = {"max_batch_size": 500}
     return Loaders(
         plans=DataLoader(load_plans, **options),
-        versions=DataLoader(load_versions, **options),
+        version_pages=DataLoader(load_version_pages, **options),
         users=DataLoader(load_users, **options),
     )

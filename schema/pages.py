@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
 import strawberry
 
 from application.plan_reads import MAX_PAGE_SIZE, PageCursor
-from application.plan_views import VersionView
 from schema.errors import BadUserInput
 
 DEFAULT_PAGE_SIZE = 20
@@ -64,23 +62,13 @@ def parse_plan_cursor(cursor: str) -> PageCursor:
         raise BadUserInput("after is not a valid cursor", field="after") from None
 
 
-def slice_versions(
-    versions: Sequence[VersionView], first: int | None, after: str | None
-) -> tuple[list[tuple[str, VersionView]], PageInfo]:
-    """A page of a plan's versions (oldest first), with cursors naming version numbers."""
-    size = page_size(first)
-    start = 0
-    if after is not None:
-        raw = _decode(after, "version")
-        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # int('²') raises
-            raise BadUserInput("after is not a valid cursor", field="after")
-        start = next((i + 1 for i, v in enumerate(versions) if v.version_number == int(raw)), len(versions))
-    chosen = versions[start : start + size]
-    page = [(_encode(f"version|{version.version_number}"), version) for version in chosen]
-    info = PageInfo(
-        has_next_page=start + size < len(versions),
-        has_previous_page=start > 0,
-        start_cursor=page[0][0] if page else None,
-        end_cursor=page[-1][0] if page else None,
-    )
-    return page, info
+def version_cursor(version_number: int) -> str:
+    return _encode(f"version|{version_number}")
+
+
+def parse_version_cursor(cursor: str) -> int:
+    """The version number a page of versions starts after."""
+    raw = _decode(cursor, "version")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # int('²') raises
+        raise BadUserInput("after is not a valid cursor", field="after")
+    return int(raw)

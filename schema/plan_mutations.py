@@ -110,8 +110,8 @@ class PlanMutations:
         return await _change(info, input, lambda: input.to_command(info.context.now()))
 
     @strawberry.mutation(
-        description="Bring back a saved version's exercises. The plan's version moves by two: a revert event, "
-        "then a saved version of the result (named 'Reverted to version N')."
+        description="Bring back a saved version's exercises. The plan's version moves by two: a revert "
+        "event, then a saved version of the result (named 'Reverted to version N')."
     )
     async def revert_plan_to_version(self, info: Info, input: RevertPlanToVersionInput) -> WorkoutPlanPayload:
         return await _change(info, input, lambda: input.to_command(info.context.now()))

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from application.plan_reads import VersionPage, version_page
 from application.plan_views import ExerciseView, PlanView, VersionView
 from schema.context import Info
 from schema.ids import global_id
-from schema.pages import PageInfo, slice_versions
+from schema.loaders import VersionPageKey
+from schema.pages import PageInfo, page_size, parse_version_cursor, version_cursor
 
 if TYPE_CHECKING:
     from schema.users import User
@@ -89,6 +91,20 @@ class PlanVersionConnection:
     page_info: PageInfo
     total_count: int
 
+    @classmethod
+    def of(cls, page: VersionPage) -> PlanVersionConnection:
+        edges = [
+            PlanVersionEdge(cursor=version_cursor(version.version_number), node=PlanVersion.of(version))
+            for version in page.versions
+        ]
+        page_info = PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        )
+        return cls(edges=edges, page_info=page_info, total_count=page.total)
+
 
 @strawberry.type(description="A workout plan: an event-sourced aggregate, read from its read model.")
 class WorkoutPlan(Node):
@@ -148,15 +164,16 @@ class WorkoutPlan(Node):
     async def versions(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> PlanVersionConnection:
-        versions = self.written_versions
-        if versions is None:
+        limit = page_size(first)
+        after_number = parse_version_cursor(after) if after is not None else None
+        if self.written_versions is not None:
+            page = version_page(self.written_versions, limit=limit, after=after_number)
+        else:
             # As of this state of the plan: a version saved since it was read is not part of it yet.
-            latest = self.view.latest_version_number or 0
-            loaded = await info.context.loaders.versions.load(self.view.id)
-            versions = tuple(version for version in loaded if version.version_number <= latest)
-        page, page_info = slice_versions(versions, first, after)
-        edges = [PlanVersionEdge(cursor=cursor, node=PlanVersion.of(version)) for cursor, version in page]
-        return PlanVersionConnection(edges=edges, page_info=page_info, total_count=len(versions))
+            as_of = self.view.latest_version_number or 0
+            key = VersionPageKey(self.view.id, limit, after_number, as_of)
+            page = await info.context.loaders.version_pages.load(key)
+        return PlanVersionConnection.of(page)
 
     @strawberry.field
     async def owner(self, info: Info) -> Annotated[User, strawberry.lazy("schema.users")] | None:

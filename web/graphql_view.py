@@ -48,6 +48,7 @@ from web.requests import (
     status_of,
     storable,
 )
+from web.response_limit import encoded_within
 from web.socket_connection import SocketConnection
 from web.socket_handlers import LegacyHandler, TransportHandler, connection_of
 from web.socket_limits import SocketLimits
@@ -84,7 +85,7 @@ class FitcoachGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> str:
         # A str, not bytes: the WebSocket handlers send bytes as binary frames, which clients refuse.
-        return orjson.dumps(data).decode()
+        return encoded_within(data, self.api.settings.max_response_bytes).decode()
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)  # orjson.JSONDecodeError is a json.JSONDecodeError: a 400 as before

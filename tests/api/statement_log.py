@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from psycopg import _connection_base, _cursor_base
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -28,6 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tests.api.server import RunningApi
 
 _REQUEST_STATEMENTS: ContextVar[list[str] | None] = ContextVar("request_statements", default=None)
+_REQUEST_ROWS: ContextVar[list[tuple[str, int]] | None] = ContextVar("request_rows", default=None)
 
 
 def _text(query: object) -> str:
@@ -44,9 +46,11 @@ def _note(query: object) -> None:
 
 @dataclass
 class StatementLog:
-    """The statements PostgreSQL was sent for each request carrying an `X-Request-ID`."""
+    """The statements PostgreSQL was sent for each request carrying an `X-Request-ID`, and for each one
+    read with `fetchall`, how many rows it brought back."""
 
     by_request: dict[str, list[str]] = field(default_factory=dict)
+    rows_by_request: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def wrap(self, app: ASGIApp) -> ASGIApp:
         async def counted(scope: Scope, receive: Receive, send: Send) -> None:
@@ -54,13 +58,17 @@ class StatementLog:
                 await app(scope, receive, send)
                 return
             statements: list[str] = []
+            rows: list[tuple[str, int]] = []
             request_id = dict(scope.get("headers", [])).get(b"x-request-id")
             if request_id is not None:
                 self.by_request[request_id.decode()] = statements
+                self.rows_by_request[request_id.decode()] = rows
             token = _REQUEST_STATEMENTS.set(statements)
+            rows_token = _REQUEST_ROWS.set(rows)
             try:
                 await app(scope, receive, send)
             finally:
+                _REQUEST_ROWS.reset(rows_token)
                 _REQUEST_STATEMENTS.reset(token)
 
         return counted
@@ -86,6 +94,17 @@ def _install_driver_hooks(patch: pytest.MonkeyPatch) -> None:
         _note(sql if isinstance(sql, str | bytes) else sql.as_string(self))
         return (yield from command(self, sql, *args, **kwargs))
 
+    fetchall = psycopg.AsyncCursor.fetchall
+
+    @functools.wraps(fetchall)
+    async def noted_fetchall(self: Any) -> Any:
+        rows = await fetchall(self)
+        counted = _REQUEST_ROWS.get()
+        if counted is not None:  # `_last_query`: what `execute` was given, prepared statement or not
+            counted.append((" ".join(_text(self._last_query).split()), len(rows)))
+        return rows
+
+    patch.setattr(psycopg.AsyncCursor, "fetchall", noted_fetchall)
     patch.setattr(_cursor_base.BaseCursor, "_execute_send", noted_send)
     patch.setattr(_cursor_base.BaseCursor, "_send_query_prepared", noted_send_prepared)
     patch.setattr(_connection_base.BaseConnection, "_exec_command", noted_command)
@@ -115,7 +134,27 @@ class CostApi:
         assert response.status_code == 200, response.text
         body = response.json()
         assert not body.get("errors"), body["errors"]
+        self.log.rows_by_request.pop(request_id, None)
         return body["data"], self.log.by_request.pop(request_id)
+
+    async def post(
+        self, token: str, query: str, variables: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[str], list[tuple[str, int]]]:
+        """The whole response body, the statements the request sent, and the rows those read with
+        `fetchall` brought back (executed, as in `run`)."""
+        request_id = f"cost-{uuid.uuid4().hex}"
+        response = await self.http.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={
+                "authorization": f"Bearer {token}",
+                "x-request-id": request_id,
+                "cache-control": "no-cache",
+            },
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body, self.log.by_request.pop(request_id), self.log.rows_by_request.pop(request_id)
 
     async def fails(self, token: str, query: str, variables: dict[str, Any] | None = None) -> list[str]:
         response = await self.http.post(

@@ -22,7 +22,7 @@ import pytest
 from domain.users.values import Role
 from schema.errors import BadUserInput
 from schema.ids import global_id, parse_global_id
-from schema.pages import parse_plan_cursor, slice_versions
+from schema.pages import parse_plan_cursor, parse_version_cursor
 from tests.api.graphql_client import create_plan, data, register
 from tests.api.schemathesis_runner import fuzz_config, never_returned_data, plans_of, schemathesis
 from tests.api.server import fresh_database, running_api, test_settings
@@ -89,4 +89,4 @@ def test_a_cursor_that_is_not_ascii_base64_is_bad_user_input(cursor: str) -> Non
 def test_a_version_cursor_with_a_digit_int_cannot_read_is_bad_user_input() -> None:
     superscript_two = base64.urlsafe_b64encode("version|\u00b2".encode()).decode()  # "²".isdigit() is True
     with pytest.raises(BadUserInput, match="after"):
-        slice_versions([], None, superscript_two)
+        parse_version_cursor(superscript_two)

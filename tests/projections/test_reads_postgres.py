@@ -12,7 +12,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from adapters.postgres_read_models import PostgresPlanReadModel
-from application.plan_reads import MAX_PAGE_SIZE, InvalidPageSize, PageCursor
+from application.plan_reads import MAX_PAGE_SIZE, InvalidPageSize, PageCursor, VersionPage, version_page
 from application.plan_views import ExerciseView, PlanView
 from tests.projections import T0, plan_view, read_model_database, write_plan
 
@@ -102,22 +102,59 @@ async def test_versions_come_oldest_first_per_plan(
         (plan.id, 1, None, [exercise("Row").to_json()], "Week 1"),
         (other.id, 1, None, [], "Start"),
     ]
+    await insert_versions(conn, rows)
+
+    found = await read_model.version_pages([plan.id, other.id, without.id], limit=MAX_PAGE_SIZE)
+
+    assert set(found) == {plan.id, other.id, without.id}
+    page = found[plan.id]
+    assert [(v.version_number, v.parent_version, v.change_description) for v in page.versions] == [
+        (1, None, "Week 1"),
+        (2, 1, "Week 2"),
+    ]
+    assert (page.total, page.has_next, page.has_previous) == (2, False, False)
+    assert [e.exercise_id for e in page.versions[1].exercises] == ["Row", "Dip"]
+    assert found[other.id].versions[0].exercises == ()
+    assert page.versions[0].created_at == T0 + timedelta(days=1)
+    assert found[without.id] == VersionPage((), 0, False, False)
+
+
+async def test_a_page_of_versions_reads_only_its_rows_and_counts_them_all(
+    read_model: PostgresPlanReadModel, conn: Connection
+) -> None:
+    plan, other = plan_view(), plan_view()
+    await insert_versions(conn, [(plan.id, n, n - 1 or None, [], f"Week {n}") for n in range(1, 8)])
+    await insert_versions(conn, [(other.id, n, n - 1 or None, [], f"Day {n}") for n in range(1, 4)])
+
+    first = await read_model.version_pages([plan.id, other.id], limit=3)
+    middle = await read_model.version_pages([plan.id, other.id], limit=3, after=3)
+    last = await read_model.version_pages([plan.id], limit=3, after=6)
+
+    def shape(page: VersionPage) -> tuple[list[int], bool, bool, int]:
+        return [v.version_number for v in page.versions], page.has_next, page.has_previous, page.total
+
+    assert shape(first[plan.id]) == ([1, 2, 3], True, False, 7)
+    assert shape(middle[plan.id]) == ([4, 5, 6], True, True, 7)
+    assert shape(last[plan.id]) == ([7], False, True, 7)
+    assert shape(first[other.id]) == ([1, 2, 3], False, False, 3)
+    assert shape(middle[other.id]) == ([], False, True, 3)
+    # The same pages as cut in memory from the whole list (a mutation's own result is paged so).
+    everything = (await read_model.version_pages([plan.id], limit=MAX_PAGE_SIZE))[plan.id].versions
+    for after in (None, 0, 3, 6, 7, 99):
+        for limit in (1, 3, 7):
+            expected = version_page(everything, limit=limit, after=after)
+            assert (await read_model.version_pages([plan.id], limit=limit, after=after))[plan.id] == expected
+    for limit in (0, MAX_PAGE_SIZE + 1):
+        with pytest.raises(InvalidPageSize):
+            await read_model.version_pages([plan.id], limit=limit)
+
+
+async def insert_versions(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
     for plan_id, number, parent, exercises, description in rows:
         await conn.execute(
             "INSERT INTO workout.plan_versions VALUES (%s, %s, %s, %s, %s, 'user', %s)",
             (plan_id, number, parent, Jsonb(exercises), description, T0 + timedelta(days=number)),
         )
-
-    found = await read_model.versions([plan.id, other.id, without.id])
-
-    assert set(found) == {plan.id, other.id}
-    assert [(v.version_number, v.parent_version, v.change_description) for v in found[plan.id]] == [
-        (1, None, "Week 1"),
-        (2, 1, "Week 2"),
-    ]
-    assert [e.exercise_id for e in found[plan.id][1].exercises] == ["Row", "Dip"]
-    assert found[other.id][0].exercises == ()
-    assert found[plan.id][0].created_at == T0 + timedelta(days=1)
 
 
 async def user_with_plans(conn: Connection) -> tuple[uuid.UUID, list[PlanView]]:
