@@ -118,7 +118,7 @@ async def test_a_mutation_pages_the_versions_it_wrote_the_same_way(cost_api, pla
 async def test_the_page_query_reads_versions_by_their_key_cut_by_a_limit(cost_api):
     """With scans off, PostgreSQL shows what it would use on a big table: each plan's page is an index
     scan of (plan_id, version_number) from the cursor on, stopped by the LIMIT."""
-    params = {"ids": [uuid.uuid4(), uuid.uuid4()], "after": 3, "limit": 8}
+    params = {"ids": [uuid.uuid4(), uuid.uuid4()], "upto": [5, 2**31 - 1], "after": 3, "limit": 8}
     settings = cost_api.running.api.settings
     async with await psycopg.AsyncConnection.connect(settings.resolved_database_url, autocommit=True) as conn:
         await conn.execute("SET enable_seqscan = off")
