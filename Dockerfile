@@ -1,6 +1,6 @@
 # fitcoach API / projector / migrations image: `fitcoach serve` by default, `fitcoach project` or
 # `fitcoach migrate` as the command for the other roles (see docker-compose.yml).
-# `pip install .` installs what pyproject's [tool.setuptools] packages and py-modules list (the app
+# `pip install .` installs the packages pyproject's [tool.setuptools.packages.find] includes and its py-modules (the app
 # reads no other file at run time); tests/test_compose_packaging.py checks that list against the source tree.
 # Run alone, with no FITCOACH_DATABASE_URL, it uses the embedded PostgreSQL and a generated access-token
 # secret, both in FITCOACH_DATA_DIR (/var/lib/fitcoach; mount a volume there to keep them). In

@@ -22,9 +22,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
-from bootstrap_api import Api, build_api
+from fitcoach.settings import Settings, load_settings
+from fitcoach.wiring.api import Api, build_api
 from schema.build import build_schema
-from settings import Settings, load_settings
 from web.graphql_view import FitcoachGraphQL
 from web.guards import RequestGuard
 from web.metrics import metrics_response, refresh_projection_lag
@@ -115,7 +115,7 @@ def _freeze_start_up_objects() -> None:
 
 
 async def _start(settings: Settings) -> Api:
-    from bootstrap import migrate_all
+    from fitcoach.wiring.core import migrate_all
 
     services = await build_api(settings)
     try:

@@ -1,7 +1,7 @@
 """Ports of the accounts use cases (password hashing, tokens, ID-token verification, time), as Protocols.
 
-Adapters: `adapters.auth_passwords.Argon2PasswordHasher`, `adapters.auth_jwt.JwtAccessTokens`,
-`adapters.postgres_refresh_tokens.PostgresRefreshTokens`, `adapters.oidc.OidcIdTokenVerifier`.
+Adapters: `adapters.auth.passwords.Argon2PasswordHasher`, `adapters.auth.access_tokens.JwtAccessTokens`,
+`adapters.postgres.refresh_tokens.PostgresRefreshTokens`, `adapters.auth.oidc.OidcIdTokenVerifier`.
 """
 
 from __future__ import annotations

@@ -26,11 +26,11 @@ from application.eventstore import (
 )
 from application.snapshots import REMEMBERED_COMMANDS, Snapshots, StateCodec
 from application.stream_state import SnapshotPolicy, StreamStates
-from domain import Plan, decide, decode, encode, evolve
-from domain.commands import PlanCommand
 from domain.errors import ConcurrencyConflict
-from domain.events import PlanEvent
-from domain.snapshot import PLAN_SNAPSHOTS
+from domain.plans import Plan, decide, decode, encode, evolve
+from domain.plans.commands import PlanCommand
+from domain.plans.events import PlanEvent
+from domain.plans.snapshot import PLAN_SNAPSHOTS
 
 
 class Command(Protocol):

@@ -14,11 +14,11 @@ from uuid import UUID, uuid4
 from application.eventstore import EventStore
 from application.handler import CommandHandler, CommandMetadata, workout_plan_stream
 from application.plan_views import ExerciseView, PlanView, VersionView
-from domain import Plan, decode, fold
-from domain.commands import CreateWorkoutPlan, PlanCommand
 from domain.errors import PlanNotFound
-from domain.events import PlanEvent, WorkoutPlanCreated
-from domain.values import PlannedExercise
+from domain.plans import Plan, decode, fold
+from domain.plans.commands import CreateWorkoutPlan, PlanCommand
+from domain.plans.events import PlanEvent, WorkoutPlanCreated
+from domain.plans.values import PlannedExercise
 
 
 @dataclass(frozen=True, slots=True)

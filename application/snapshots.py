@@ -44,7 +44,7 @@ class Snapshot:
 
 
 class StateCodec(Protocol[S]):
-    """An aggregate's pure snapshot codec (e.g. `domain.snapshot`)."""
+    """An aggregate's pure snapshot codec (e.g. `domain.plans.snapshot`)."""
 
     @property
     def state_type(self) -> str: ...

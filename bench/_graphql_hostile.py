@@ -19,8 +19,8 @@ import httpx
 from _graphql_seed import ADD_EXERCISE, CATCH_UP_TIMEOUT_SECONDS, CREATE_PLAN, PASSWORD, REGISTER, call
 
 from application.plan_reads import MAX_PAGE_SIZE
-from domain.validation import MAX_ALTERNATIVES, MAX_EXERCISES
-from settings import Settings
+from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
+from fitcoach.settings import Settings
 
 EXERCISE_SCALARS = "exerciseId name sets reps weightKg restSeconds tempo notes"
 EXERCISE = f"exercises {{ {EXERCISE_SCALARS} alternatives }}"

@@ -63,7 +63,7 @@ def served_api(database_url: str, redis_prefix: str) -> Iterator[ServedApi]:
     """`fitcoach serve --workers 1` on a free port, ready (`/ready` answers 200) before the yield."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="fitcoach-bench-graphql-", suffix=".log")[1])
-    command = [sys.executable, str(REPO_ROOT / "cli.py"), "serve", "--workers", "1", "--port", str(port)]
+    command = [sys.executable, "-m", "fitcoach.cli", "serve", "--workers", "1", "--port", str(port)]
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env=server_env(database_url, redis_prefix), stdout=output, stderr=output

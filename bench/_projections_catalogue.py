@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import random
 
-from domain.commands import ExerciseChanges
-from domain.values import PlannedExercise
+from domain.plans.commands import ExerciseChanges
+from domain.plans.values import PlannedExercise
 
 # (catalogue id, sets, reps, starting weight in kg, rest in seconds, alternatives)
 _ENTRIES = (

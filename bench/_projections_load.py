@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 import psycopg
 from _projections_workload import Append, PlanScript
 
-from adapters.postgres_codec import encode_data
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.codec import encode_data
+from adapters.postgres.store import PostgresEventStore
 from application.handler import workout_plan_stream
-from domain import decode, fold
+from domain.plans import decode, fold
 
 COLUMNS = (
     "position, stream, stream_version, event_id, type, schema_version, data,"

@@ -25,8 +25,8 @@ from _projections_rig import (
 )
 from _projections_workload import interleaved, scripts_for, timelines
 
-from adapters.postgres_schema import migrate as migrate_event_store
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.schema import migrate as migrate_event_store
+from adapters.postgres.store import PostgresEventStore
 
 READ_MODEL_TABLES = ["workout.workout_plans", "workout.workout_exercises", "workout.plan_versions"]
 

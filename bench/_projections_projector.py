@@ -16,11 +16,11 @@ from typing import Any
 
 import psycopg
 
-from adapters.postgres_store import PostgresEventStore
-from bootstrap import projector_cache_from, redis_pubsub_from
+from adapters.postgres.store import PostgresEventStore
+from fitcoach.settings import Settings
+from fitcoach.wiring.core import projector_cache_from, redis_pubsub_from
 from projections.registry import PROJECTIONS, projection_named
 from projections.runner import ProjectionRunner
-from settings import Settings
 
 PROJECTION = "workout_plans"
 CATCH_UP_TIMEOUT_SECONDS = 120.0
@@ -66,7 +66,7 @@ async def running_projector(
             "FITCOACH_REDIS_KEY_PREFIX": settings.redis_key_prefix,
         }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, str(REPO_ROOT / "cli.py"), "project", cwd=REPO_ROOT, env=env
+        sys.executable, "-m", "fitcoach.cli", "project", cwd=REPO_ROOT, env=env
     )
     try:
         # `fitcoach project` runs every registered projection: all of them must have caught up.

@@ -16,15 +16,15 @@ from _projections_watch import CheckpointWatch
 from _projections_workload import PlanScript
 
 import projections
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.store import PostgresEventStore
 from application.handler import WORKOUT_PLANS
 from application.snapshot_backfill import backfill_snapshots
-from bootstrap import build_core, snapshots_from
-from domain import Plan, decode
+from domain.plans import Plan, decode
+from fitcoach.settings import Settings
+from fitcoach.wiring.core import build_core, snapshots_from
 from projections.rebuild import DEFAULT_PAGE_SIZE, RebuildProgress, rebuild
 from projections.registry import projection_named
 from projections.schema import migrate as migrate_projections
-from settings import Settings
 
 WARMUP_SECONDS = 1.0
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 from _projections_workload import PlanScript
 
-from domain.codec import read_exercise
+from domain.plans.codec import read_exercise
 
 VERIFIED_PLANS = 200
 

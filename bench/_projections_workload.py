@@ -28,8 +28,8 @@ from _projections_catalogue import (
 
 from application.eventstore import EventMetadata, NewEvent
 from application.handler import workout_plan_stream
-from domain import Plan, decide, encode, evolve, validation
-from domain.commands import (
+from domain.plans import Plan, decide, encode, evolve, validation
+from domain.plans.commands import (
     AddExercise,
     ArchiveWorkoutPlan,
     CreatePlanVersion,
@@ -41,7 +41,7 @@ from domain.commands import (
     RevertPlanToVersion,
     UpdateExercise,
 )
-from domain.values import Actor, Difficulty
+from domain.plans.values import Actor, Difficulty
 
 HISTORY_START = datetime(2025, 1, 6, tzinfo=UTC).timestamp()
 HISTORY_SECONDS = 120 * 86_400

@@ -29,9 +29,9 @@ from _projections_load import copy_into_log  # noqa: E402
 from _projections_workload import interleaved, scripts_for, timelines  # noqa: E402
 from psycopg import sql  # noqa: E402
 
-from adapters.postgres_schema import migrate as migrate_event_store  # noqa: E402
-from adapters.postgres_store import PostgresEventStore  # noqa: E402
-from domain import decode  # noqa: E402
+from adapters.postgres.schema import migrate as migrate_event_store  # noqa: E402
+from adapters.postgres.store import PostgresEventStore  # noqa: E402
+from domain.plans import decode  # noqa: E402
 from projections.projection import Projection  # noqa: E402
 from projections.registry import PROJECTIONS  # noqa: E402
 from projections.runner import DEFAULT_BATCH_SIZE, ProjectionRunner  # noqa: E402

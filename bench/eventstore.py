@@ -30,11 +30,11 @@ PAGE_SIZE = 1000
 
 async def open_store(kind: str, url: str, pool_size: int) -> EventStore:
     if kind == "memory":
-        from adapters.memory_store import InMemoryEventStore
+        from adapters.memory.store import InMemoryEventStore
 
         return InMemoryEventStore()
-    from adapters.postgres_schema import migrate
-    from adapters.postgres_store import PostgresEventStore
+    from adapters.postgres.schema import migrate
+    from adapters.postgres.store import PostgresEventStore
 
     await migrate(url)
     return await PostgresEventStore.connect(url, min_size=pool_size, max_size=max(10, pool_size))

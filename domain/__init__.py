@@ -1,10 +1,2 @@
-"""The WorkoutPlan aggregate as a decider: `decide(command, state)`, `evolve(state, event)`, `fold(events)`.
-
-Pure Python: no I/O, no clock, no id generation; commands carry their ids and timestamps.
-"""
-
-from domain.codec import decode, encode
-from domain.decision import decide
-from domain.plan import Plan, PlanVersion, evolve, fold
-
-__all__ = ["Plan", "PlanVersion", "decide", "decode", "encode", "evolve", "fold"]
+"""The pure core: one package per aggregate (`plans`, `users`), with what they share at this root (the
+event codec base, domain errors, safe text). No I/O, no clock, no id generation, no framework."""

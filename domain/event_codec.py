@@ -14,7 +14,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from domain.errors import MalformedEvent, UnknownEventType
-from domain.upcasters import EventData, Upcaster, upcast
+from domain.upcasting import EventData, Upcaster, upcast
 
 
 class VersionedEvent(Protocol):

@@ -1,11 +1,13 @@
 """Projectors: they follow the event log and build PostgreSQL read models (and invalidate the caches).
 
+The runner machinery sits at this root:
 - `projection`: what a projection is (`Projection`, its rebuild `Replay`) and the failure errors.
-- `registry`: the explicit list of projections. A new read model is one module plus one line there.
+- `registry`: the explicit list of projections. A new read model is one package plus one line there.
 - `runner`: `ProjectionRunner`, one active instance per projection (advisory lock). It follows the log
   in batches (`follow`), commits each with its checkpoint (`batch`, `checkpoints`), then invalidates
   the cache (`invalidation`).
 - `rebuild`: blue/green replay into a fresh schema, swapped in atomically (`rebuild_replay`).
 - `status`, `lag`, `metrics`, `console`: what operators see; `schema`: the migration.
-- `workout_plans` (+ `workout_fold`, `workout_sql`, `workout_replay`): plans, exercises, versions.
+
+The projections, one package each: `workout` (plans, exercises, versions) and `users` (`auth.users`).
 """

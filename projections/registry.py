@@ -4,8 +4,8 @@ add it here, and `fitcoach migrate` creates its tables. Nothing registers itself
 from __future__ import annotations
 
 from projections.projection import Projection
-from projections.users import UsersProjection
-from projections.workout_plans import WorkoutPlansProjection
+from projections.users.projection import UsersProjection
+from projections.workout.projection import WorkoutPlansProjection
 
 PROJECTIONS: tuple[Projection, ...] = (WorkoutPlansProjection(), UsersProjection())
 

@@ -6,11 +6,11 @@ import strawberry
 
 from domain.errors import DomainError
 from domain.users.values import Role as DomainRole
-from schema.account_inputs import UserPayload
+from schema.accounts.inputs import UserPayload
+from schema.accounts.types import Role, User, user_view_of
 from schema.context import Info
 from schema.errors import Forbidden, user_error_of
 from schema.ids import parse_global_id
-from schema.users import Role, User, user_view_of
 
 
 @strawberry.input

@@ -18,19 +18,19 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from schema.account_mutations import AccountMutations
+from fitcoach.settings import Settings
+from schema.accounts.mutations import AccountMutations
+from schema.accounts.types import User
 from schema.admin import AdminMutations
 from schema.error_codes import ErrorCodes
 from schema.mutation_limits import MutationRateLimit
 from schema.pacing import paced_execution
-from schema.plan_mutations import PlanMutations
+from schema.plans.mutations import PlanMutations
+from schema.plans.subscriptions import Subscription
+from schema.plans.types import WorkoutPlan
 from schema.queries import Query
 from schema.query_cost import QueryCostLimit
 from schema.query_depth import max_depth_rule
-from schema.subscriptions import Subscription
-from schema.types import WorkoutPlan
-from schema.users import User
-from settings import Settings
 
 DOCUMENT_CACHE_SIZE = 512
 

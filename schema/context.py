@@ -17,7 +17,7 @@ from schema.errors import Unauthenticated
 from schema.loaders import Loaders, build_loaders
 
 if TYPE_CHECKING:
-    from bootstrap_api import Api
+    from fitcoach.wiring.api import Api
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,12 @@ import strawberry
 
 from application.plan_reads import PageCursor
 from application.plan_views import PlanView
+from schema.accounts.types import User, viewer_user
 from schema.context import Info, Viewer
 from schema.errors import NotFound
 from schema.ids import parse_global_id
 from schema.pages import PageInfo, page_size, parse_plan_cursor, plan_cursor
-from schema.types import Node, WorkoutPlan
-from schema.users import User, viewer_user
+from schema.plans.types import Node, WorkoutPlan
 
 
 @strawberry.type

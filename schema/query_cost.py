@@ -52,8 +52,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from application.plan_reads import MAX_PAGE_SIZE
+from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
 from domain.users.validation import MAX_LIST_ITEMS
-from domain.validation import MAX_ALTERNATIVES, MAX_EXERCISES
 from schema.errors import ApiError
 from schema.pages import DEFAULT_PAGE_SIZE
 

@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from adapters.embedded_postgres import pgdata_of, stop_embedded_postgres
-from adapters.embedded_postgres_cluster import Postmaster
+from adapters.postgres.embedded.cluster import Postmaster
+from adapters.postgres.embedded.server import pgdata_of, stop_embedded_postgres
 
 
 @asynccontextmanager

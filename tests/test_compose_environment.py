@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from kurrentdbclient.connection_spec import ConnectionSpec
 
-from settings import Settings, load_settings
+from fitcoach.settings import Settings, load_settings
 from tests.compose_file import APP_SERVICES, with_defaults
 from tests.compose_file import compose as compose  # fixtures, re-exported for pytest
 from tests.compose_file import services as services

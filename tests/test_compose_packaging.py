@@ -14,9 +14,11 @@ def test_the_fitcoach_command_is_installed_by_the_project():
 
 
 def test_the_installed_project_holds_every_package_and_module_of_the_app():
-    """The image gets only what `pip install .` installs: setuptools' explicit `packages` list takes no
-    subpackage by itself, and a module missing from `py-modules` is left out (an editable install, as in
-    development, would hide both)."""
+    """The image gets only what `pip install .` installs: the packages setuptools finds by the `include`
+    patterns, and the top-level modules in `py-modules` (an editable install, as in development, would hide
+    a missing one)."""
+    from setuptools import find_packages
+
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     not_shipped = {"tests", "bench", ".venv", "build", "dist"}
     packages = {
@@ -27,12 +29,14 @@ def test_the_installed_project_holds_every_package_and_module_of_the_app():
             part.startswith(".") or part.endswith(".egg-info") for part in init.relative_to(ROOT).parts
         )
     }
+    found = set(find_packages(str(ROOT), include=setuptools["packages"]["find"]["include"]))
     assert packages
-    assert packages <= set(setuptools["packages"]), "add them to [tool.setuptools] packages"
+    assert packages <= found, "add them to [tool.setuptools.packages.find] include"
+    assert not found & {"tests", "bench"}
     modules = {path.stem for path in ROOT.glob("*.py")}
     assert modules <= set(setuptools["py-modules"]), "add them to [tool.setuptools] py-modules"
-    assert {"web", "schema"} <= packages
-    assert {"server", "bootstrap_api", "cli"} <= modules
+    assert {"web", "schema", "fitcoach", "fitcoach.wiring", "adapters.postgres.embedded"} <= packages
+    assert modules == {"server"}
 
 
 def test_the_image_installs_the_project_and_runs_as_a_non_root_user():

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.embedded_postgres import pgdata_of
-from adapters.embedded_postgres_access import EmbeddedPostgresError, check_data_dir
-from bootstrap import resolve_database_url
-from settings import Settings, default_data_dir
+from adapters.postgres.embedded.access import EmbeddedPostgresError, check_data_dir
+from adapters.postgres.embedded.server import pgdata_of
+from fitcoach.settings import Settings, default_data_dir
+from fitcoach.wiring.core import resolve_database_url
 from tests.embedded_postgres_dirs import new_data_dir as new_data_dir  # re-exported for test_serve_embedded
 from tests.embedded_postgres_dirs import stop_any_server as stop_any_server
 from tests.embedded_postgres_dirs import throwaway_data_dir
@@ -66,7 +66,7 @@ def test_fitcoach_commands_work_with_no_database_configured() -> None:
             (["projections", "rebuild", "workout_plans"], "rebuilt workout_plans"),
         ):
             done = subprocess.run(
-                [sys.executable, "-m", "cli", *command],
+                [sys.executable, "-m", "fitcoach.cli", *command],
                 cwd=REPO,
                 env=env,
                 capture_output=True,

@@ -23,8 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.embedded_postgres import pgdata_of, start_embedded_postgres
-from adapters.embedded_postgres_access import (
+from adapters.postgres.embedded.access import (
     MAX_SOCKET_PATH_BYTES,
     SOCKET_NAME,
     EmbeddedPostgresError,
@@ -32,7 +31,8 @@ from adapters.embedded_postgres_access import (
     check_socket_path,
     make_data_dir,
 )
-from adapters.embedded_postgres_programs import COPIES
+from adapters.postgres.embedded.programs import COPIES
+from adapters.postgres.embedded.server import pgdata_of, start_embedded_postgres
 from tests.embedded_postgres_dirs import new_data_dir, stop_any_server, throwaway_data_dir
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ START = """
 import asyncio, json, os, sys
 from pathlib import Path
 import psycopg
-from adapters.embedded_postgres import start_embedded_postgres
+from adapters.postgres.embedded.server import start_embedded_postgres
 
 url = asyncio.run(start_embedded_postgres(Path(sys.argv[1])))
 with psycopg.connect(url) as conn:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import psycopg
 
-from adapters.embedded_postgres import pgdata_of, start_embedded_postgres, stop_embedded_postgres
-from adapters.postgres_schema import migrate
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.embedded.server import pgdata_of, start_embedded_postgres, stop_embedded_postgres
+from adapters.postgres.schema import migrate
+from adapters.postgres.store import PostgresEventStore
 from application.eventstore import EventMetadata, NewEvent, StreamState
 from tests.embedded_postgres_dirs import throwaway_data_dir
 
@@ -26,7 +26,7 @@ JOIN = """
 import asyncio, json, sys, time
 from pathlib import Path
 import psycopg
-from adapters.embedded_postgres import start_embedded_postgres
+from adapters.postgres.embedded.server import start_embedded_postgres
 
 url = asyncio.run(start_embedded_postgres(Path(sys.argv[1])))
 with psycopg.connect(url) as conn:

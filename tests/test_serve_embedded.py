@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.embedded_postgres import pgdata_of
+from adapters.postgres.embedded.server import pgdata_of
 from tests.api.graphql_client import create_plan, register
 from tests.api.server import free_port
 from tests.test_embedded_postgres import new_data_dir, stop_any_server

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from application.auth_errors import TokenStoreUnavailable
 from application.auth_ports import AccessClaims, Session
 from application.eventstore import EventStoreUnavailable
-from bootstrap_api import Api
 from domain.errors import DomainError
+from fitcoach.wiring.api import Api
 from schema.context import Context, Viewer
 from schema.errors import Unauthenticated
 

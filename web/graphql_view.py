@@ -31,7 +31,7 @@ from strawberry.types import ExecutionResult
 
 from application.persisted_queries import PersistedQueryRegistrations
 from application.rate_limits import RateLimit
-from bootstrap_api import Api
+from fitcoach.wiring.api import Api
 from schema.context import Context
 from web.authentication import SignInCheckUnavailable, authenticate
 from web.cached_reads import with_cached_reads

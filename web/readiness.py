@@ -12,7 +12,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bootstrap_api import Api
+from fitcoach.wiring.api import Api
 from projections.status import projection_status_from_pool
 
 CHECK_TIMEOUT_SECONDS = 2.0

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
 
-from bootstrap_api import Api
+from fitcoach.wiring.api import Api
 from schema.context import Context, Viewer
 from schema.errors import Unauthenticated
 from web.authentication import UNAVAILABLE, SignInCheckUnavailable, SignInRefused, TokenSession, sign_in

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from uuid import UUID
 
-from settings import Settings
+from fitcoach.settings import Settings
 
 
 class SocketLimits:

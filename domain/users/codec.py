@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.event_codec import EventCodec, EventType, JsonValue, to_json
-from domain.upcasters import EventData, Upcaster
+from domain.upcasting import EventData, Upcaster
 from domain.users.events import (
     ClaimEvent,
     EmailClaimed,

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
+from domain.plans.values import Actor
 from domain.users.values import FitnessLevel, Gender, IdentityProvider, PreferenceValue, Role
-from domain.values import Actor
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

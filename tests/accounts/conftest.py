@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.auth_jwt import JwtAccessTokens
-from adapters.auth_passwords import Argon2PasswordHasher
-from adapters.oidc import OidcIdTokenVerifier, OidcProvider
-from adapters.postgres_auth_schema import migrate_auth
-from adapters.postgres_refresh_tokens import PostgresRefreshTokens
-from adapters.postgres_schema import migrate
-from adapters.postgres_store import PostgresEventStore
+from adapters.auth.access_tokens import JwtAccessTokens
+from adapters.auth.oidc import OidcIdTokenVerifier, OidcProvider
+from adapters.auth.passwords import Argon2PasswordHasher
+from adapters.postgres.auth_schema import migrate_auth
+from adapters.postgres.refresh_tokens import PostgresRefreshTokens
+from adapters.postgres.schema import migrate
+from adapters.postgres.store import PostgresEventStore
 from application.accounts import Accounts, AccountsConfig
 from application.auth_ports import PasswordHasher
 from domain.users.values import IdentityProvider

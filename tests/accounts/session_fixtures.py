@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from adapters.auth_jwt import JwtAccessTokens
-from adapters.postgres_refresh_tokens import PostgresRefreshTokens
-from adapters.postgres_store import PostgresEventStore
+from adapters.auth.access_tokens import JwtAccessTokens
+from adapters.postgres.refresh_tokens import PostgresRefreshTokens
+from adapters.postgres.store import PostgresEventStore
 from application.accounts import Accounts, AccountsConfig
 from application.auth_ports import IdTokenVerifier
 from tests.accounts import ManualClock

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from redis.asyncio import Redis
 
-from adapters.auth_jwt import JwtAccessTokens
-from adapters.postgres_refresh_tokens import PostgresRefreshTokens
-from adapters.postgres_store import PostgresEventStore
-from adapters.redis_cache import RedisCache
+from adapters.auth.access_tokens import JwtAccessTokens
+from adapters.postgres.refresh_tokens import PostgresRefreshTokens
+from adapters.postgres.store import PostgresEventStore
+from adapters.redis.cache import RedisCache
 from application.auth_ports import AccessClaims, LiveSessions, NewRefreshToken, RefreshFamily, Rotation
 from application.session_check import SessionCheck, SessionRevoked
 from application.sessions import SignedIn

@@ -9,7 +9,7 @@ from typing import Any
 import jwt
 import pytest
 
-from adapters.auth_jwt import JwtAccessTokens
+from adapters.auth.access_tokens import JwtAccessTokens
 from application.auth_errors import AccessTokenExpired, AccessTokenInvalid
 from application.auth_ports import Session
 from domain.users.values import Role

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.store import PostgresEventStore
 from application.accounts import Accounts
 from application.eventstore import AppendResult, EventStoreUnavailable, ExpectedVersion, NewEvent, StreamState
 from application.handler import CommandHandler

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.oidc import OidcIdTokenVerifier, OidcProvider, apple, google
+from adapters.auth.oidc import OidcIdTokenVerifier, OidcProvider, apple, google
 from application.auth_errors import IdentityProviderUnavailable, IdTokenRejected
 from domain.users.values import IdentityProvider
 from tests.accounts.jwks_server import CLIENT_ID, ISSUER, JwksServer, SigningKey, id_token_claims

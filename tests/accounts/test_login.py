@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.auth_passwords import Argon2PasswordHasher
+from adapters.auth.passwords import Argon2PasswordHasher
 from application.auth_errors import InvalidCredentials, RefreshTokenRevoked
 from application.users import load_user
 from domain.errors import ValidationError

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from adapters.auth_jwt import JwtAccessTokens
+from adapters.auth.access_tokens import JwtAccessTokens
 from application.accounts import Accounts
 from application.auth_ports import AccessClaims, Session
 from application.session_check import SessionRevoked

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.auth_jwt import JwtAccessTokens
+from adapters.auth.access_tokens import JwtAccessTokens
 from application.session_check import SessionRevoked
 from tests.accounts import unique_email
 from tests.accounts.session_fixtures import PASSWORD, AccountsOn

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from adapters.auth_jwt import JwtAccessTokens
+from adapters.auth.access_tokens import JwtAccessTokens
 from application.accounts import Accounts, AccountsConfig
 from application.auth_errors import RefreshTokenReused
 from application.session_check import SessionRevoked

@@ -15,9 +15,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from adapters.postgres_auth_schema import migrate_auth
-from adapters.postgres_refresh_tokens import PostgresRefreshTokens
-from adapters.postgres_schema import migrate as migrate_event_store
+from adapters.postgres.auth_schema import migrate_auth
+from adapters.postgres.refresh_tokens import PostgresRefreshTokens
+from adapters.postgres.schema import migrate as migrate_event_store
 from application.auth_ports import NewRefreshToken
 from tests.conftest import ADMIN_URL
 
@@ -58,7 +58,7 @@ async def empty_url() -> AsyncIterator[str]:
 
 def fitcoach(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FITCOACH_DATABASE_URL": url, "FITCOACH_EVENT_STORE": "postgres"}
-    command = [sys.executable, "-m", "cli", *args]
+    command = [sys.executable, "-m", "fitcoach.cli", *args]
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
 
 

@@ -15,7 +15,7 @@ from uuid import UUID
 import httpx
 import jwt
 
-from adapters.auth_jwt import JwtAccessTokens
+from adapters.auth.access_tokens import JwtAccessTokens
 from application.auth_ports import Session as TokenSession
 from domain.users.values import Role
 from schema.ids import parse_global_id

@@ -15,10 +15,10 @@ import httpx
 import psycopg
 import uvicorn
 
-from bootstrap import migrate_all
-from bootstrap_api import Api, build_api
+from fitcoach.settings import Settings
+from fitcoach.wiring.api import Api, build_api
+from fitcoach.wiring.core import migrate_all
 from server import create_app
-from settings import Settings
 from tests.accounts.conftest import cheap_hasher
 from tests.conftest import ADMIN_URL
 

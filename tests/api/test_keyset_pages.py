@@ -11,7 +11,7 @@ from typing import Any
 
 import psycopg
 
-from adapters.postgres_read_models import _AFTER_CURSOR, _NEWEST_FIRST, _USER_PLANS
+from adapters.postgres.plan_read_model import _AFTER_CURSOR, _NEWEST_FIRST, _USER_PLANS
 
 # Fixtures: imported under their own names, so that pytest finds them in this module.
 from tests.api.query_cost_support import cost_api as cost_api

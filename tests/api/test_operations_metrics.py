@@ -10,7 +10,7 @@ from typing import get_args
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from adapters.postgres_metrics import Operation, Table
+from adapters.postgres.metrics import Operation, Table
 from projections.metrics import LAG_EVENTS
 from projections.status import projection_status
 from tests.api.graphql_client import CREATE_PLAN, register

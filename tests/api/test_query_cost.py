@@ -9,7 +9,7 @@ import uuid
 
 from redis.asyncio import Redis
 
-from adapters.redis_cache import RedisCache
+from adapters.redis.cache import RedisCache
 from application.cache import CacheKey
 from schema.ids import parse_global_id
 from tests.api.graphql_client import data

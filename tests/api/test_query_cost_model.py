@@ -11,9 +11,9 @@ from graphql.language import parse
 from graphql.type import GraphQLInterfaceType, GraphQLList, GraphQLObjectType, get_nullable_type
 from graphql.utilities import get_introspection_query
 
+from fitcoach.settings import Settings
 from schema.build import build_schema
 from schema.query_cost import LIST_BOUNDS, PAGE, Cost, operation_cost
-from settings import Settings
 from tests.api.test_query_cost import PAGE as PAGE_OF_PLANS
 from tests.api.test_query_cost_limit import ATTACK, ATTACK_COST
 

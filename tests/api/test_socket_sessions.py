@@ -15,7 +15,7 @@ from uuid import UUID
 import jwt
 import pytest
 
-from adapters.auth_jwt import JwtAccessTokens
+from adapters.auth.access_tokens import JwtAccessTokens
 from application.auth_ports import Session as TokenSession
 from domain.users.values import Role
 from tests.api.graphql_client import CREATE_PLAN, Session, create_plan, data, register

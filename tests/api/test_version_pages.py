@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from adapters.postgres_read_models import _VERSION_PAGES
+from adapters.postgres.plan_read_model import _VERSION_PAGES
 from tests.api.graphql_client import create_plan, exercise, register
 from tests.api.query_cost_support import ADD, SAVE_VERSION, _changed
 from tests.api.query_cost_support import cost_api as cost_api

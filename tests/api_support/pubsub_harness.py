@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from adapters.memory_pubsub import InMemoryPubSub
-from adapters.redis_pubsub import RedisPubSub
+from adapters.memory.pubsub import InMemoryPubSub
+from adapters.redis.pubsub import RedisPubSub
 from application.plan_changes import plan_changed_channel
 from application.pubsub import PubSub, Subscription
 from tests.api_support.redis_server import REDIS_URL, unique_prefix

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from adapters.memory_persisted_queries import InMemoryPersistedQueries
-from adapters.redis_persisted_queries import BOOKKEEPING_BYTES, RedisPersistedQueries
+from adapters.memory.persisted_queries import InMemoryPersistedQueries
+from adapters.redis.persisted_queries import BOOKKEEPING_BYTES, RedisPersistedQueries
 from application.persisted_queries import PersistedQueries
 from tests.api_support.redis_server import REDIS_URL, RedisServer, delete_prefixed, eventually, unique_prefix
 
@@ -258,7 +258,7 @@ async def test_with_redis_down_the_store_is_empty_with_one_warning_and_recovers(
         warnings = [
             r.getMessage()
             for r in caplog.records
-            if r.name == "adapters.redis_persisted_queries" and r.levelno == logging.WARNING
+            if r.name == "adapters.redis.persisted_queries" and r.levelno == logging.WARNING
         ]
         assert len(warnings) == 1
         assert text not in warnings[0]

@@ -12,12 +12,12 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from adapters.redis_pubsub import RedisPubSub
+from adapters.redis.pubsub import RedisPubSub
 from application.plan_changes import plan_changed_channel
 from application.pubsub import PubSub, Subscription
 from tests.api_support.redis_server import REDIS_URL, RedisServer, eventually, unique_prefix
 
-LOGGER = "adapters.redis_pubsub"
+LOGGER = "adapters.redis.pubsub"
 FAST: dict[str, Any] = {"backoff": (0.05, 0.2)}
 
 

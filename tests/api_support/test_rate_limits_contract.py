@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from adapters.memory_rate_limits import InMemoryRateLimiter
-from adapters.redis_rate_limits import RedisRateLimiter
+from adapters.memory.rate_limits import InMemoryRateLimiter
+from adapters.redis.rate_limits import RedisRateLimiter
 from application.rate_limits import AUTH_MUTATIONS, RateLimiter, rate_limit_key
 from tests.api_support.redis_server import REDIS_URL, RedisServer, delete_prefixed, eventually, unique_prefix
 
@@ -177,7 +177,7 @@ def limiter_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name == "adapters.redis_rate_limits" and r.levelno == logging.WARNING
+        if r.name == "adapters.redis.rate_limits" and r.levelno == logging.WARNING
     ]
 
 

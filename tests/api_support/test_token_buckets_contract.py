@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pytest
 from redis.asyncio import Redis
 
-from adapters.memory_token_buckets import InMemoryTokenBuckets
-from adapters.redis_token_buckets import RedisTokenBuckets
+from adapters.memory.token_buckets import InMemoryTokenBuckets
+from adapters.redis.token_buckets import RedisTokenBuckets
 from application.rate_limits import TokenBucket, TokenBuckets, rate_limit_key
 from tests.api_support.redis_server import REDIS_URL, RedisServer, delete_prefixed, eventually, unique_prefix
 from tests.api_support.test_rate_limits_contract import FakeClock
@@ -143,7 +143,7 @@ async def test_with_redis_down_every_take_is_allowed_with_one_warning_and_limits
         warnings = [
             r.getMessage()
             for r in caplog.records
-            if r.name == "adapters.redis_token_buckets" and r.levelno == logging.WARNING
+            if r.name == "adapters.redis.token_buckets" and r.levelno == logging.WARNING
         ]
         assert len(warnings) == 1
         assert "failing open" in warnings[0]

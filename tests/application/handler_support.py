@@ -8,7 +8,7 @@ from uuid import UUID, uuid5
 
 import pytest
 
-from adapters.memory_store import InMemoryEventStore
+from adapters.memory.store import InMemoryEventStore
 from application.eventstore import (
     AppendResult,
     EventMetadata,
@@ -22,9 +22,9 @@ from application.handler import (
     CommandMetadata,
     workout_plan_stream,
 )
-from domain import Plan, decode, encode, fold
-from domain.commands import PlanCommand
-from domain.events import PlanEvent
+from domain.plans import Plan, decode, encode, fold
+from domain.plans.commands import PlanCommand
+from domain.plans.events import PlanEvent
 from tests.domain import PLAN_ID
 
 NAMESPACE = UUID("3c1d1f0a-5b8e-4f6e-9a37-2f7c4d1e8b90")

@@ -8,13 +8,13 @@ from uuid import UUID, uuid5
 
 import pytest
 
-from adapters.memory_snapshots import InMemorySnapshots
-from adapters.memory_store import InMemoryEventStore
+from adapters.memory.snapshots import InMemorySnapshots
+from adapters.memory.store import InMemoryEventStore
 from application.eventstore import RecordedEvent
 from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata, workout_plan_stream
-from domain import Plan, decode, fold
-from domain.commands import PlanCommand
-from domain.events import PlanEvent
+from domain.plans import Plan, decode, fold
+from domain.plans.commands import PlanCommand
+from domain.plans.events import PlanEvent
 from tests.domain import PLAN_ID, add_exercise, create_plan
 
 NAMESPACE = UUID("0f7bd7a4-8d0e-4d53-a7a3-3a4c1b2f6e11")

@@ -10,14 +10,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import given as for_all
 from hypothesis import strategies as st
 
-from adapters.memory_store import InMemoryEventStore
+from adapters.memory.store import InMemoryEventStore
 from application.eventstore import EventMetadata
 from application.handler import WORKOUT_PLANS, CommandHandler, CommandResult
-from domain import Plan, decide, encode, fold
-from domain.commands import PlanCommand
 from domain.errors import DomainError, DuplicateExercise, PlanNotFound
-from domain.events import ExerciseAdded
-from domain.values import Actor
+from domain.plans import Plan, decide, encode, fold
+from domain.plans.commands import PlanCommand
+from domain.plans.events import ExerciseAdded
+from domain.plans.values import Actor
 from tests.application.handler_support import NAMESPACE, STREAM, meta, stored_plan
 from tests.application.handler_support import handler as handler
 from tests.application.handler_support import store as store

@@ -7,8 +7,8 @@ import pytest
 
 from application.handler import WORKOUT_PLANS, CommandHandler
 from domain.errors import ConcurrencyConflict, DuplicateExercise
-from domain.events import ExerciseAdded, PlanEvent, WorkoutPlanRenamed
-from domain.values import Actor
+from domain.plans.events import ExerciseAdded, PlanEvent, WorkoutPlanRenamed
+from domain.plans.values import Actor
 from tests.application.handler_support import handler as handler
 from tests.application.handler_support import meta, stored_plan
 from tests.application.handler_support import store as store

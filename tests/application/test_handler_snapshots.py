@@ -10,7 +10,7 @@ from application.eventstore import RecordedEvent
 from application.handler import CommandHandler
 from application.snapshots import RecentCommand
 from application.users import USERS
-from domain.snapshot import SCHEMA_VERSION, encode_plan
+from domain.plans.snapshot import SCHEMA_VERSION, encode_plan
 from tests.accounts import register_user
 from tests.application.snapshot_support import (
     NAMESPACE,

@@ -9,8 +9,8 @@ import pytest
 
 from application.eventstore import EventMetadata, NewEvent
 from domain.errors import UnknownEventType
-from domain.events import ExerciseUpdated
-from domain.values import PlannedExercise
+from domain.plans.events import ExerciseUpdated
+from domain.plans.values import PlannedExercise
 from tests.application.handler_support import NAMESPACE, STREAM, WRITER, meta
 from tests.application.handler_support import handler as handler
 from tests.application.handler_support import store as store

@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from adapters.memory_persisted_queries import InMemoryPersistedQueries
-from adapters.memory_rate_limits import InMemoryRateLimiter
+from adapters.memory.persisted_queries import InMemoryPersistedQueries
+from adapters.memory.rate_limits import InMemoryRateLimiter
 from application.persisted_queries import PersistedQueryRegistrations, Registration
 from application.rate_limits import RateLimit
 

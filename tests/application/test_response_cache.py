@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from adapters.memory_cache import InMemoryCache
+from adapters.memory.cache import InMemoryCache
 from application.cache import CacheKey
 from application.response_cache import ResponseCache, entry_version, result_key
 

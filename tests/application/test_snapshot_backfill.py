@@ -8,13 +8,13 @@ from hypothesis import HealthCheck, settings
 from hypothesis import given as for_all
 from hypothesis import strategies as st
 
-from adapters.memory_snapshots import InMemorySnapshots
-from adapters.memory_store import InMemoryEventStore
+from adapters.memory.snapshots import InMemorySnapshots
+from adapters.memory.store import InMemoryEventStore
 from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata, workout_plan_stream
 from application.snapshot_backfill import backfill_snapshots
 from application.users import USERS
-from domain import Plan, fold
 from domain.errors import DomainError
+from domain.plans import Plan, fold
 from tests.accounts import register_user
 from tests.domain import ARCHIVE_AT, PLAN_ID, STEPS, add_exercise, create_plan, decide_or_error, draw_command
 

@@ -9,14 +9,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import given as for_all
 from hypothesis import strategies as st
 
-from adapters.memory_snapshots import InMemorySnapshots
-from adapters.memory_store import InMemoryEventStore
+from adapters.memory.snapshots import InMemorySnapshots
+from adapters.memory.store import InMemoryEventStore
 from application.eventstore import RecordedEvent
 from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
-from domain import Plan, decode, fold
-from domain.commands import PlanCommand
 from domain.errors import DomainError
-from domain.snapshot import encode_plan
+from domain.plans import Plan, decode, fold
+from domain.plans.commands import PlanCommand
+from domain.plans.snapshot import encode_plan
 from tests.application.snapshot_support import STREAM, Handler, full_fold, handler_on, meta
 from tests.domain import ARCHIVE_AT, STEPS, T0, draw_command
 

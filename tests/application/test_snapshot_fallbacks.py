@@ -9,11 +9,11 @@ from dataclasses import replace
 
 import pytest
 
-from adapters.memory_snapshots import InMemorySnapshots
-from adapters.memory_store import InMemoryEventStore
+from adapters.memory.snapshots import InMemorySnapshots
+from adapters.memory.store import InMemoryEventStore
 from application.handler import WORKOUT_PLANS, CommandHandler
 from application.snapshots import Snapshot, SnapshotsUnavailable
-from domain.snapshot import SCHEMA_VERSION
+from domain.plans.snapshot import SCHEMA_VERSION
 from tests.application.snapshot_support import STREAM, full_fold, given_three_commands, handler_on, meta
 from tests.application.snapshot_support import store as store
 from tests.domain import update_exercise

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from domain import Plan, fold
-from domain.commands import (
+from domain.plans import Plan, fold
+from domain.plans.commands import (
     AddExercise,
     ArchiveWorkoutPlan,
     CreatePlanVersion,
@@ -20,14 +20,14 @@ from domain.commands import (
     RevertPlanToVersion,
     UpdateExercise,
 )
-from domain.events import (
+from domain.plans.events import (
     ExerciseAdded,
     PlanEvent,
     WorkoutPlanArchived,
     WorkoutPlanCreated,
     WorkoutVersionCreated,
 )
-from domain.values import Actor, Difficulty, PlannedExercise
+from domain.plans.values import Actor, Difficulty, PlannedExercise
 
 PLAN_ID = UUID("6f1f6d4e-7f43-4c55-9a51-6b7c0e3a2d10")
 OWNER_ID = UUID("0b8a2c1e-3d4f-4a5b-8c6d-7e8f9a0b1c2d")

@@ -7,8 +7,9 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from domain import Plan, decide, validation
-from domain.commands import (
+from domain.errors import DomainError
+from domain.plans import Plan, decide, validation
+from domain.plans.commands import (
     AddExercise,
     ArchiveWorkoutPlan,
     CreatePlanVersion,
@@ -19,8 +20,7 @@ from domain.commands import (
     RevertPlanToVersion,
     UpdateExercise,
 )
-from domain.errors import DomainError
-from domain.events import PlanEvent
+from domain.plans.events import PlanEvent
 from tests.domain.builders import PLAN_ID, at, create_plan
 from tests.domain.strategies import (
     ACTORS,

@@ -8,8 +8,8 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
-from domain.commands import ExerciseChanges
-from domain.values import Actor, PlannedExercise
+from domain.plans.commands import ExerciseChanges
+from domain.plans.values import Actor, PlannedExercise
 
 T = TypeVar("T")
 

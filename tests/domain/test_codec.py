@@ -8,10 +8,10 @@ from typing import get_args
 
 import pytest
 
-from domain import decode, encode
-from domain.codec import PLAN_EVENT_TYPES
 from domain.errors import MalformedEvent, UnknownEventType
-from domain.events import (
+from domain.plans import decode, encode
+from domain.plans.codec import PLAN_EVENT_TYPES
+from domain.plans.events import (
     ExerciseAdded,
     ExerciseRemoved,
     ExercisesReordered,
@@ -19,8 +19,9 @@ from domain.events import (
     PlanEvent,
     WorkoutPlanReverted,
 )
-from domain.upcasters import upcast
-from domain.values import Actor, PlannedExercise
+from domain.plans.upcasters import UPCASTERS
+from domain.plans.values import Actor, PlannedExercise
+from domain.upcasting import upcast
 from tests.domain import OWNER_ID, PLAN_ID, T0, added, archived, at, created, exercise, versioned
 
 SAMPLES: list[PlanEvent] = [
@@ -126,7 +127,7 @@ def test_a_v1_exercise_added_is_upcast_to_the_nested_v2_shape():
 def test_upcasting_never_changes_the_stored_data():
     stored = copy.deepcopy(V1_EXERCISE_ADDED)
 
-    version, upcast_data = upcast("ExerciseAdded", 1, stored)
+    version, upcast_data = upcast("ExerciseAdded", 1, stored, UPCASTERS)
 
     assert stored == V1_EXERCISE_ADDED
     assert version == 2

@@ -10,8 +10,8 @@ from hypothesis import given as for_all
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from domain import evolve, fold
-from domain.events import (
+from domain.plans import evolve, fold
+from domain.plans.events import (
     ExerciseAdded,
     ExerciseRemoved,
     ExercisesReordered,
@@ -22,7 +22,7 @@ from domain.events import (
     WorkoutPlanRenamed,
     WorkoutPlanReverted,
 )
-from domain.values import Actor
+from domain.plans.values import Actor
 from tests.domain import PLAN_ID, added, archived, at, created, exercise, given, versioned
 
 OTHER_PLAN = UUID("99999999-9999-4999-8999-999999999999")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain import decide
 from domain.errors import PlanAlreadyExists, PlanArchived, PlanNotFound
-from domain.events import WorkoutPlanArchived, WorkoutPlanCreated, WorkoutPlanRenamed
-from domain.values import Actor, Difficulty
+from domain.plans import decide
+from domain.plans.events import WorkoutPlanArchived, WorkoutPlanCreated, WorkoutPlanRenamed
+from domain.plans.values import Actor, Difficulty
 from tests.domain import (
     OWNER_ID,
     PLAN_ID,

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import given as for_all
 from hypothesis import strategies as st
 
-from domain import Plan, decode, encode, fold
-from domain.commands import RenameWorkoutPlan, ReorderExercises, UpdateExercise
 from domain.errors import DomainError
-from domain.events import PlanEvent, WorkoutVersionCreated
+from domain.plans import Plan, decode, encode, fold
+from domain.plans.commands import RenameWorkoutPlan, ReorderExercises, UpdateExercise
+from domain.plans.events import PlanEvent, WorkoutVersionCreated
 from tests.domain import ARCHIVE_AT, STEPS, assert_invariants, decide_or_error, draw_command
 
 DOMAIN_CODES = {

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from domain import decide
 from domain.errors import ValidationError
+from domain.plans import decide
 from tests.domain import (
     add_exercise,
     added,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain import decide
 from domain.errors import ValidationError, VersionNotFound
-from domain.events import WorkoutPlanReverted, WorkoutVersionCreated
-from domain.values import Actor
+from domain.plans import decide
+from domain.plans.events import WorkoutPlanReverted, WorkoutVersionCreated
+from domain.plans.values import Actor
 from tests.domain import (
     PLAN_ID,
     WHEN,

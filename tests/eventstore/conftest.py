@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.memory_store import InMemoryEventStore
-from adapters.postgres_schema import migrate
-from adapters.postgres_store import PostgresEventStore
+from adapters.memory.store import InMemoryEventStore
+from adapters.postgres.schema import migrate
+from adapters.postgres.store import PostgresEventStore
 from application.eventstore import EventStore
 
 KURRENTDB_URL_VARIABLE = "FITCOACH_KURRENTDB_URL"
@@ -38,7 +38,7 @@ async def store(request: pytest.FixtureRequest, eventstore_database_url: str) ->
     elif request.param == "postgres":
         adapter = await PostgresEventStore.connect(eventstore_database_url)
     else:
-        from adapters.kurrent_store import KurrentEventStore  # written separately; imported only when used
+        from adapters.kurrentdb.store import KurrentEventStore  # written separately; imported only when used
 
         adapter = KurrentEventStore(os.environ[KURRENTDB_URL_VARIABLE])
     try:

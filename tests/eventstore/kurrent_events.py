@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import kurrentdbclient
 
-from adapters.kurrent_mapping import CONTENT_TYPE
+from adapters.kurrentdb.mapping import CONTENT_TYPE
 from application.eventstore import EventMetadata, NewEvent
 
 RECORDED_AT = datetime(2025, 3, 4, 5, 6, 7, 123456, tzinfo=UTC)

@@ -13,7 +13,7 @@ from typing import cast
 
 import pytest
 
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.store import PostgresEventStore
 from application.eventstore import RecordedEvent
 
 WRITERS = 8

@@ -7,7 +7,7 @@ import kurrentdbclient
 import pytest
 from kurrentdbclient import exceptions as kurrent_errors
 
-from adapters.kurrent_mapping import (
+from adapters.kurrentdb.mapping import (
     RESUBSCRIBE_FIRST_DELAY,
     RESUBSCRIBE_MAX_DELAY,
     actual_version,

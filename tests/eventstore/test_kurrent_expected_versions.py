@@ -6,7 +6,7 @@ from __future__ import annotations
 import kurrentdbclient
 import pytest
 
-from adapters.kurrent_mapping import to_kurrent_expected, version_after_append
+from adapters.kurrentdb.mapping import to_kurrent_expected, version_after_append
 from application.eventstore import ExpectedVersion, StreamState
 
 

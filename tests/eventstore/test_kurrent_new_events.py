@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import pytest
 
-from adapters.kurrent_mapping import to_kurrent_event
+from adapters.kurrentdb.mapping import to_kurrent_event
 from application.eventstore import EventMetadata, EventStoreError, NewEvent
 from tests.eventstore.kurrent_events import full_metadata, new_event
 

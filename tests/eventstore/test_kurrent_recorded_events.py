@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from adapters.kurrent_mapping import (
+from adapters.kurrentdb.mapping import (
     MISSING_TIMESTAMP,
     UnreadableEvent,
     from_kurrent_event,

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from adapters.kurrent_store import KurrentEventStore
+from adapters.kurrentdb.store import KurrentEventStore
 from application.eventstore import EventStoreError, EventStoreUnavailable, InvalidStreamName, StreamState
 from tests.eventstore.kurrent_events import new_event
 

@@ -13,8 +13,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from adapters.postgres_schema import MIGRATIONS, migrate
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.schema import MIGRATIONS, migrate
+from adapters.postgres.store import PostgresEventStore
 from application.eventstore import AppendResult, EventStoreError, EventStoreUnavailable, StreamState
 from tests.eventstore import fresh_stream, new_event, new_events
 from tests.eventstore.postgres_followers import pg_store as pg_store

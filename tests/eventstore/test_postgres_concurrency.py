@@ -7,7 +7,7 @@ import asyncio
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.store import PostgresEventStore
 from application.eventstore import AppendResult, RecordedEvent, WrongExpectedVersion
 from tests.eventstore import fresh_stream, new_events
 from tests.eventstore.postgres_followers import WRITERS, Follower

@@ -23,8 +23,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from adapters.postgres_schema import migrate
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.schema import migrate
+from adapters.postgres.store import PostgresEventStore
 from application.eventstore import (
     AppendResult,
     DuplicateEventId,

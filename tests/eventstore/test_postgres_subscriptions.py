@@ -8,8 +8,8 @@ import asyncio
 import psycopg
 import pytest
 
-from adapters.postgres_store import PostgresEventStore
-from adapters.postgres_subscription import LISTENER_APPLICATION_NAME
+from adapters.postgres.store import PostgresEventStore
+from adapters.postgres.subscription import LISTENER_APPLICATION_NAME
 from application.eventstore import EventStoreUnavailable, StreamState
 from tests.eventstore import fresh_stream, new_events
 from tests.eventstore.postgres_followers import GUARD_SECONDS, Follower

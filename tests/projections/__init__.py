@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from adapters.postgres_schema import migrate as migrate_event_store
+from adapters.postgres.schema import migrate as migrate_event_store
 from application.plan_views import PLAN_SCALARS, ExerciseView, PlanView
 from projections.schema import migrate as migrate_projections
 from tests.conftest import ADMIN_URL

@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager
 
 import pytest
 
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.store import PostgresEventStore
 from projections.runner import ProjectionRunner
 from tests.conftest import ADMIN_URL
 from tests.projections import migrated_database

@@ -26,7 +26,11 @@ class ProjectorProcess:
         if redis_url is not None:
             env["FITCOACH_REDIS_URL"] = redis_url
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cli", "project"], cwd=REPO, env=env, stdout=self._log, stderr=self._log
+            [sys.executable, "-m", "fitcoach.cli", "project"],
+            cwd=REPO,
+            env=env,
+            stdout=self._log,
+            stderr=self._log,
         )
 
     def kill(self) -> None:

@@ -20,10 +20,10 @@ from psycopg import sql
 
 from application.eventstore import EventMetadata, EventStore, NewEvent, StreamState
 from application.handler import workout_plan_stream
-from domain import Plan, decode, encode, fold
-from domain.commands import PlanCommand
 from domain.event_codec import to_json
-from domain.events import PlanEvent
+from domain.plans import Plan, decode, encode, fold
+from domain.plans.commands import PlanCommand
+from domain.plans.events import PlanEvent
 from tests.domain import (
     T0,
     add_exercise,

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import psycopg
 
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.store import PostgresEventStore
 from application.cache import CacheKey
 from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
 from projections.batch import apply_batch

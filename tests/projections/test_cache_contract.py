@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 from redis.asyncio import Redis
 
-from adapters.memory_cache import InMemoryCache
-from adapters.redis_cache import RedisCache
+from adapters.memory.cache import InMemoryCache
+from adapters.redis.cache import RedisCache
 from application.cache import Cache, CacheKey, CacheKind
 
 REDIS_URL = os.environ.get("FITCOACH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

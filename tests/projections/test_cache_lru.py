@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.lru import VersionedLru
-from adapters.memory_cache import InMemoryCache
+from adapters.memory.cache import InMemoryCache
+from adapters.memory.lru import VersionedLru
 from application.cache import CacheKey
 
 

@@ -13,16 +13,16 @@ import psycopg
 import pytest
 from redis.asyncio import Redis
 
-from adapters.postgres_checkpoints import PostgresCheckpointWaiter
-from adapters.postgres_read_models import PostgresPlanReadModel
-from adapters.redis_cache import RedisCache
+from adapters.postgres.checkpoints import PostgresCheckpointWaiter
+from adapters.postgres.plan_read_model import PostgresPlanReadModel
+from adapters.redis.cache import RedisCache
 from application.cache import CacheKey
 from application.plan_reads import PlanReads
 from application.plan_views import PlanView
 from tests.api_support.redis_server import RedisServer, eventually
 from tests.projections import plan_view, read_model_database, write_plan
 
-CACHE_LOGGER = "adapters.redis_cache"
+CACHE_LOGGER = "adapters.redis.cache"
 ReadParts = tuple[PostgresPlanReadModel, PostgresCheckpointWaiter]
 
 

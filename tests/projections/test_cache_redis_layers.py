@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from adapters.redis_cache import RedisCache
+from adapters.redis.cache import RedisCache
 from application.cache import CacheKey
 from tests.projections.test_cache_contract import REDIS_URL, FakeClock, delete_prefixed
 

@@ -10,19 +10,20 @@ from typing import Any
 
 import pytest
 
-from adapters.postgres_schema import migrate as migrate_event_store
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.schema import migrate as migrate_event_store
+from adapters.postgres.store import PostgresEventStore
 from application.eventstore import EventMetadata, EventStoreUnavailable, NewEvent
 from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata, workout_plan_stream
-from domain.codec import PLAN_EVENT_TYPES
 from domain.event_codec import EventCodec
-from domain.upcasters import UPCASTERS, EventData
+from domain.plans.codec import PLAN_EVENT_TYPES
+from domain.plans.upcasters import UPCASTERS
+from domain.upcasting import EventData
 from projections.projection import ProjectionFailed
 from projections.rebuild import rebuild
 from projections.registry import projection_named
 from projections.runner import ProjectionRunner
 from projections.schema import migrate as migrate_projections
-from projections.workout_plans import WorkoutPlansProjection
+from projections.workout.projection import WorkoutPlansProjection
 from tests.domain import PLAN_ID, T0, create_plan
 from tests.projections.projector_process import ProjectorProcess, projector_backends
 from tests.projections.projector_support import (

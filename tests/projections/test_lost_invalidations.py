@@ -12,8 +12,8 @@ from dataclasses import replace
 import psycopg
 import pytest
 
-from adapters.postgres_store import PostgresEventStore
-from adapters.redis_cache import RedisCache
+from adapters.postgres.store import PostgresEventStore
+from adapters.redis.cache import RedisCache
 from application.cache import CacheKey
 from application.eventstore import RecordedEvent
 from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata

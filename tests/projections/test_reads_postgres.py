@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from adapters.postgres_read_models import PostgresPlanReadModel
+from adapters.postgres.plan_read_model import PostgresPlanReadModel
 from application.plan_reads import MAX_PAGE_SIZE, InvalidPageSize, PageCursor, VersionPage, version_page
 from application.plan_views import ExerciseView, PlanView
 from tests.projections import T0, plan_view, read_model_database, write_plan

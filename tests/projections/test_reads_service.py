@@ -10,9 +10,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from adapters.memory_cache import InMemoryCache
-from adapters.postgres_checkpoints import PostgresCheckpointWaiter
-from adapters.postgres_read_models import PostgresPlanReadModel
+from adapters.memory.cache import InMemoryCache
+from adapters.postgres.checkpoints import PostgresCheckpointWaiter
+from adapters.postgres.plan_read_model import PostgresPlanReadModel
 from application.cache import CacheKey
 from application.plan_reads import PlanReads
 from tests.projections import plan_view, read_model_database, write_plan

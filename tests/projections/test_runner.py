@@ -11,8 +11,8 @@ from typing import Any
 import psycopg
 from prometheus_client import REGISTRY
 
-from adapters.memory_cache import InMemoryCache
-from adapters.redis_cache import RedisCache
+from adapters.memory.cache import InMemoryCache
+from adapters.redis.cache import RedisCache
 from application.cache import CacheKey
 from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
 from projections import metrics

@@ -12,17 +12,17 @@ from typing import Any
 import psycopg
 import pytest
 
-from adapters.memory_cache import InMemoryCache
-from adapters.postgres_checkpoints import APPLICATION_NAME, PostgresCheckpointWaiter
-from adapters.postgres_read_models import PostgresPlanReadModel
-from adapters.postgres_store import PostgresEventStore
+from adapters.memory.cache import InMemoryCache
+from adapters.postgres.checkpoints import APPLICATION_NAME, PostgresCheckpointWaiter
+from adapters.postgres.plan_read_model import PostgresPlanReadModel
+from adapters.postgres.store import PostgresEventStore
 from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
 from application.plan_reads import WORKOUT_PLANS_PROJECTION, PlanReads
-from domain import Plan
-from domain.commands import PlanCommand
-from domain.events import PlanEvent
+from domain.plans import Plan
+from domain.plans.commands import PlanCommand
+from domain.plans.events import PlanEvent
 from projections.runner import ProjectionRunner
-from projections.workout_plans import WorkoutPlansProjection
+from projections.workout.projection import WorkoutPlansProjection
 from tests.domain import create_plan, rename
 from tests.projections import read_model_database
 
@@ -171,7 +171,7 @@ async def test_many_waiters_are_woken_by_one_notification_without_any_query(worl
 async def test_the_waiter_reconnects_when_its_connection_drops(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="adapters.postgres_checkpoints")
+    caplog.set_level(logging.INFO, logger="adapters.postgres.checkpoints")
     async with await psycopg.AsyncConnection.connect(world.url, autocommit=True) as admin:
         cursor = await admin.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
@@ -184,5 +184,5 @@ async def test_the_waiter_reconnects_when_its_connection_drops(
     await project(world)
 
     assert await world.waiter.wait_for(WORKOUT_PLANS_PROJECTION, written.position, timeout=30.0)
-    levels = [record.levelno for record in caplog.records if record.name == "adapters.postgres_checkpoints"]
+    levels = [record.levelno for record in caplog.records if record.name == "adapters.postgres.checkpoints"]
     assert (levels.count(logging.WARNING), levels.count(logging.INFO)) == (1, 1)

@@ -11,7 +11,7 @@ import uuid
 import psycopg
 import pytest
 
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.store import PostgresEventStore
 from application.eventstore import EventMetadata, NewEvent
 from application.handler import workout_plan_stream
 from projections.projection import ProjectionFailed
@@ -19,7 +19,7 @@ from projections.rebuild import REBUILD_LOCK_NAMESPACE, RebuildInProgress, Rebui
 from projections.registry import PROJECTIONS, projection_named
 from projections.runner import ProjectionRunner
 from projections.status import ABANDONED, ProjectionStatus, projection_status
-from projections.workout_plans import WorkoutPlansProjection
+from projections.workout.projection import WorkoutPlansProjection
 from tests.projections.projector_process import REPO
 from tests.projections.projector_support import (
     actual_read_model,
@@ -162,7 +162,7 @@ async def test_a_poison_event_fails_a_rebuild_and_leaves_the_live_tables_alone(
 
 def fitcoach(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FITCOACH_DATABASE_URL": url, "FITCOACH_EVENT_STORE": "postgres"}
-    command = [sys.executable, "-m", "cli", *args]
+    command = [sys.executable, "-m", "fitcoach.cli", *args]
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
 
 

@@ -12,8 +12,8 @@ import psycopg
 import pytest
 from psycopg_pool import AsyncConnectionPool
 
-from adapters.postgres_store import PostgresEventStore, use_utc
-from adapters.postgres_user_read_model import PostgresUserReadModel
+from adapters.postgres.store import PostgresEventStore, use_utc
+from adapters.postgres.user_read_model import PostgresUserReadModel
 from projections.batch import apply_batch
 from projections.registry import projection_named
 from tests.projections.conftest import projector_database

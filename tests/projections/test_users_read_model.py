@@ -15,16 +15,16 @@ import orjson
 import psycopg
 import pytest
 
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.store import PostgresEventStore
 from application.eventstore import RecordedEvent
 from domain.users import User
 from projections.batch import apply_batch
 from projections.rebuild import rebuild
 from projections.registry import projection_named
 from projections.runner import ProjectionRunner
-from projections.users import UsersProjection
-from projections.users_fold import UserTrack, track_from_row, user_row
-from projections.users_sql import COLUMNS, load, write
+from projections.users.fold import UserTrack, track_from_row, user_row
+from projections.users.projection import UsersProjection
+from projections.users.sql import COLUMNS, load, write
 from tests.accounts import USER_ID, registered, user_after
 from tests.projections.conftest import Runners, projector_database
 from tests.projections.projector_support import checkpoint, wait_for, write_workload

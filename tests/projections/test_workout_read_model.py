@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import given as for_all
 from hypothesis import strategies as st
 
-from adapters.postgres_store import PostgresEventStore
+from adapters.postgres.store import PostgresEventStore
 from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
-from domain import Plan, fold
 from domain.errors import DomainError
+from domain.plans import Plan, fold
 from projections.batch import apply_batch
 from projections.registry import projection_named
 from tests.domain import ARCHIVE_AT, draw_command

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.memory_snapshots import InMemorySnapshots
-from adapters.postgres_schema import migrate
-from adapters.postgres_snapshots import PostgresSnapshots
+from adapters.memory.snapshots import InMemorySnapshots
+from adapters.postgres.schema import migrate
+from adapters.postgres.snapshots import PostgresSnapshots
 from application.snapshots import Snapshots
 
 

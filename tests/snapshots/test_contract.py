@@ -9,7 +9,7 @@ from dataclasses import replace
 import psycopg
 import pytest
 
-from adapters.postgres_snapshots import PostgresSnapshots
+from adapters.postgres.snapshots import PostgresSnapshots
 from application.snapshots import RecentCommand, Snapshot, SnapshotsUnavailable
 
 

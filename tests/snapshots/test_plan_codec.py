@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import given as for_all
 from hypothesis import strategies as st
 
-from domain import Plan, fold
 from domain.errors import DomainError
-from domain.events import PlanEvent
-from domain.snapshot import PLAN_SNAPSHOTS, SCHEMA_VERSION, decode_plan, encode_plan
+from domain.plans import Plan, fold
+from domain.plans.events import PlanEvent
+from domain.plans.snapshot import PLAN_SNAPSHOTS, SCHEMA_VERSION, decode_plan, encode_plan
 from tests.domain import (
     ARCHIVE_AT,
     STEPS,

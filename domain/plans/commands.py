@@ -1,0 +1,112 @@
+"""Commands on the WorkoutPlan aggregate. Each carries who asks (`actor`) and when (`at`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.plans.values import Actor, Difficulty, PlannedExercise
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateWorkoutPlan:
+    plan_id: UUID
+    owner_id: UUID
+    name: str
+    description: str
+    difficulty: Difficulty
+    duration_minutes: int
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenameWorkoutPlan:
+    plan_id: UUID
+    name: str
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddExercise:
+    plan_id: UUID
+    exercise: PlannedExercise
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExerciseChanges:
+    """Fields to change on an exercise; None leaves a field as it is. `tempo=""` clears the tempo."""
+
+    name: str | None = None
+    sets: int | None = None
+    reps: int | None = None
+    weight_kg: float | None = None
+    rest_seconds: int | None = None
+    tempo: str | None = None
+    notes: str | None = None
+    alternatives: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateExercise:
+    plan_id: UUID
+    exercise_id: str
+    changes: ExerciseChanges
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoveExercise:
+    plan_id: UUID
+    exercise_id: str
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReorderExercises:
+    plan_id: UUID
+    exercise_ids: tuple[str, ...]
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreatePlanVersion:
+    plan_id: UUID
+    change_description: str
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevertPlanToVersion:
+    plan_id: UUID
+    version_number: int
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArchiveWorkoutPlan:
+    plan_id: UUID
+    actor: Actor
+    at: datetime
+
+
+PlanCommand = (
+    CreateWorkoutPlan
+    | RenameWorkoutPlan
+    | AddExercise
+    | UpdateExercise
+    | RemoveExercise
+    | ReorderExercises
+    | CreatePlanVersion
+    | RevertPlanToVersion
+    | ArchiveWorkoutPlan
+)

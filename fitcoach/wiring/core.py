@@ -1,0 +1,156 @@
+"""The composition root: every adapter is built here, from settings, and nowhere at import time.
+
+Tests pass their own adapters in place of the ones the settings would choose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.cache import Cache
+from application.eventstore import EventStore
+from application.handler import WORKOUT_PLANS, CommandHandler
+from application.pubsub import PubSub
+from application.snapshots import Snapshots
+from domain.plans import Plan
+from domain.plans.commands import PlanCommand
+from domain.plans.events import PlanEvent
+from fitcoach.settings import Settings
+from projections.registry import PROJECTIONS
+from projections.runner import ProjectionRunner
+
+
+@dataclass(frozen=True, slots=True)
+class Core:
+    settings: Settings
+    store: EventStore
+    plans: CommandHandler[PlanCommand, Plan, PlanEvent]
+    snapshots: Snapshots | None = None
+
+    async def close(self) -> None:
+        if self.snapshots is not None:
+            await self.snapshots.close()
+        await self.store.close()
+
+
+async def resolve_database_url(settings: Settings) -> str:
+    """`FITCOACH_DATABASE_URL`, or else the URL of the embedded PostgreSQL in `FITCOACH_DATA_DIR`, which
+    this starts (or joins, when another process of this machine already runs it). Idempotent: call it
+    wherever a URL is needed; resolved settings are `settings.model_copy(update={"database_url": url})`."""
+    if settings.database_url is not None:
+        return settings.database_url
+    from adapters.postgres.embedded.server import start_embedded_postgres
+
+    return await start_embedded_postgres(settings.data_dir)
+
+
+async def event_store_from(settings: Settings) -> EventStore:
+    match settings.chosen_event_store:
+        case "memory":
+            from adapters.memory.store import InMemoryEventStore
+
+            return InMemoryEventStore()
+        case "kurrentdb":
+            from adapters.kurrentdb.store import KurrentEventStore
+
+            if not settings.kurrentdb_url:
+                raise ValueError("FITCOACH_EVENT_STORE=kurrentdb needs FITCOACH_KURRENTDB_URL")
+            return KurrentEventStore(settings.kurrentdb_url)
+        case "postgres":
+            from adapters.postgres.store import PostgresEventStore
+
+            return await PostgresEventStore.connect(
+                await resolve_database_url(settings),
+                min_size=settings.db_pool_min_size,
+                max_size=settings.db_pool_max_size,
+            )
+
+
+async def snapshots_from(settings: Settings) -> Snapshots | None:
+    """Where command handlers keep snapshots: PostgreSQL (there in every deployment, also next to
+    KurrentDB), in memory with the in-memory event store, none with `snapshot_every` 0."""
+    if settings.snapshot_every == 0:
+        return None
+    if settings.chosen_event_store == "memory":
+        from adapters.memory.snapshots import InMemorySnapshots
+
+        return InMemorySnapshots()
+    from adapters.postgres.snapshots import PostgresSnapshots
+
+    return await PostgresSnapshots.connect(
+        await resolve_database_url(settings),
+        min_size=settings.db_pool_min_size,
+        max_size=settings.db_pool_max_size,
+    )
+
+
+async def build_core(
+    settings: Settings, *, store: EventStore | None = None, snapshots: Snapshots | None = None
+) -> Core:
+    store = store or await event_store_from(settings)
+    snapshots = snapshots or await snapshots_from(settings)
+    plans = CommandHandler(
+        store,
+        WORKOUT_PLANS,
+        retries=settings.command_retries,
+        snapshots=snapshots,
+        snapshot_every=settings.snapshot_every,
+    )
+    return Core(settings=settings, store=store, plans=plans, snapshots=snapshots)
+
+
+def build_projection_runners(
+    settings: Settings, store: EventStore, *, cache: Cache | None = None, publisher: PubSub | None = None
+) -> list[ProjectionRunner]:
+    """A runner for each projection in `projections.registry.PROJECTIONS` (`fitcoach project`, server)."""
+    return [
+        ProjectionRunner(
+            store,
+            settings.resolved_database_url,
+            projection,
+            cache=cache,
+            publisher=publisher,
+            batch_size=settings.projection_batch_size,
+            standby_retry_seconds=settings.projection_standby_retry_seconds,
+        )
+        for projection in PROJECTIONS
+    ]
+
+
+async def projector_cache_from(settings: Settings) -> Cache | None:
+    """The cache a projector process invalidates: the shared Redis, if any (another process's memory is
+    out of reach)."""
+    if settings.redis_url is None:
+        return None
+    from adapters.redis.cache import RedisCache
+
+    return await RedisCache.connect(
+        settings.redis_url, prefix=settings.redis_key_prefix, timeout_seconds=settings.redis_timeout_seconds
+    )
+
+
+async def redis_pubsub_from(settings: Settings) -> PubSub | None:
+    """The Redis pub/sub every replica shares, if Redis is configured (the projector announces plan
+    changes on it)."""
+    if settings.redis_url is None:
+        return None
+    from adapters.redis.pubsub import RedisPubSub
+
+    return await RedisPubSub.connect(
+        settings.redis_url,
+        prefix=settings.redis_key_prefix,
+        timeout_seconds=settings.redis_timeout_seconds,
+        max_pending=settings.pubsub_max_pending,
+    )
+
+
+async def migrate_all(database_url: str) -> None:
+    """Create or upgrade every PostgreSQL schema: event store, auth, projections. Idempotent and safe
+    to run from several processes at once (each step takes an advisory lock)."""
+    from adapters.postgres.auth_schema import migrate_auth
+    from adapters.postgres.schema import migrate
+    from projections.schema import migrate as migrate_projections
+
+    await migrate(database_url)
+    await migrate_auth(database_url)
+    await migrate_projections(database_url)

@@ -1,0 +1,119 @@
+"""The `User` type: the signed-in person's account and what they tell the coach about themselves."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from application.user_reads import UserView
+from domain.users import User as DomainUser
+from domain.users.errors import UserNotFound
+from schema.context import Info
+from schema.errors import NotFound
+from schema.ids import global_id
+from schema.plans.types import Node
+
+
+@strawberry.enum
+class Role(enum.Enum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+@strawberry.type(description="A fitcoach account. Only its owner (or an admin) can see it.")
+class User(Node):
+    view: strawberry.Private[UserView]
+
+    @classmethod
+    def of(cls, view: UserView) -> User:
+        return cls(id=strawberry.ID(global_id("User", view.id)), view=view)
+
+    @strawberry.field
+    def email(self) -> str:
+        return self.view.email
+
+    @strawberry.field
+    def display_name(self) -> str:
+        return self.view.display_name
+
+    @strawberry.field
+    def role(self) -> Role:
+        return Role(self.view.role)
+
+    @strawberry.field
+    def date_of_birth(self) -> date | None:
+        return self.view.date_of_birth
+
+    @strawberry.field(description="female, male, non_binary, other or prefer_not_to_say.")
+    def gender(self) -> str | None:
+        return self.view.gender
+
+    @strawberry.field
+    def height_cm(self) -> float | None:
+        return self.view.height_cm
+
+    @strawberry.field
+    def weight_kg(self) -> float | None:
+        return self.view.weight_kg
+
+    @strawberry.field(description="beginner, intermediate or advanced.")
+    def fitness_level(self) -> str | None:
+        return self.view.fitness_level
+
+    @strawberry.field(description="Flat map of preference names to JSON scalars.")
+    def preferences(self) -> JSON:
+        return JSON(dict(self.view.preferences))
+
+    @strawberry.field
+    def goals(self) -> list[str]:
+        return list(self.view.goals)
+
+    @strawberry.field
+    def injuries(self) -> list[str]:
+        return list(self.view.injuries)
+
+    @strawberry.field
+    def available_equipment(self) -> list[str]:
+        return list(self.view.available_equipment)
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.view.created_at
+
+
+async def viewer_user(info: Info) -> User:
+    """The caller's account, read from its event stream: fresh even right after sign-up."""
+    viewer = info.context.require_viewer()
+    try:
+        user = await info.context.api.accounts.user(viewer.user_id)
+    except UserNotFound:
+        raise NotFound("no such account") from None
+    return User.of(user_view_of(user))
+
+
+def user_view_of(user: DomainUser, version: int = 0, position: int = 0) -> UserView:
+    """The view of a user as folded from its stream (a mutation's own result, or `me`)."""
+    profile = user.profile
+    return UserView(
+        id=user.user_id,
+        email=user.email,
+        display_name=profile.display_name,
+        date_of_birth=profile.date_of_birth,
+        gender=profile.gender.value if profile.gender else None,
+        height_cm=profile.height_cm,
+        weight_kg=profile.weight_kg,
+        fitness_level=profile.fitness_level.value if profile.fitness_level else None,
+        preferences=dict(profile.preferences),
+        goals=profile.goals,
+        injuries=profile.injuries,
+        available_equipment=profile.available_equipment,
+        identity_providers=tuple(identity.provider.value for identity in user.identities),
+        role=user.role.value,
+        version=version,
+        created_at=user.registered_at,
+        updated_at=user.updated_at,
+        last_position=position,
+    )

@@ -1,0 +1,183 @@
+"""GraphQL object types of workout plans. Each wraps a read-model view and resolves relations through
+the request's dataloaders, so a page of plans costs the same few SQL statements as one plan."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from application.plan_reads import VersionPage, version_page
+from application.plan_views import ExerciseView, PlanView, VersionView
+from schema.context import Info
+from schema.ids import global_id
+from schema.loaders import VersionPageKey
+from schema.pages import PageInfo, page_size, parse_version_cursor, version_cursor
+
+if TYPE_CHECKING:
+    from schema.accounts.types import User
+
+
+@strawberry.interface(description="An object with a global id, fetchable with `node(id)`.")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.enum(description="Who made a change: the user, or the AI coach on their behalf.")
+class ActorKind(enum.Enum):
+    USER = "user"
+    AI_COACH = "ai_coach"
+
+
+@strawberry.type
+class Exercise:
+    exercise_id: str = strawberry.field(description="The catalogue id, e.g. Barbell_Squat.")
+    name: str
+    sets: int
+    reps: int
+    weight_kg: float
+    rest_seconds: int
+    tempo: str | None
+    notes: str
+    alternatives: list[str]
+
+    @classmethod
+    def of(cls, view: ExerciseView) -> Exercise:
+        return cls(
+            exercise_id=view.exercise_id,
+            name=view.name,
+            sets=view.sets,
+            reps=view.reps,
+            weight_kg=view.weight_kg,
+            rest_seconds=view.rest_seconds,
+            tempo=view.tempo,
+            notes=view.notes,
+            alternatives=list(view.alternatives),
+        )
+
+
+@strawberry.type
+class PlanVersion:
+    version_number: int
+    parent_version: int | None
+    change_description: str
+    changed_by: ActorKind
+    created_at: datetime
+    exercises: list[Exercise]
+
+    @classmethod
+    def of(cls, view: VersionView) -> PlanVersion:
+        return cls(
+            version_number=view.version_number,
+            parent_version=view.parent_version,
+            change_description=view.change_description,
+            changed_by=ActorKind(view.changed_by),
+            created_at=view.created_at,
+            exercises=[Exercise.of(exercise) for exercise in view.exercises],
+        )
+
+
+@strawberry.type
+class PlanVersionEdge:
+    cursor: str
+    node: PlanVersion
+
+
+@strawberry.type
+class PlanVersionConnection:
+    edges: list[PlanVersionEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page: VersionPage) -> PlanVersionConnection:
+        edges = [
+            PlanVersionEdge(cursor=version_cursor(version.version_number), node=PlanVersion.of(version))
+            for version in page.versions
+        ]
+        page_info = PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        )
+        return cls(edges=edges, page_info=page_info, total_count=page.total)
+
+
+@strawberry.type(description="A workout plan: an event-sourced aggregate, read from its read model.")
+class WorkoutPlan(Node):
+    view: strawberry.Private[PlanView]
+    written_versions: strawberry.Private[tuple[VersionView, ...] | None] = None
+    """Set when the plan comes from a mutation: the versions as of that write, not the read model's."""
+
+    @classmethod
+    def of(cls, view: PlanView, versions: tuple[VersionView, ...] | None = None) -> WorkoutPlan:
+        return cls(id=strawberry.ID(global_id("WorkoutPlan", view.id)), view=view, written_versions=versions)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.view.name
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.view.description
+
+    @strawberry.field
+    def difficulty_level(self) -> str:
+        return self.view.difficulty_level
+
+    @strawberry.field
+    def duration_minutes(self) -> int:
+        return self.view.duration_minutes
+
+    @strawberry.field(description="The plan's stream version: send it back as `expectedVersion`.")
+    def version(self) -> int:
+        return self.view.version
+
+    @strawberry.field(description="The newest saved version number, if any version was saved.")
+    def latest_version_number(self) -> int | None:
+        return self.view.latest_version_number
+
+    @strawberry.field
+    def is_active(self) -> bool:
+        return self.view.is_active
+
+    @strawberry.field
+    def created_by(self) -> ActorKind:
+        return ActorKind(self.view.created_by)
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.view.created_at
+
+    @strawberry.field
+    def updated_at(self) -> datetime:
+        return self.view.updated_at
+
+    @strawberry.field
+    def exercises(self) -> list[Exercise]:
+        return [Exercise.of(exercise) for exercise in self.view.exercises]
+
+    @strawberry.field(description="Saved versions, oldest first.")
+    async def versions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> PlanVersionConnection:
+        limit = page_size(first)
+        after_number = parse_version_cursor(after) if after is not None else None
+        if self.written_versions is not None:
+            page = version_page(self.written_versions, limit=limit, after=after_number)
+        else:
+            # As of this state of the plan: a version saved since it was read is not part of it yet.
+            as_of = self.view.latest_version_number or 0
+            key = VersionPageKey(self.view.id, limit, after_number, as_of)
+            page = await info.context.loaders.version_pages.load(key)
+        return PlanVersionConnection.of(page)
+
+    @strawberry.field
+    async def owner(self, info: Info) -> Annotated[User, strawberry.lazy("schema.accounts.types")] | None:
+        from schema.accounts.types import User
+
+        view = await info.context.loaders.users.load(self.view.user_id)
+        return User.of(view) if view is not None else None
