@@ -25,6 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=1, help="API replicas in this machine (needs Redis if > 1)"
     )
+    config = commands.add_parser(
+        "config", help="print the effective settings (secrets masked), or with --markdown the table of all"
+    )
+    config.add_argument(
+        "--markdown", action="store_true", help="the configuration table of README.md, from settings.py"
+    )
     commands.add_parser("export-schema", help="write the GraphQL SDL to schema.graphql")
     commands.add_parser("migrate", help="create or upgrade the PostgreSQL schemas (idempotent)")
     commands.add_parser("project", help="run every projection in this process until SIGTERM or SIGINT")
@@ -125,12 +131,22 @@ async def _rebuild(settings: Settings, name: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "config" and args.markdown:  # the table documents every setting: no environment read
+        from fitcoach.config_table import markdown_table
+
+        print(markdown_table(), end="")
+        return 0
     try:
         settings = load_settings()
     except SettingsError as error:
         print(f"fitcoach: error [{error.code}]: {error}", file=sys.stderr)
         return 2
     try:
+        if args.command == "config":
+            from fitcoach.config_table import effective_settings
+
+            print(effective_settings(settings), end="")
+            return 0
         if args.command == "export-schema":
             from schema.build import export_sdl
 

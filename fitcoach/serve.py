@@ -39,6 +39,10 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
         return url
 
     os.environ["FITCOACH_DATABASE_URL"] = asyncio.run(prepare())
+    # With the embedded URL exported, the app's own settings would read as "servers configured": pass on
+    # what the mode decided here.
+    os.environ["FITCOACH_GRAPHIQL"] = "true" if settings.graphiql else "false"
+    os.environ["FITCOACH_INTROSPECTION"] = "true" if settings.introspection else "false"
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="fitcoach-metrics-")
     # uvicorn re-raises SIGTERM or SIGINT after its graceful shutdown (the default actions kill the
@@ -47,14 +51,33 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
     # once the last process using it is gone.
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: sys.exit(0))
+    host = host or settings.host
+    port = port if port is not None else settings.port
+    print(f"fitcoach: serving {graphql_url(host, port)} ({mode_of(settings)})", file=sys.stderr, flush=True)
     uvicorn.run(
         APP,
         factory=True,
-        host=host or settings.host,
-        port=port if port is not None else settings.port,
+        host=host,
+        port=port,
         workers=workers,
         log_level="info",
         proxy_headers=False,
         ws_max_size=settings.max_body_bytes,
     )
     return 0
+
+
+def graphql_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port or '<free port>'}/graphql"
+
+
+def mode_of(settings: Settings) -> str:
+    """Which mode the settings (as configured, before the embedded database URL is resolved) are in, and
+    what it means for the developer tools, e.g. "embedded development mode: GraphiQL and introspection on"."""
+    mode = "embedded development mode" if settings.embedded_development_mode else "configured servers"
+    tools = {"GraphiQL": settings.graphiql, "introspection": settings.introspection}
+    if len(set(tools.values())) == 1:
+        state = "on" if settings.graphiql else "off"
+        return f"{mode}: GraphiQL and introspection {state}"
+    return f"{mode}: " + ", ".join(f"{tool} {'on' if on else 'off'}" for tool, on in tools.items())

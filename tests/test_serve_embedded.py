@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql.utilities import get_introspection_query
 
 from adapters.postgres.embedded.server import pgdata_of
 from tests.api.graphql_client import create_plan, register
@@ -107,6 +108,22 @@ async def test_fitcoach_serve_runs_on_the_embedded_defaults_and_stops_cleanly_on
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10.0) as http:
             await wait_until_healthy(http, process, log)
             assert postgres_processes_on(pgdata), "the embedded PostgreSQL is not running"
+            assert (
+                f"fitcoach: serving http://127.0.0.1:{port}/graphql "
+                "(embedded development mode: GraphiQL and introspection on)"
+            ) in output_of(log)
+
+            # A first look in the browser: GraphiQL, and the introspection it runs to show the schema.
+            page = await http.get("/graphql", headers={"accept": "text/html"})
+            assert page.status_code == 200, page.text
+            assert page.headers["content-type"].startswith("text/html")
+            assert "graphiql" in page.text.lower()
+            introspected = await http.post(
+                "/graphql", json={"query": get_introspection_query(descriptions=True)}
+            )
+            assert "errors" not in introspected.json(), introspected.text
+            types = {entry["name"] for entry in introspected.json()["data"]["__schema"]["types"]}
+            assert {"Query", "Mutation", "Subscription", "WorkoutPlan"} <= types
 
             ada = await register(http, "Ada")
             plan = await create_plan(ada, "Embedded legs")
@@ -165,3 +182,34 @@ def test_a_bad_setting_is_named_and_nothing_starts(data_dir: Path) -> None:
     assert "FITCOACH_PORT" in done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     assert not (pgdata_of(data_dir) / "postmaster.pid").exists()
+
+
+async def test_graphiql_and_introspection_stay_off_when_forced_off_on_the_embedded_defaults(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    variables = {"FITCOACH_PORT": str(port), "FITCOACH_GRAPHIQL": "false", "FITCOACH_INTROSPECTION": "false"}
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            FITCOACH,
+            "serve",
+            cwd=tmp_path,
+            env=embedded_env(data_dir, **variables),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10.0) as http:
+            await wait_until_healthy(http, process, log)
+            assert "(embedded development mode: GraphiQL and introspection off)" in output_of(log)
+            page = await http.get("/graphql", headers={"accept": "text/html"})
+            assert page.status_code == 404
+            refused = await http.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})
+            assert refused.json().get("data") is None, refused.text
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0, output_of(log)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
