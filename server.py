@@ -1,9 +1,10 @@
 """The Starlette app: `/graphql` (HTTP and WebSocket), `/health`, `/ready` and `/metrics`.
 
 `create_app()` is the factory uvicorn calls; nothing is built at import time. On start-up it migrates
-the schemas (idempotent, safe with several replicas), wires the services (`bootstrap_api.build_api`)
-and, unless told otherwise, runs the projectors in this process (one active instance cluster-wide,
-by advisory lock). Tests pass their own `Api`.
+the schemas (idempotent, safe with several replicas), wires the services (`fitcoach.wiring.api`), hands
+the schema and the view what they need (`fitcoach.wiring.web`) and, unless told otherwise, runs the
+projectors in this process (one active instance cluster-wide, by advisory lock). Tests pass their own
+`Api`.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from starlette.types import Receive, Scope, Send
 
 from fitcoach.settings import Settings, load_settings
 from fitcoach.wiring.api import Api, build_api
+from fitcoach.wiring.web import schema_config, web_config, web_services
 from schema.build import build_schema
 from web.graphql_view import FitcoachGraphQL
 from web.guards import RequestGuard
 from web.metrics import metrics_response, refresh_projection_lag
 from web.readiness import readiness
+from web.services import WebServices
 
 log = logging.getLogger("fitcoach.server")
 
@@ -39,7 +42,8 @@ async def health(_request: Request) -> JSONResponse:
 
 
 async def ready(request: Request) -> JSONResponse:
-    report = await readiness(request.app.state.api)
+    web: WebServices = request.app.state.web
+    report = await readiness(web.readiness)
     return JSONResponse(report.as_json(), status_code=200 if report.ready else 503)
 
 
@@ -64,7 +68,9 @@ def create_app(settings: Settings | None = None, *, api: Api | None = None) -> S
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = api or await _start(settings)
         app.state.api = services
-        app.state.view = FitcoachGraphQL(build_schema(services.settings), services)
+        app.state.web = web_services(services)
+        schema = build_schema(schema_config(services.settings))
+        app.state.view = FitcoachGraphQL(schema, app.state.web, web_config(services.settings))
         if api is None:
             _freeze_start_up_objects()
         tasks = [

@@ -1,4 +1,5 @@
-"""Reading workout plans: the ports the reads need and the `PlanReads` service (views: `plan_views`).
+"""Reading workout plans: the ports the reads need and the `PlanReads` service (views: `plan_views`),
+the one way the GraphQL layer reads plans.
 
 A plan is read through the cache (L1, then Redis, then PostgreSQL) and cached with its stream version,
 one at a time (`get_plan`) or a dataloader's batch at once (`get_plans`).
@@ -157,6 +158,28 @@ class PlanReads:
                 await self._cache.put(CacheKey.plan(view.id), view.to_json(), view.version)
             found.update(fresh)
         return found
+
+    async def committed_plan(self, plan_id: UUID) -> PlanView | None:
+        """The plan as the read model holds it now, past the cache: what a subscriber reads after the
+        projector's notification (sent after its commit, maybe before the cache was invalidated)."""
+        return await self._read_model.plan(plan_id)
+
+    async def user_plans(
+        self, user_id: UUID, *, limit: int, after: PageCursor | None = None, active: bool | None = None
+    ) -> PlanPage:
+        """A page of the user's plans, newest change first (`PlanReadModel.user_plans`)."""
+        return await self._read_model.user_plans(user_id, limit=limit, after=after, active=active)
+
+    async def version_pages(
+        self,
+        plan_ids: Sequence[UUID],
+        *,
+        limit: int,
+        after: int | None = None,
+        as_of: Mapping[UUID, int] | None = None,
+    ) -> dict[UUID, VersionPage]:
+        """Each plan's page of versions, in one round trip (`PlanReadModel.version_pages`)."""
+        return await self._read_model.version_pages(plan_ids, limit=limit, after=after, as_of=as_of)
 
 
 def _plan_from_cache(value: Any) -> PlanView | None:

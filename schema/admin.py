@@ -28,7 +28,7 @@ class AdminMutations:
             raise Forbidden("only admins may change roles")
         _, user_id = parse_global_id(input.user_id, expect="User", field="input.userId")
         try:
-            updated = await info.context.api.accounts.set_role(user_id, DomainRole(input.role.value))
+            updated = await info.context.services.accounts.set_role(user_id, DomainRole(input.role.value))
         except DomainError as error:
             return UserPayload(user=None, user_errors=[user_error_of(error)])
         return UserPayload(user=User.of(user_view_of(updated.user, updated.stream_version)), user_errors=[])

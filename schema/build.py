@@ -1,8 +1,10 @@
-"""The schema: its root types and the extensions that protect it, configured from the settings."""
+"""The schema: its root types and the extensions that protect it, configured by `SchemaConfig` (which
+the shell makes from the settings)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import strawberry
 from graphql.error import GraphQLError
@@ -18,7 +20,6 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from fitcoach.settings import Settings
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.types import User
 from schema.admin import AdminMutations
@@ -35,6 +36,20 @@ from schema.query_depth import max_depth_rule
 DOCUMENT_CACHE_SIZE = 512
 
 
+@dataclass(frozen=True, slots=True)
+class SchemaConfig:
+    """The limits every operation is held to, and whether the schema may be introspected."""
+
+    max_query_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_query_cost: int
+    execution_slice_seconds: float
+    """How long an operation runs before its lists wait their turn on the event loop (`pacing`)."""
+    introspection: bool
+    """Introspection and field suggestions ("did you mean ...?") allowed."""
+
+
 @strawberry.type
 class Mutation(PlanMutations, AccountMutations, AdminMutations):
     pass
@@ -48,36 +63,42 @@ class FitcoachSchema(strawberry.Schema):
         unexpected ones (with the request id), so nothing is logged here."""
 
 
+NODES: list[type] = [WorkoutPlan, User]
+"""The types behind the `Node` interface, listed so that the schema has them whichever fields name them."""
+
+
 def export_sdl() -> str:
-    """The schema as SDL, as kept in `schema.graphql` (a test fails when the two differ)."""
-    return build_schema(Settings(introspection=True)).as_str() + "\n"
+    """The schema as SDL, as kept in `schema.graphql` (a test fails when the two differ): the types and
+    fields, which no limit or extension changes."""
+    schema = FitcoachSchema(query=Query, mutation=Mutation, subscription=Subscription, types=NODES)
+    return schema.as_str() + "\n"
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(config: SchemaConfig) -> strawberry.Schema:
     # The depth and alias rules are made once per schema: `ValidationCache` keys on the rule classes, and
     # every MaxAliasesLimiter makes new ones, so built per request it never hit.
     limits = [
-        max_depth_rule(settings.max_query_depth),
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        max_depth_rule(config.max_query_depth),
+        *MaxAliasesLimiter(max_alias_count=config.max_aliases).validation_rules,
     ]
     # Factories, not instances: an extension holds per-request state.
     extensions: list[Callable[[], SchemaExtension]] = [
         ErrorCodes,
         MutationRateLimit,
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
-        lambda: QueryCostLimit(settings.max_query_cost),  # after validation: it costs valid documents
+        lambda: QueryCostLimit(config.max_query_cost),  # after validation: it costs valid documents
     ]
-    if not settings.introspection:
+    if not config.introspection:
         extensions.append(DisableIntrospection)
     return FitcoachSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[WorkoutPlan, User],
+        types=NODES,
         extensions=extensions,
-        execution_context_class=paced_execution(settings.execution_slice_ms / 1000),
-        config=StrawberryConfig(disable_field_suggestions=not settings.introspection),
+        execution_context_class=paced_execution(config.execution_slice_seconds),
+        config=StrawberryConfig(disable_field_suggestions=not config.introspection),
     )

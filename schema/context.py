@@ -1,23 +1,45 @@
 """The typed context every resolver receives: one per HTTP request, one per operation over a WebSocket
 (the connection keeps its signed-in session; each operation gets fresh loaders and a viewer checked
-as of that operation)."""
+as of that operation). It carries `Services`, the application services the resolvers use, which the
+composition root builds once per process."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from strawberry.types import Info as StrawberryInfo
 
-from application.plan_commands import Requester
+from application.accounts import Accounts
+from application.plan_commands import PlanCommands, Requester
+from application.plan_reads import PlanReads
+from application.pubsub import PubSub
+from application.rate_limits import RateLimit, RateLimiter, TokenBucket, TokenBuckets
+from application.user_reads import UserReadModel
 from domain.users.values import Role
 from schema.errors import Unauthenticated
 from schema.loaders import Loaders, build_loaders
 
-if TYPE_CHECKING:
-    from fitcoach.wiring.api import Api
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the resolvers use: application services and ports, never an adapter by its type."""
+
+    plan_commands: PlanCommands
+    plan_reads: PlanReads
+    users: UserReadModel
+    accounts: Accounts
+    pubsub: PubSub
+    """Plan changes, for subscriptions."""
+    auth_attempts: RateLimiter
+    auth_limit: RateLimit
+    """Auth mutations per client IP and per signed-in user (FITCOACH_AUTH_RATE_LIMIT_PER_MINUTE)."""
+    mutation_buckets: TokenBuckets
+    mutation_bucket: TokenBucket
+    """A user's (signed out: an IP's) mutation fields: FITCOACH_MUTATION_RATE_LIMIT_BURST, refilled at
+    FITCOACH_MUTATION_RATE_LIMIT_PER_MINUTE."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +71,7 @@ class LiveSession(Protocol):
 
 @dataclass(slots=True)
 class Context:
-    api: Api
+    services: Services
     loaders: Loaders
     request_id: str
     client_ip: str
@@ -64,9 +86,9 @@ class Context:
     own context only."""
 
     @classmethod
-    def of(cls, api: Api, *, request_id: str, client_ip: str) -> Context:
+    def of(cls, services: Services, *, request_id: str, client_ip: str) -> Context:
         """A context with loaders of its own and nobody signed in yet."""
-        return cls(api=api, loaders=_loaders(api), request_id=request_id, client_ip=client_ip)
+        return cls(services, _loaders(services), request_id=request_id, client_ip=client_ip)
 
     def require_viewer(self) -> Viewer:
         if self.viewer is None:
@@ -76,14 +98,14 @@ class Context:
     def fresh_loaders(self) -> None:
         """Forget everything loaded so far: a subscription calls this before each push, so that nothing
         it sends is older than the change it reports."""
-        self.loaders = _loaders(self.api)
+        self.loaders = _loaders(self.services)
 
     def now(self) -> datetime:
         return datetime.now(UTC)
 
 
-def _loaders(api: Api) -> Loaders:
-    return build_loaders(api.plan_reads, api.plan_read_model, api.user_read_model)
+def _loaders(services: Services) -> Loaders:
+    return build_loaders(services.plan_reads, services.users)
 
 
 Info = StrawberryInfo[Context, None]

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from aiodataloader import DataLoader
 
-from application.plan_reads import PlanReadModel, PlanReads, VersionPage
+from application.plan_reads import PlanReads, VersionPage
 from application.plan_views import PlanView
 from application.user_reads import UserReadModel, UserView
 
@@ -40,7 +40,7 @@ class Loaders:
             self.plans.prime(view.id, view)
 
 
-def build_loaders(reads: PlanReads, plans: PlanReadModel, users: UserReadModel) -> Loaders:
+def build_loaders(reads: PlanReads, users: UserReadModel) -> Loaders:
     async def load_plans(ids: list[UUID]) -> list[PlanView | None]:
         found = await reads.get_plans(ids)
         return [found.get(plan_id) for plan_id in ids]
@@ -57,7 +57,7 @@ def build_loaders(reads: PlanReads, plans: PlanReadModel, users: UserReadModel) 
         async def batch(
             limit: int, after: int | None, as_of: dict[UUID, int]
         ) -> dict[VersionPageKey, VersionPage]:
-            pages = await plans.version_pages(list(as_of), limit=limit, after=after, as_of=as_of)
+            pages = await reads.version_pages(list(as_of), limit=limit, after=after, as_of=as_of)
             return {
                 VersionPageKey(plan_id, limit, after, as_of[plan_id]): page for plan_id, page in pages.items()
             }

@@ -33,7 +33,7 @@ from graphql.language import (
 from graphql.utilities import get_operation_ast, value_from_ast_untyped
 from strawberry.extensions import SchemaExtension
 
-from application.rate_limits import TokenBucket, rate_limit_key
+from application.rate_limits import rate_limit_key
 from schema.context import Context
 from schema.errors import ApiError, BadUserInput, RateLimited
 
@@ -121,8 +121,7 @@ class MutationRateLimit(SchemaExtension):
 async def _charge(context: Context, cost: int) -> ApiError | None:
     if cost == 0:
         return None
-    settings = context.api.settings
-    bucket = TokenBucket(settings.mutation_rate_limit_burst, settings.mutation_rate_limit_per_minute)
+    bucket = context.services.mutation_bucket
     if cost > bucket.capacity:
         return BadUserInput(
             f"this document has {cost} mutations; a request may hold at most {bucket.capacity}"
@@ -131,7 +130,7 @@ async def _charge(context: Context, cost: int) -> ApiError | None:
         key = rate_limit_key("mutations-user", str(context.viewer.user_id))
     else:
         key = rate_limit_key("mutations-ip", context.client_ip)
-    decision = await context.api.mutation_buckets.take(key, cost, bucket)
+    decision = await context.services.mutation_buckets.take(key, cost, bucket)
     if decision.allowed:
         return None
     return RateLimited(

@@ -12,8 +12,9 @@ from schema.accounts.types import User, viewer_user
 from schema.context import Info, Viewer
 from schema.errors import NotFound
 from schema.ids import parse_global_id
+from schema.node import Node
 from schema.pages import PageInfo, page_size, parse_plan_cursor, plan_cursor
-from schema.plans.types import Node, WorkoutPlan
+from schema.plans.types import WorkoutPlan
 
 
 @strawberry.type
@@ -76,7 +77,7 @@ class Query:
         viewer = info.context.require_viewer()
         limit = page_size(first)
         cursor = parse_plan_cursor(after) if after is not None else None
-        page = await info.context.api.plan_read_model.user_plans(
+        page = await info.context.services.plan_reads.user_plans(
             viewer.user_id, limit=limit, after=cursor, active=active
         )
         info.context.loaders.prime_plans(page.plans)

@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from application.auth_errors import TokenStoreUnavailable
 from application.auth_ports import AccessClaims, Session
 from application.eventstore import EventStoreUnavailable
+from application.session_check import SessionCheck
 from domain.errors import DomainError
-from fitcoach.wiring.api import Api
 from schema.context import Context, Viewer
 from schema.errors import Unauthenticated
+from web.services import WebServices
 
 log = logging.getLogger("fitcoach.api")
 BEARER = re.compile(r"^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$")
@@ -39,7 +40,7 @@ class SignInRefused(Exception):
 class TokenSession:
     """A verified access token and the viewer it was signed in as."""
 
-    api: Api = field(repr=False)
+    sessions: SessionCheck = field(repr=False)
     claims: AccessClaims = field(repr=False)
     viewer: Viewer
 
@@ -54,7 +55,7 @@ class TokenSession:
         if self.claims.expires_at <= datetime.now(UTC):
             raise Unauthenticated("the access token has expired; reconnect with a fresh one")
         try:
-            session = await self.api.sessions.check(self.claims)
+            session = await self.sessions.check(self.claims)
         except UNAVAILABLE:
             raise
         except DomainError as error:
@@ -66,28 +67,28 @@ def viewer_of(session: Session) -> Viewer:
     return Viewer(session.user_id, session.role, session.session_id)
 
 
-async def sign_in(api: Api, header: str, request_id: str) -> TokenSession:
+async def sign_in(services: WebServices, header: str, request_id: str) -> TokenSession:
     """The session of the bearer token in `header`, checked now; SignInRefused (with the reason for the
     client) or SignInCheckUnavailable."""
     match = BEARER.match(header)
     if match is None:
         raise SignInRefused("send the access token as 'Authorization: Bearer <token>'")
     try:
-        claims = api.accounts.authenticate(match.group(1))
-        session = await api.sessions.check(claims)
+        claims = services.resolvers.accounts.authenticate(match.group(1))
+        session = await services.sessions.check(claims)
     except UNAVAILABLE as error:
         # Not the client's fault: answering UNAUTHENTICATED would make it throw its tokens away.
         log.warning("request %s: session check unavailable (%s)", request_id, type(error).__name__)
         raise SignInCheckUnavailable() from None
     except DomainError as error:
         raise SignInRefused(error.message) from None
-    return TokenSession(api, claims, viewer_of(session))
+    return TokenSession(services.sessions, claims, viewer_of(session))
 
 
-async def authenticate(api: Api, context: Context, header: str) -> None:
+async def authenticate(services: WebServices, context: Context, header: str) -> None:
     """Sets the context's viewer and session for a valid token, else its `auth_problem`."""
     try:
-        token = await sign_in(api, header, context.request_id)
+        token = await sign_in(services, header, context.request_id)
     except SignInRefused as refused:
         context.auth_problem = refused.message
         return

@@ -30,8 +30,6 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from application.persisted_queries import PersistedQueryRegistrations
-from application.rate_limits import RateLimit
-from fitcoach.wiring.api import Api
 from schema.context import Context
 from web.authentication import SignInCheckUnavailable, authenticate
 from web.cached_reads import with_cached_reads
@@ -49,6 +47,7 @@ from web.requests import (
     storable,
 )
 from web.response_limit import encoded_within
+from web.services import WebConfig, WebServices
 from web.socket_connection import SocketConnection
 from web.socket_handlers import LegacyHandler, TransportHandler, connection_of
 from web.socket_limits import SocketLimits
@@ -64,28 +63,30 @@ class FitcoachGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportHandler
     graphql_ws_handler_class = LegacyHandler
 
-    def __init__(self, schema: strawberry.Schema, api: Api) -> None:
-        settings = api.settings
+    def __init__(self, schema: strawberry.Schema, services: WebServices, config: WebConfig) -> None:
         super().__init__(
             schema,
-            graphql_ide="graphiql" if settings.graphiql else None,
-            max_subscriptions_per_connection=settings.max_ws_subscriptions,
+            graphql_ide="graphiql" if config.graphiql else None,
+            max_subscriptions_per_connection=config.max_ws_subscriptions,
             connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
             keep_alive=True,
             keep_alive_interval=KEEP_ALIVE_SECONDS,
-            allowed_origins=settings.cors_origins,
+            allowed_origins=config.cors_origins,
         )
-        self.api = api
+        self.services = services
+        self.config = config
         self.persisted_query_registrations = PersistedQueryRegistrations(
-            api.persisted_queries,
-            api.rate_limiter,
-            RateLimit(limit=settings.apq_registrations_per_minute, window_seconds=60),
+            services.persisted_queries, services.registrations, config.apq_registrations
         )
-        self.socket_limits = SocketLimits.of(settings)
+        self.socket_limits = SocketLimits(
+            max_connections=config.max_ws_connections,
+            max_per_user=config.max_ws_per_user,
+            max_operations_per_user=config.max_ws_operations_per_user,
+        )
 
     def encode_json(self, data: object) -> str:
         # A str, not bytes: the WebSocket handlers send bytes as binary frames, which clients refuse.
-        return encoded_within(data, self.api.settings.max_response_bytes).decode()
+        return encoded_within(data, self.config.max_response_bytes).decode()
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)  # orjson.JSONDecodeError is a json.JSONDecodeError: a 400 as before
@@ -142,17 +143,22 @@ class FitcoachGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         the_id = request.scope.get("fitcoach.request_id") or request_id(request)
         client_ip = request.client.host if request.client else "unknown"
-        context = Context.of(self.api, request_id=the_id, client_ip=client_ip)
+        context = Context.of(self.services.resolvers, request_id=the_id, client_ip=client_ip)
         if isinstance(response, WebSocket):
             # The connection's own context: its operations each get one of their own.
             connection = SocketConnection(
-                self.api, self.socket_limits, response, request_id=the_id, client_ip=client_ip
+                self.services,
+                self.socket_limits,
+                response,
+                session_check_seconds=self.config.ws_session_check_seconds,
+                request_id=the_id,
+                client_ip=client_ip,
             )
             context.session = connection
             return context
         header = request.headers.get("authorization")
         if header is not None:
-            await authenticate(self.api, context, header)
+            await authenticate(self.services, context, header)
         return context
 
     async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
@@ -199,13 +205,14 @@ class FitcoachGraphQL(GraphQL[Context, None]):
                 request, request_adapter, request_data, context, root_value, sub_response
             )
 
-        if self.api.responses is None:
+        responses = self.services.responses
+        if responses is None:
             return await execute()
         directives = request.headers.get("cache-control", "")
         if "no-store" in directives:
             return await execute()
         no_cache = "no-cache" in directives
-        return await with_cached_reads(self.api.responses, context, request_data, no_cache, execute)
+        return await with_cached_reads(responses, context, request_data, no_cache, execute)
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         await check_body_is_an_object(request)
@@ -213,6 +220,6 @@ class FitcoachGraphQL(GraphQL[Context, None]):
         if isinstance(data, GraphQLRequestData):
             if not storable(data.query) or not storable(data.variables):
                 raise HTTPException(400, "strings must not contain NUL or unpaired surrogates")
-            data = await resolve_persisted_query(data, self.api.persisted_queries)
-            refuse_subscription_over_http(data, self.api.settings.max_tokens)
+            data = await resolve_persisted_query(data, self.services.persisted_queries)
+            refuse_subscription_over_http(data, self.config.max_tokens)
         return data

@@ -1,4 +1,5 @@
-"""The API's Prometheus metrics, beside the projector's (`projections.metrics`), served on `/metrics`.
+"""The API's Prometheus metrics, beside the projector's (`projections.metrics`) and the resolvers'
+(`schema.metrics`), served on `/metrics`.
 
 With several uvicorn workers, set PROMETHEUS_MULTIPROC_DIR (`fitcoach serve --workers N` does) so that
 `/metrics` aggregates every worker rather than showing whichever one answered.
@@ -10,7 +11,7 @@ import asyncio
 import logging
 import os
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from psycopg_pool import AsyncConnectionPool
 from starlette.responses import Response
@@ -28,7 +29,6 @@ HTTP_REQUEST_DURATION = Histogram(
     ["method", "route", "status"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
-WORKOUTS_CREATED = Counter("workouts_created_total", "Workout plans created through the API.")
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:

@@ -8,14 +8,34 @@ Every check uses the process's pools: a probe opens no connection of its own.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from fitcoach.wiring.api import Api
-from projections.status import projection_status_from_pool
+from application.eventstore import EventStore
+from projections.status import ProjectionStatus
 
 CHECK_TIMEOUT_SECONDS = 2.0
+
+
+class Probe(Protocol):
+    async def ping(self) -> None:
+        """Returns once the dependency answers; raises otherwise."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessProbes:
+    """What `/ready` asks, on the process's own pools and clients."""
+
+    event_store: EventStore
+    read_models: Probe
+    """PostgreSQL, where the read models are."""
+    redis: Probe | None
+    """None when no Redis is configured."""
+    projections: Callable[[], Awaitable[list[ProjectionStatus]]]
+    max_lag_events: int
+    """FITCOACH_READY_MAX_LAG_EVENTS."""
 
 
 @dataclass(slots=True)
@@ -46,15 +66,15 @@ async def _check(report: Readiness, name: str, probe: Awaitable[object]) -> obje
     return value
 
 
-async def readiness(api: Api) -> Readiness:
+async def readiness(probes: ReadinessProbes) -> Readiness:
     report = Readiness()
-    await _check(report, "event_store", api.core.store.current_position())
-    await _check(report, "postgres", api.plan_read_model.ping())
-    if api.settings.redis_url is not None:
-        await _check(report, "redis", api.pubsub.ping())
-    statuses = await _check(report, "projections", projection_status_from_pool(api.core.store, api.read_pool))
+    await _check(report, "event_store", probes.event_store.current_position())
+    await _check(report, "postgres", probes.read_models.ping())
+    if probes.redis is not None:
+        await _check(report, "redis", probes.redis.ping())
+    statuses = await _check(report, "projections", probes.projections())
     if isinstance(statuses, list):
-        bound = api.settings.ready_max_lag_events
+        bound = probes.max_lag_events
         for status in statuses:
             report.projections.append(
                 {

@@ -29,10 +29,10 @@ from datetime import UTC, datetime
 from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
 
-from fitcoach.wiring.api import Api
 from schema.context import Context, Viewer
 from schema.errors import Unauthenticated
 from web.authentication import UNAVAILABLE, SignInCheckUnavailable, SignInRefused, TokenSession, sign_in
+from web.services import WebServices
 from web.socket_limits import SocketLimits
 
 log = logging.getLogger("fitcoach.api")
@@ -60,10 +60,18 @@ class SocketRefused(Exception):
 
 class SocketConnection:
     def __init__(
-        self, api: Api, limits: SocketLimits, websocket: WebSocket, *, request_id: str, client_ip: str
+        self,
+        services: WebServices,
+        limits: SocketLimits,
+        websocket: WebSocket,
+        *,
+        session_check_seconds: float,
+        request_id: str,
+        client_ip: str,
     ) -> None:
-        self._api = api
+        self._services = services
         self.limits = limits
+        self._session_check_seconds = session_check_seconds
         self._websocket = websocket
         self.request_id = request_id
         self.client_ip = client_ip
@@ -94,7 +102,7 @@ class SocketConnection:
             raise ConnectionRejectionError({"message": "send an access token in connectionParams"})
         header = token if token.startswith("Bearer ") else f"Bearer {token}"
         try:
-            signed_in = await sign_in(self._api, header, self.request_id)
+            signed_in = await sign_in(self._services, header, self.request_id)
         except SignInRefused as refused:
             raise ConnectionRejectionError({"message": refused.message}) from None
         except SignInCheckUnavailable:
@@ -124,7 +132,7 @@ class SocketConnection:
     async def operation_context(self) -> Context:
         """A context of the operation's own: fresh loaders, and the viewer as of now (none, with the
         reason, once the session has ended). Raises EventStoreUnavailable or TokenStoreUnavailable."""
-        context = Context.of(self._api, request_id=self.request_id, client_ip=self.client_ip)
+        context = Context.of(self._services.resolvers, request_id=self.request_id, client_ip=self.client_ip)
         context.session = self
         try:
             context.viewer = await self.viewer_now()
@@ -165,7 +173,7 @@ class SocketConnection:
             self._counted = False
 
     async def _watch(self, token: TokenSession) -> None:
-        every = self._api.settings.ws_session_check_seconds
+        every = self._session_check_seconds
         while True:
             until_expiry = (token.expires_at - datetime.now(UTC)).total_seconds()
             # Jittered, so that sockets opened together do not check together ever after.

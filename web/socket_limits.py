@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections import Counter
 from uuid import UUID
 
-from fitcoach.settings import Settings
-
 
 class SocketLimits:
     def __init__(self, *, max_connections: int, max_per_user: int, max_operations_per_user: int) -> None:
@@ -28,14 +26,6 @@ class SocketLimits:
         self._open = 0
         self._sockets: Counter[UUID] = Counter()
         self._operations: Counter[UUID] = Counter()
-
-    @classmethod
-    def of(cls, settings: Settings) -> SocketLimits:
-        return cls(
-            max_connections=settings.max_ws_connections,
-            max_per_user=settings.max_ws_per_user,
-            max_operations_per_user=settings.max_ws_subscriptions_per_user,
-        )
 
     @property
     def open_sockets(self) -> int:

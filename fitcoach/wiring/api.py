@@ -1,8 +1,9 @@
 """The composition root of the API process: `build_api` wires every service the GraphQL layer uses.
 
-Core and projection wiring live in `bootstrap`; this module adds the API's own, with the adapters it
-picks from the settings in `bootstrap_api_adapters`. Nothing connects at import time, and tests pass
-their own adapters.
+Core and projection wiring live in `fitcoach.wiring.core`; this module adds the API's own, with the
+adapters it picks from the settings in `fitcoach.wiring.adapters`; `fitcoach.wiring.web` then hands the
+schema and the web layer what they need. Nothing connects at import time, and tests pass their own
+adapters.
 """
 
 from __future__ import annotations

@@ -30,18 +30,16 @@ from schema.accounts.types import User, user_view_of
 from schema.context import Info
 from schema.errors import BadUserInput, RateLimited, UserError, user_error_of
 
-RATE_WINDOW_SECONDS = 60
-
 
 async def limit_auth(info: Info) -> None:
     """RateLimited once this IP, or this signed-in user, used its auth mutations for the minute."""
     context = info.context
-    limit = context.api.settings.auth_rate_limit_per_minute
+    limit = context.services.auth_limit
     keys = [rate_limit_key("auth-ip", context.client_ip)]
     if context.viewer is not None:
         keys.append(rate_limit_key("auth-user", str(context.viewer.user_id)))
     for key in keys:
-        decision = await context.api.rate_limiter.hit(key, limit, RATE_WINDOW_SECONDS)
+        decision = await context.services.auth_attempts.hit(key, limit.limit, limit.window_seconds)
         if not decision.allowed:
             raise RateLimited(retry_after_seconds=decision.retry_after_seconds)
 
@@ -62,7 +60,7 @@ class AccountMutations:
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         await limit_auth(info)
         try:
-            signed_in = await info.context.api.accounts.register(
+            signed_in = await info.context.services.accounts.register(
                 input.email, input.password, input.display_name
             )
         except DomainError as error:
@@ -74,7 +72,7 @@ class AccountMutations:
         await limit_auth(info)
         context = info.context
         try:
-            signed_in = await context.api.accounts.login(
+            signed_in = await context.services.accounts.login(
                 input.email, input.password, address=context.client_ip
             )
         except LoginThrottled as throttled:
@@ -87,7 +85,7 @@ class AccountMutations:
     async def refresh_token(self, info: Info, input: RefreshTokenInput) -> AuthPayload:
         await limit_auth(info)
         try:
-            signed_in = await info.context.api.accounts.refresh(input.refresh_token)
+            signed_in = await info.context.services.accounts.refresh(input.refresh_token)
         except DomainError as error:
             return _failed(error)
         return _signed_in(signed_in)
@@ -97,7 +95,7 @@ class AccountMutations:
         await limit_auth(info)
         provider = IdentityProvider(input.provider.value)
         try:
-            signed_in = await info.context.api.accounts.sign_in_with_id_token(
+            signed_in = await info.context.services.accounts.sign_in_with_id_token(
                 provider, input.id_token, input.nonce
             )
         except DomainError as error:
@@ -109,10 +107,10 @@ class AccountMutations:
         await limit_auth(info)
         context = info.context
         if input is not None and input.refresh_token is not None:
-            ended = await context.api.accounts.logout(input.refresh_token)
+            ended = await context.services.accounts.logout(input.refresh_token)
         else:
             viewer = context.require_viewer()
-            ended = await context.api.accounts.end_session(viewer.user_id, viewer.session_id)
+            ended = await context.services.accounts.end_session(viewer.user_id, viewer.session_id)
         return LogoutPayload(ended=ended, user_errors=[])
 
     @strawberry.mutation
@@ -120,7 +118,7 @@ class AccountMutations:
         viewer = info.context.require_viewer()
         try:
             changes = input.to_changes()
-            updated = await info.context.api.accounts.update_profile(
+            updated = await info.context.services.accounts.update_profile(
                 viewer.user_id, changes, expected_version=input.expected_version
             )
         except DomainError as error:

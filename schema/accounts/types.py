@@ -14,7 +14,7 @@ from domain.users.errors import UserNotFound
 from schema.context import Info
 from schema.errors import NotFound
 from schema.ids import global_id
-from schema.plans.types import Node
+from schema.node import Node
 
 
 @strawberry.enum
@@ -88,7 +88,7 @@ async def viewer_user(info: Info) -> User:
     """The caller's account, read from its event stream: fresh even right after sign-up."""
     viewer = info.context.require_viewer()
     try:
-        user = await info.context.api.accounts.user(viewer.user_id)
+        user = await info.context.services.accounts.user(viewer.user_id)
     except UserNotFound:
         raise NotFound("no such account") from None
     return User.of(user_view_of(user))

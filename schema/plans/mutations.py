@@ -12,6 +12,7 @@ from domain.errors import DomainError
 from domain.plans.commands import PlanCommand
 from schema.context import Info
 from schema.errors import BadUserInput, UserError, user_error_of
+from schema.metrics import WORKOUTS_CREATED
 from schema.plans.inputs import (
     AddExerciseInput,
     ArchiveWorkoutPlanInput,
@@ -25,7 +26,6 @@ from schema.plans.inputs import (
     UpdateExerciseInput,
 )
 from schema.plans.types import WorkoutPlan
-from web.metrics import WORKOUTS_CREATED
 
 
 @strawberry.type
@@ -48,7 +48,7 @@ async def _dispatch(
     viewer = context.require_viewer()
     try:
         command = build()
-        written = await context.api.plan_commands.execute(
+        written = await context.services.plan_commands.execute(
             viewer.requester, command, command_id=command_id, expected_version=expected_version
         )
     except DomainError as error:

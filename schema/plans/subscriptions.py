@@ -42,22 +42,22 @@ class Subscription:
     async def workout_plan_changed(self, info: Info, plan_id: strawberry.ID) -> AsyncGenerator[WorkoutPlan]:
         viewer = info.context.require_viewer()  # checked as the operation started
         _, raw = parse_global_id(plan_id, expect="WorkoutPlan", field="planId")
-        api = info.context.api
-        owner = await api.plan_commands.owner_of(raw)  # a plan's owner never changes
+        services = info.context.services
+        owner = await services.plan_commands.owner_of(raw)  # a plan's owner never changes
         if owner is None or not may_see(viewer, owner):
             raise NotFound("no workout plan with that id")
-        async with api.pubsub.subscribe(plan_changed_channel(raw)) as messages:
+        async with services.pubsub.subscribe(plan_changed_channel(raw)) as messages:
             # Read once subscribed, so a change committed in between is not missed. A plan created a
             # moment ago may not be in the read model yet: its first notification brings it.
             seen = 0
-            current = await api.plan_read_model.plan(raw)
+            current = await services.plan_reads.committed_plan(raw)
             if current is not None:
                 seen = current.version
                 yield WorkoutPlan.of(current)
             async for message in messages:
                 if int(message.get("version", 0)) <= seen:
                     continue
-                view = await api.plan_read_model.plan(raw)
+                view = await services.plan_reads.committed_plan(raw)
                 if view is None or view.version <= seen:
                     continue
                 if not may_see(await live_viewer(info), owner):

@@ -5,24 +5,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from application.plan_reads import VersionPage, version_page
 from application.plan_views import ExerciseView, PlanView, VersionView
+from schema.accounts.types import User
 from schema.context import Info
 from schema.ids import global_id
 from schema.loaders import VersionPageKey
+from schema.node import Node
 from schema.pages import PageInfo, page_size, parse_version_cursor, version_cursor
-
-if TYPE_CHECKING:
-    from schema.accounts.types import User
-
-
-@strawberry.interface(description="An object with a global id, fetchable with `node(id)`.")
-class Node:
-    id: strawberry.ID
 
 
 @strawberry.enum(description="Who made a change: the user, or the AI coach on their behalf.")
@@ -176,8 +169,6 @@ class WorkoutPlan(Node):
         return PlanVersionConnection.of(page)
 
     @strawberry.field
-    async def owner(self, info: Info) -> Annotated[User, strawberry.lazy("schema.accounts.types")] | None:
-        from schema.accounts.types import User
-
+    async def owner(self, info: Info) -> User | None:
         view = await info.context.loaders.users.load(self.view.user_id)
         return User.of(view) if view is not None else None

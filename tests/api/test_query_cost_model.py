@@ -12,12 +12,13 @@ from graphql.type import GraphQLInterfaceType, GraphQLList, GraphQLObjectType, g
 from graphql.utilities import get_introspection_query
 
 from fitcoach.settings import Settings
+from fitcoach.wiring.web import schema_config
 from schema.build import build_schema
 from schema.query_cost import LIST_BOUNDS, PAGE, Cost, operation_cost
 from tests.api.test_query_cost import PAGE as PAGE_OF_PLANS
 from tests.api.test_query_cost_limit import ATTACK, ATTACK_COST
 
-SCHEMA = build_schema(Settings(introspection=True))._schema
+SCHEMA = build_schema(schema_config(Settings(introspection=True)))._schema
 NO_LIMIT = 10**12
 
 
