@@ -25,7 +25,7 @@ from projections.runner import ProjectionRunner
 from projections.users.fold import UserTrack, track_from_row, user_row
 from projections.users.projection import UsersProjection
 from projections.users.sql import COLUMNS, load, write
-from tests.accounts import USER_ID, registered, user_after
+from tests.domain.users import USER_ID, registered, user_after
 from tests.projections.conftest import Runners, projector_database
 from tests.projections.projector_support import checkpoint, wait_for, write_workload
 from tests.projections.user_workload import actual_users, expected_users, write_user_workload

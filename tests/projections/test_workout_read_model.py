@@ -20,7 +20,7 @@ from domain.errors import DomainError
 from domain.plans import Plan, fold
 from projections.batch import apply_batch
 from projections.registry import projection_named
-from tests.domain import ARCHIVE_AT, draw_command
+from tests.domain.plans import ARCHIVE_AT, draw_command
 from tests.projections.conftest import projector_database
 from tests.projections.projector_support import (
     ReadModel,

@@ -35,7 +35,7 @@ from domain.users.commands import (
 )
 from domain.users.events import EmailClaimed
 from domain.users.values import FitnessLevel, Gender, IdentityProvider, Role
-from tests.accounts import T0, born_years_before
+from tests.domain.users import T0, born_years_before
 
 HASH_PREFIX = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$"
 
