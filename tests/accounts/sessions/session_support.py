@@ -19,8 +19,8 @@ from application.accounts import Accounts
 from application.auth_ports import AccessClaims, LiveSessions, NewRefreshToken, RefreshFamily, Rotation
 from application.session_check import SessionCheck, SessionRevoked
 from application.sessions import SignedIn
+from tests.adapters.cache.test_cache_contract import REDIS_URL, delete_prefixed
 from tests.domain.users import ManualClock
-from tests.projections.test_cache_contract import REDIS_URL, delete_prefixed
 
 L1_TTL = 60.0  # long, so a replica that stops answering from L1 was told to, rather than timed out
 

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 
 from adapters.redis.cache import RedisCache
 from application.cache import CacheKey
-from tests.projections.test_cache_contract import REDIS_URL, FakeClock, delete_prefixed
+from tests.adapters.cache.test_cache_contract import REDIS_URL, FakeClock, delete_prefixed
 
 L1_TTL = 60.0  # long, so an L1 entry seen gone was evicted, not expired
 
