@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from adapters.postgres.embedded.server import pgdata_of
-from tests.adapters.postgres_embedded.test_embedded_postgres import new_data_dir, stop_any_server
+from tests.adapters.postgres_embedded.embedded_postgres_dirs import new_data_dir, stop_any_server
 from tests.api.graphql_client import create_plan, register
 from tests.api.server import free_port
 

@@ -17,10 +17,10 @@ from adapters.postgres.embedded.server import pgdata_of
 from fitcoach.settings import Settings, default_data_dir
 from fitcoach.wiring.core import resolve_database_url
 from tests.adapters.postgres_embedded.embedded_postgres_dirs import (
-    new_data_dir as new_data_dir,  # re-exported for test_serve_embedded
+    new_data_dir,
+    stop_any_server,
+    throwaway_data_dir,
 )
-from tests.adapters.postgres_embedded.embedded_postgres_dirs import stop_any_server as stop_any_server
-from tests.adapters.postgres_embedded.embedded_postgres_dirs import throwaway_data_dir
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -28,7 +28,7 @@ from projections.users.sql import COLUMNS, load, write
 from tests.domain.users import USER_ID, registered, user_after
 from tests.projections.conftest import Runners, projector_database
 from tests.projections.projector_support import checkpoint, wait_for, write_workload
-from tests.projections.user_workload import actual_users, expected_users, write_user_workload
+from tests.projections.users.user_workload import actual_users, expected_users, write_user_workload
 
 USERS = projection_named("users")
 

@@ -17,7 +17,7 @@ from adapters.postgres.user_read_model import PostgresUserReadModel
 from projections.batch import apply_batch
 from projections.registry import projection_named
 from tests.projections.conftest import projector_database
-from tests.projections.user_workload import expected_users, write_user_workload
+from tests.projections.users.user_workload import expected_users, write_user_workload
 
 
 class CountingCursor(psycopg.AsyncCursor[Any]):
