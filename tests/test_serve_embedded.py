@@ -19,9 +19,9 @@ import pytest
 from graphql.utilities import get_introspection_query
 
 from adapters.postgres.embedded.server import pgdata_of
+from tests.adapters.postgres_embedded.embedded_postgres_dirs import new_data_dir, stop_any_server
 from tests.api.graphql_client import create_plan, register
 from tests.api.server import free_port
-from tests.test_embedded_postgres import new_data_dir, stop_any_server
 
 REPO = Path(__file__).resolve().parent.parent
 FITCOACH = Path(sys.executable).with_name("fitcoach")  # the console script `make install` puts in .venv

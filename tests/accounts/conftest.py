@@ -17,8 +17,8 @@ from adapters.postgres.store import PostgresEventStore
 from application.accounts import Accounts, AccountsConfig
 from application.auth_ports import PasswordHasher
 from domain.users.values import IdentityProvider
-from tests.accounts import ManualClock
 from tests.accounts.jwks_server import CLIENT_ID, ISSUER, JwksServer, SigningKey
+from tests.domain.users import ManualClock
 
 SECRET = "test-secret-that-is-at-least-32-bytes-long!"
 CLAIM_GRACE = timedelta(minutes=2)

@@ -19,8 +19,8 @@ from domain.users import AbandonedRegistration, User, email_claim_stream, user_s
 from domain.users.commands import AbandonRegistration, RegisterUser
 from domain.users.errors import EmailTaken, RegistrationClosed
 from domain.users.events import EmailClaimed
-from tests.accounts import HASH, ManualClock, unique_email
 from tests.accounts.conftest import CLAIM_GRACE, cheap_hasher
+from tests.domain.users import HASH, ManualClock, unique_email
 
 RACERS = 8
 

@@ -21,8 +21,8 @@ from domain.errors import ValidationError
 from domain.users import User, identity_claim_stream
 from domain.users.errors import EmailTaken
 from domain.users.values import ExternalIdentity, IdentityProvider
-from tests.accounts import unique_email
 from tests.accounts.jwks_server import SigningKey, id_token_claims
+from tests.domain.users import unique_email
 
 GOOGLE = IdentityProvider.GOOGLE
 

@@ -9,7 +9,7 @@ from application.auth_errors import InvalidCredentials, RefreshTokenRevoked
 from application.users import load_user
 from domain.errors import ValidationError
 from domain.users import User, user_stream
-from tests.accounts import unique_email
+from tests.domain.users import unique_email
 
 PASSWORD = "correct horse battery"
 

@@ -9,8 +9,8 @@ import pytest
 
 from domain.errors import DomainError
 from domain.users.values import IdentityProvider
-from tests.accounts import unique_email
 from tests.accounts.jwks_server import id_token_claims
+from tests.domain.users import unique_email
 
 PASSWORD = "my very secret passphrase"
 

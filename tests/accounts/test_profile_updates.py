@@ -11,7 +11,7 @@ from domain.users import user_stream
 from domain.users.commands import ProfileChanges
 from domain.users.errors import UserNotFound
 from domain.users.values import FitnessLevel, Gender
-from tests.accounts import born_years_before, unique_email
+from tests.domain.users import born_years_before, unique_email
 
 
 async def test_an_update_returns_the_user_as_that_write_left_it(accounts, store, clock):

@@ -18,8 +18,8 @@ from application.auth_errors import (
 )
 from application.sessions import SignedIn
 from domain.users.values import Role
-from tests.accounts import unique_email
 from tests.accounts.conftest import CLAIM_GRACE
+from tests.domain.users import unique_email
 
 PASSWORD = "long enough password"
 REUSE_INTERVAL = AccountsConfig().refresh_reuse_interval

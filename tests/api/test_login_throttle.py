@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from application.login_throttle import LoginThrottlePolicy
+from tests.adapters.api_ports.redis_server import delete_prefixed
 from tests.api.graphql_client import register
 from tests.api.rate_limit_support import assert_answered, assert_refused, login, peer
 from tests.api.server import REDIS_URL, RunningApi, fresh_database, running_api, test_settings
-from tests.api_support.redis_server import delete_prefixed
 
 PASSWORD = "correct horse battery staple"  # what graphql_client.register signs up with
 POLICY = LoginThrottlePolicy()

@@ -15,15 +15,16 @@ import pytest
 from graphql.language import parse
 
 from schema.mutation_limits import mutation_cost
+from tests.adapters.api_ports.redis_server import delete_prefixed
 from tests.api.graphql_client import Session, register
 from tests.api.live_support import eventually
 from tests.api.rate_limit_support import assert_refused, peer
 from tests.api.server import REDIS_URL, RunningApi, fresh_database, running_api, test_settings
 
 # Fixtures: imported under their own names, so that pytest finds them in this module.
-from tests.api.session_fixtures import no_server_errors as no_server_errors
 from tests.api.ws_client import graphql_ws
-from tests.api_support.redis_server import delete_prefixed
+
+pytestmark = pytest.mark.usefixtures("no_server_errors")
 
 BURST = 20
 LIMITS = {

@@ -12,12 +12,12 @@ import pytest
 
 import server
 import tests.api.server as api_server
+from tests.adapters.api_ports.redis_server import delete_prefixed, eventually
 from tests.api.graphql_client import register
-from tests.api.query_cost_support import _seed_plan
+from tests.api.query_cost.query_cost_support import _seed_plan
+from tests.api.query_cost.test_query_cost import PAGE, tables_of
 from tests.api.server import REDIS_URL, fresh_database, running_api, test_settings
 from tests.api.statement_log import CostApi, StatementLog, _install_driver_hooks
-from tests.api.test_query_cost import PAGE, tables_of
-from tests.api_support.redis_server import delete_prefixed, eventually
 
 PLANS = 12
 NESTED = """{ workoutPlans(first: 12) { edges { cursor node {

@@ -17,9 +17,9 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
+from tests.adapters.api_ports.redis_server import delete_prefixed
 from tests.api.graphql_client import register
 from tests.api.server import REDIS_URL, RunningApi, running_api, test_settings
-from tests.api_support.redis_server import delete_prefixed
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
+from tests.adapters.api_ports.redis_server import delete_prefixed
 from tests.api.server import REDIS_URL, RunningApi, fresh_database, running_api, test_settings
-from tests.api_support.redis_server import delete_prefixed
 
 Body = dict[str, Any]
 

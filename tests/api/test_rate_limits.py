@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
+from tests.adapters.api_ports.redis_server import delete_prefixed
 from tests.api.graphql_client import CREATE_PLAN, register
 from tests.api.rate_limit_support import (
     assert_answered,
@@ -23,7 +24,6 @@ from tests.api.rate_limit_support import (
     unknown_email,
 )
 from tests.api.server import REDIS_URL, RunningApi, fresh_database, running_api, test_settings
-from tests.api_support.redis_server import delete_prefixed
 
 LIMIT = 5
 REFRESH = "mutation($input: RefreshTokenInput!) { refreshToken(input: $input) { userErrors { code } } }"

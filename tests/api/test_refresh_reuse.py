@@ -14,8 +14,9 @@ from tests.api.graphql_client import data, register
 from tests.api.live_support import codes
 from tests.api.server import RunningApi, running_api
 
+pytestmark = pytest.mark.usefixtures("no_server_errors")
+
 # Fixtures: imported under their own names, so that pytest finds them in this module.
-from tests.api.session_fixtures import no_server_errors as no_server_errors
 
 REFRESH = """mutation($input: RefreshTokenInput!) {
   refreshToken(input: $input) { tokens { accessToken refreshToken } userErrors { code } }

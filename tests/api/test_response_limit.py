@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from tests.adapters.api_ports.redis_server import eventually
 from tests.api.graphql_client import Session, create_plan, register
 from tests.api.server import RunningApi, fresh_database, running_api, test_settings
 from tests.api.ws_client import graphql_ws
-from tests.api_support.redis_server import eventually
 
 LIMIT = 8 * 1024
 PLANS = 6

@@ -20,7 +20,7 @@ from domain.users.commands import ProfileChanges, RegisterUser
 from domain.users.decision import decide as decide_user
 from domain.users.profile_changes import apply_changes
 from domain.users.values import Profile
-from tests.domain import (
+from tests.domain.plans import (
     WHEN,
     add_exercise,
     added,

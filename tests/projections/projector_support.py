@@ -24,7 +24,7 @@ from domain.event_codec import to_json
 from domain.plans import Plan, decode, encode, fold
 from domain.plans.commands import PlanCommand
 from domain.plans.events import PlanEvent
-from tests.domain import (
+from tests.domain.plans import (
     T0,
     add_exercise,
     archive,

@@ -15,7 +15,7 @@ from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
 from projections.batch import apply_batch
 from projections.checkpoints import CHANNEL
 from projections.registry import projection_named
-from tests.domain import create_plan, rename
+from tests.domain.plans import create_plan, rename
 from tests.projections.projector_support import checkpoint
 
 USERS = projection_named("users")

@@ -19,7 +19,7 @@ from adapters.redis.cache import RedisCache
 from application.cache import CacheKey
 from application.plan_reads import PlanReads
 from application.plan_views import PlanView
-from tests.api_support.redis_server import RedisServer, eventually
+from tests.adapters.api_ports.redis_server import RedisServer, eventually
 from tests.projections import plan_view, read_model_database, write_plan
 
 CACHE_LOGGER = "adapters.redis.cache"

@@ -24,7 +24,7 @@ from projections.registry import projection_named
 from projections.runner import ProjectionRunner
 from projections.schema import migrate as migrate_projections
 from projections.workout.projection import WorkoutPlansProjection
-from tests.domain import PLAN_ID, T0, create_plan
+from tests.domain.plans import PLAN_ID, T0, create_plan
 from tests.projections.projector_process import ProjectorProcess, projector_backends
 from tests.projections.projector_support import (
     actual_read_model,

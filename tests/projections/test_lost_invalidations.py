@@ -23,7 +23,7 @@ from projections.rebuild import rebuild
 from projections.registry import projection_named
 from projections.runner import ProjectionRunner
 from projections.schema import migrate as migrate_projections
-from tests.domain import create_plan, rename
+from tests.domain.plans import create_plan, rename
 from tests.projections.conftest import Runners
 from tests.projections.projector_support import wait_for, wait_until
 

@@ -19,7 +19,7 @@ from projections import metrics
 from projections.checkpoints import CHANNEL
 from projections.registry import projection_named
 from projections.runner import ProjectionRunner
-from tests.domain import add_exercise, create_plan, rename
+from tests.domain.plans import add_exercise, create_plan, rename
 from tests.projections.projector_process import ProjectorProcess
 from tests.projections.projector_support import (
     actual_read_model,

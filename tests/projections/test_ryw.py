@@ -23,7 +23,7 @@ from domain.plans.commands import PlanCommand
 from domain.plans.events import PlanEvent
 from projections.runner import ProjectionRunner
 from projections.workout.projection import WorkoutPlansProjection
-from tests.domain import create_plan, rename
+from tests.domain.plans import create_plan, rename
 from tests.projections import read_model_database
 
 Connection = psycopg.AsyncConnection[Any]

@@ -1,0 +1,24 @@
+"""Fixtures of the subscription tests: a signed-in Ada for a module, and a watch that fails a test on any
+server error."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from tests.api.graphql_client import Session, register
+from tests.api.live_support import server_errors_fail_the_test
+from tests.api.server import RunningApi
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors() -> Iterator[None]:
+    with server_errors_fail_the_test():
+        yield
+
+
+@pytest.fixture(scope="module")
+async def ada(served: RunningApi) -> AsyncIterator[Session]:
+    async with served.client() as http:
+        yield await register(http, "Ada")
