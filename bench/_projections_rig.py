@@ -17,9 +17,10 @@ from _projections_workload import PlanScript
 
 import projections
 from adapters.postgres.store import PostgresEventStore
-from application.handler import WORKOUT_PLANS
 from application.snapshot_backfill import backfill_snapshots
 from domain.plans import Plan, decode
+from domain.plans.decider import WORKOUT_PLANS
+from domain.plans.streams import PLAN_STREAM_PREFIX
 from fitcoach.settings import Settings
 from fitcoach.wiring.core import build_core, snapshots_from
 from projections.rebuild import DEFAULT_PAGE_SIZE, RebuildProgress, rebuild
@@ -101,7 +102,7 @@ async def build_snapshots(store: PostgresEventStore, url: str) -> tuple[int, flo
     started = time.perf_counter()
     try:
         saved = await backfill_snapshots(
-            store, snapshots, WORKOUT_PLANS, stream_prefix="workout-", every=settings.snapshot_every
+            store, snapshots, WORKOUT_PLANS, stream_prefix=PLAN_STREAM_PREFIX, every=settings.snapshot_every
         )
     finally:
         await snapshots.close()

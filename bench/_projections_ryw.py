@@ -25,10 +25,10 @@ from _projections_watch import CheckpointWatch
 from _projections_workload import MAX_LIVE_EXERCISES
 
 from application.handler import CommandHandler, CommandMetadata
+from domain.actor import Actor
 from domain.plans import Plan, evolve
 from domain.plans.commands import AddExercise, CreatePlanVersion, PlanCommand, UpdateExercise
 from domain.plans.events import PlanEvent
-from domain.plans.values import Actor
 
 VISIBLE_TIMEOUT_SECONDS = 60.0
 

@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from domain.actor import Actor
 from domain.plans.plan import Plan, PlanVersion
-from domain.plans.values import Actor, Difficulty, PlannedExercise
+from domain.plans.values import Difficulty, PlannedExercise
 
 STATE_TYPE = "WorkoutPlan"
 SCHEMA_VERSION = 1

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from application.handler import WORKOUT_PLANS, CommandHandler
-from domain.errors import ConcurrencyConflict, DuplicateExercise
+from application.handler import CommandHandler
+from domain.actor import Actor
+from domain.errors import ConcurrencyConflict
+from domain.plans.decider import WORKOUT_PLANS
+from domain.plans.errors import DuplicateExercise
 from domain.plans.events import ExerciseAdded, PlanEvent, WorkoutPlanRenamed
-from domain.plans.values import Actor
 from tests.application.handler_support import handler as handler
 from tests.application.handler_support import meta, stored_plan
 from tests.application.handler_support import store as store

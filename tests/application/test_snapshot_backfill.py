@@ -10,16 +10,18 @@ from hypothesis import strategies as st
 
 from adapters.memory.snapshots import InMemorySnapshots
 from adapters.memory.store import InMemoryEventStore
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata, workout_plan_stream
+from application.handler import CommandHandler, CommandMetadata
 from application.snapshot_backfill import backfill_snapshots
-from application.users import USERS
 from domain.errors import DomainError
 from domain.plans import Plan, fold
+from domain.plans.decider import WORKOUT_PLANS
+from domain.plans.streams import plan_stream
+from domain.users.decider import USERS
 from tests.accounts import register_user
 from tests.domain import ARCHIVE_AT, PLAN_ID, STEPS, add_exercise, create_plan, decide_or_error, draw_command
 
 NAMESPACE = UUID("5a0c9d1e-2b3f-4c6d-8e7f-9a0b1c2d3e4f")
-STREAM = workout_plan_stream(PLAN_ID)
+STREAM = plan_stream(PLAN_ID)
 
 
 def meta(name: str) -> CommandMetadata:

@@ -11,8 +11,9 @@ import pytest
 
 from adapters.memory.snapshots import InMemorySnapshots
 from adapters.memory.store import InMemoryEventStore
-from application.handler import WORKOUT_PLANS, CommandHandler
+from application.handler import CommandHandler
 from application.snapshots import Snapshot, SnapshotsUnavailable
+from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.snapshot import SCHEMA_VERSION
 from tests.application.snapshot_support import STREAM, full_fold, given_three_commands, handler_on, meta
 from tests.application.snapshot_support import store as store
