@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import psycopg
-from _projections_workload import Append, PlanScript
 
 from adapters.postgres.codec import encode_data
 from adapters.postgres.store import PostgresEventStore
+from bench._projections_workload import Append, PlanScript
 from domain.plans import decode, fold
 from domain.plans.streams import plan_stream
 

@@ -9,15 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-from _projections_projector import PROJECTION, running_projector
-from _projections_ryw import CommandPicker, RywResult, drive
-from _projections_verify import verify_read_model
-from _projections_watch import CheckpointWatch
-from _projections_workload import PlanScript
-
 import projections
 from adapters.postgres.store import PostgresEventStore
 from application.snapshot_backfill import backfill_snapshots
+from bench._projections_projector import PROJECTION, running_projector
+from bench._projections_ryw import CommandPicker, RywResult, drive
+from bench._projections_verify import verify_read_model
+from bench._projections_watch import CheckpointWatch
+from bench._projections_workload import PlanScript
 from domain.plans import Plan, decode
 from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.streams import PLAN_STREAM_PREFIX

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from _projections_catalogue import (
+from application.eventstore import EventMetadata, NewEvent
+from bench._projections_catalogue import (
     CATALOGUE,
     CHANGE_DESCRIPTIONS,
     DESCRIPTIONS,
@@ -25,8 +26,6 @@ from _projections_catalogue import (
     progressed,
     random_exercise,
 )
-
-from application.eventstore import EventMetadata, NewEvent
 from domain.actor import Actor
 from domain.plans import Plan, decide, encode, evolve, validation
 from domain.plans.commands import (
