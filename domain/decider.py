@@ -1,7 +1,7 @@
 """The shape of an event-sourced aggregate as the command path uses it: a `Decider` bundle.
 
 Each aggregate defines its bundle beside its own code (`domain.plans.decider`, `domain.users.decider`);
-`application.handler.CommandHandler` runs any of them.
+the application's command handler runs any of them.
 """
 
 from __future__ import annotations

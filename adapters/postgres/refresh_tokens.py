@@ -1,4 +1,4 @@
-"""`PostgresRefreshTokens`: refresh-token families in `auth_tokens.refresh_tokens` (see postgres_auth_schema).
+"""`PostgresRefreshTokens`: refresh-token families in `auth_tokens.refresh_tokens` (`auth_schema`).
 
 Every change to a family (rotation, revocation) first locks the family's first row (`id = family_id`)
 with SELECT ... FOR UPDATE. Locking only the presented row would not do: a revocation running beside a

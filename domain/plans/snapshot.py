@@ -155,7 +155,7 @@ def _of(kind: type[T], value: Any) -> T:
 
 @dataclass(frozen=True, slots=True)
 class PlanSnapshotCodec:
-    """`encode_plan`/`decode_plan` as one value, the shape `application.snapshots.StateCodec` asks for."""
+    """`encode_plan`/`decode_plan` as one value, the shape `domain.decider.StateCodec` asks for."""
 
     state_type: str = STATE_TYPE
     schema_version: int = SCHEMA_VERSION
