@@ -26,8 +26,6 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/mypy --follow-imports=silent bench/projections.py
-	$(BIN)/mypy --follow-imports=silent bench/graphql.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -32,9 +32,10 @@ from application.password_sign_in import PasswordSignIn
 from application.session_check import SessionCheck
 from application.sessions import SessionTokens, SignedIn, refresh_token_hash
 from application.user_claims import UniqueClaims
-from application.users import USERS, load_user, metadata_for
+from application.users import load_user, metadata_for
 from domain.users import User
 from domain.users.commands import ChangePassword, ChangeRole, ProfileChanges, UpdateProfile
+from domain.users.decider import USERS
 from domain.users.errors import UserNotFound
 from domain.users.values import IdentityProvider, Role
 

@@ -1,6 +1,6 @@
 """The one path every command takes: load the stream, fold, decide, encode, append with the expected version.
 
-The handler is generic over a `Decider` bundle, so other event-sourced aggregates can reuse it. With
+The handler is generic over a `Decider` bundle (`domain.decider`), each defined with its aggregate. With
 `Snapshots` and a decider that has a snapshot codec, "load" is the latest snapshot plus the events after
 it (`application.stream_state`), and a command that crosses a multiple of `snapshot_every` events saves
 a new one. A command id sent again is answered with its first result if the command is in the loaded
@@ -11,9 +11,9 @@ append (`CONFLICT`): it is never written twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 from uuid import UUID, uuid5
 
 from application.eventstore import (
@@ -24,48 +24,14 @@ from application.eventstore import (
     StreamState,
     WrongExpectedVersion,
 )
-from application.snapshots import REMEMBERED_COMMANDS, Snapshots, StateCodec
+from application.snapshots import REMEMBERED_COMMANDS, Snapshots
 from application.stream_state import SnapshotPolicy, StreamStates
+from domain.decider import Command, Decider
 from domain.errors import ConcurrencyConflict
-from domain.plans import Plan, decide, decode, encode, evolve
-from domain.plans.commands import PlanCommand
-from domain.plans.events import PlanEvent
-from domain.plans.snapshot import PLAN_SNAPSHOTS
-
-
-class Command(Protocol):
-    @property
-    def actor(self) -> str: ...
-
 
 C = TypeVar("C", bound=Command)
 S = TypeVar("S")
 E = TypeVar("E")
-
-
-@dataclass(frozen=True, slots=True)
-class Decider(Generic[C, S, E]):
-    decide: Callable[[C, S | None], list[E]]
-    evolve: Callable[[S | None, E], S | None]
-    stream_name: Callable[[C], str]
-    encode: Callable[[E], tuple[str, int, dict[str, Any]]]
-    decode: Callable[[str, int, Mapping[str, Any]], E]
-    snapshot: StateCodec[S] | None = None
-    """How to save the folded state in a snapshot; None: this aggregate always folds its whole stream."""
-
-
-def workout_plan_stream(plan_id: UUID) -> str:
-    return f"workout-{plan_id}"
-
-
-WORKOUT_PLANS: Decider[PlanCommand, Plan, PlanEvent] = Decider(
-    decide=decide,
-    evolve=evolve,
-    stream_name=lambda command: workout_plan_stream(command.plan_id),
-    encode=encode,
-    decode=decode,
-    snapshot=PLAN_SNAPSHOTS,
-)
 
 
 @dataclass(frozen=True, slots=True)

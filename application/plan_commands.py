@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from uuid import UUID, uuid4
 
 from application.eventstore import EventStore
-from application.handler import CommandHandler, CommandMetadata, workout_plan_stream
+from application.handler import CommandHandler, CommandMetadata
 from application.plan_views import ExerciseView, PlanView, VersionView
-from domain.errors import PlanNotFound
 from domain.plans import Plan, decode, fold
 from domain.plans.commands import CreateWorkoutPlan, PlanCommand
+from domain.plans.errors import PlanNotFound
 from domain.plans.events import PlanEvent, WorkoutPlanCreated
+from domain.plans.streams import plan_stream
 from domain.plans.values import PlannedExercise
 
 
@@ -76,7 +77,7 @@ class PlanCommands:
         return PlanWritten(view, versions_of(plan), result.position, repeated=result.repeated)
 
     async def _plan_at(self, plan_id: UUID, version: int) -> tuple[Plan, int]:
-        recorded = await self._store.read_stream(workout_plan_stream(plan_id), to_version=version)
+        recorded = await self._store.read_stream(plan_stream(plan_id), to_version=version)
         plan = fold(decode(record.type, record.schema_version, record.data) for record in recorded)
         if plan is None:
             raise PlanNotFound(plan_id)
@@ -84,7 +85,7 @@ class PlanCommands:
 
     async def owner_of(self, plan_id: UUID) -> UUID | None:
         """The plan's owner from its first event: fresh, whatever the read models' lag."""
-        first = await self._store.read_stream(workout_plan_stream(plan_id), limit=1)
+        first = await self._store.read_stream(plan_stream(plan_id), limit=1)
         if not first:
             return None
         created = decode(first[0].type, first[0].schema_version, first[0].data)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from application.eventstore import EventStore, RecordedEvent
-from application.handler import Decider
 from application.snapshots import REMEMBERED_COMMANDS, RecentCommand, Snapshot, Snapshots, snapshot_due
+from domain.decider import Decider
 
 
 @dataclass(slots=True)

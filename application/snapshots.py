@@ -1,22 +1,20 @@
 """The `Snapshots` port: folded aggregate state saved at a stream version, so a load reads only the tail.
 
 A snapshot is a cache of the log, never a source of truth: the command path uses one only when its
-state decodes (see `StateCodec`) and the stream's event at `stream_version` is still `last_event_id`;
-otherwise it folds the stream from the start. It is written at command boundaries, every `every`
-events (`snapshot_due`), and remembers the stream's most recent commands so a repeated command id
-is still answered with its first result (see `application.handler`).
+state decodes (see `domain.decider.StateCodec`) and the stream's event at `stream_version` is still
+`last_event_id`; otherwise it folds the stream from the start. It is written at command boundaries,
+every `every` events (`snapshot_due`), and remembers the stream's most recent commands so a repeated
+command id is still answered with its first result (see `application.handler`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 from uuid import UUID
 
 REMEMBERED_COMMANDS = 32
 """How many of a stream's latest commands (before the snapshot) a snapshot lists for idempotency."""
-
-S = TypeVar("S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,22 +36,9 @@ class Snapshot:
     state_type: str
     schema_version: int
     state: dict[str, Any]
-    """JSON-safe, as the aggregate's `StateCodec` wrote it."""
+    """JSON-safe, as the aggregate's `domain.decider.StateCodec` wrote it."""
     recent_commands: tuple[RecentCommand, ...]
     """Up to `REMEMBERED_COMMANDS` commands up to `stream_version`, oldest first."""
-
-
-class StateCodec(Protocol[S]):
-    """An aggregate's pure snapshot codec (e.g. `domain.plans.snapshot`)."""
-
-    @property
-    def state_type(self) -> str: ...
-    @property
-    def schema_version(self) -> int: ...
-    def encode(self, state: S) -> dict[str, Any]: ...
-    def decode(self, schema_version: int, data: dict[str, Any]) -> S | None:
-        """The state, or None for anything that is not exactly a snapshot this codec reads."""
-        ...
 
 
 class SnapshotsUnavailable(Exception):

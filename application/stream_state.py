@@ -15,14 +15,8 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from application.eventstore import AppendResult, EventStore, NewEvent, RecordedEvent
-from application.snapshots import (
-    RecentCommand,
-    Snapshot,
-    Snapshots,
-    SnapshotsUnavailable,
-    StateCodec,
-    snapshot_due,
-)
+from application.snapshots import RecentCommand, Snapshot, Snapshots, SnapshotsUnavailable, snapshot_due
+from domain.decider import StateCodec
 
 log = logging.getLogger("fitcoach.snapshots")
 S = TypeVar("S")

@@ -1,22 +1,14 @@
-"""The User aggregate wired for the application: its `Decider` bundle, and reading one user's state."""
+"""The User aggregate for the application: its command handler type, and reading one user's state."""
 
 from __future__ import annotations
 
 from uuid import UUID, uuid4
 
 from application.eventstore import EventStore
-from application.handler import CommandHandler, CommandMetadata, Decider
-from domain.users import UserState, decide, decode, encode, evolve, fold, user_stream
+from application.handler import CommandHandler, CommandMetadata
+from domain.users import UserState, decode, fold, user_stream
 from domain.users.commands import UserCommand
 from domain.users.events import UserEvent
-
-USERS: Decider[UserCommand, UserState, UserEvent] = Decider(
-    decide=decide,
-    evolve=evolve,
-    stream_name=lambda command: user_stream(command.user_id),
-    encode=encode,
-    decode=decode,
-)
 
 UserCommands = CommandHandler[UserCommand, UserState, UserEvent]
 

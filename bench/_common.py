@@ -1,6 +1,7 @@
 """Helpers shared by the benchmarks: throwaway databases, durability check, timing, table and JSON output.
 
-Benchmarks run as scripts (`python bench/<name>.py`), so they import this module as `_common`.
+Each benchmark runs as `python -m bench._<name>_main` from the repo root; `python bench/<name>.py`
+launches it.
 """
 
 from __future__ import annotations
@@ -24,12 +25,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 Prepared = TypeVar("Prepared")
 DURABILITY_SETTINGS = ("fsync", "synchronous_commit", "wal_sync_method", "full_page_writes")
-
-
-def add_repo_root_to_path() -> None:
-    """bench/ is not a package: make `application`, `adapters`, ... importable when run as a script."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
 
 
 def admin_url() -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 
 import psycopg
-from _eventstore_workload import Append, event_state_json, now
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
+
+from bench._eventstore_workload import Append, event_state_json, now
 
 PEER_SCHEMA = "eventsourcing_peer"
 TOPIC = "fitcoach.plans:ExerciseAdded"

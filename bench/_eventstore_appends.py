@@ -8,8 +8,8 @@ import argparse
 import functools
 from collections.abc import Awaitable, Callable
 
-from _common import Measurement, measure
-from _eventstore_workload import Append, rounded_event_count, writer_plans
+from bench._common import Measurement, measure
+from bench._eventstore_workload import Append, rounded_event_count, writer_plans
 
 WARMUP_EVENTS = 400
 APPEND_SHAPES = {"single": 1, "batch10": 10}

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 
 import psycopg
-from _common import Measurement, measure
-from _eventstore_appends import WARMUP_EVENTS
-from _eventstore_workload import Append, compact_json, now, rounded_event_count, writer_plans
 from psycopg.rows import TupleRow
+
+from bench._common import Measurement, measure
+from bench._eventstore_appends import WARMUP_EVENTS
+from bench._eventstore_workload import Append, compact_json, now, rounded_event_count, writer_plans
 
 COPY_TABLE = "bench_copy_ceiling"
 COPY_COLUMNS = "position, event_id, stream, stream_version, type, schema_version, data, metadata, recorded_at"

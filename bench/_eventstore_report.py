@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from _common import Measurement, format_table, is_durable, print_json_last_line, ratio
-from _eventstore_workload import payload_sizes
+from bench._common import Measurement, format_table, is_durable, print_json_last_line, ratio
+from bench._eventstore_workload import payload_sizes
 
 
 def peer_row(name: str) -> str:

@@ -16,9 +16,9 @@ import uuid
 from dataclasses import dataclass
 
 import httpx
-from _graphql_seed import ADD_EXERCISE, CATCH_UP_TIMEOUT_SECONDS, CREATE_PLAN, PASSWORD, REGISTER, call
 
 from application.plan_reads import MAX_PAGE_SIZE
+from bench._graphql_seed import ADD_EXERCISE, CATCH_UP_TIMEOUT_SECONDS, CREATE_PLAN, PASSWORD, REGISTER, call
 from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
 from fitcoach.settings import Settings
 

@@ -10,14 +10,15 @@ import sys
 import time
 import uuid
 
-import _common
 import httpx
-from _graphql_hostile import HostileQuery, costliest_allowed, seed_hostile
-from _graphql_measure import RowResult, measure_row
-from _graphql_report import LATENCY_ROWS, report
-from _graphql_rows import Row, build_rows, hostile_rows
-from _graphql_seed import seed
-from _graphql_server import ServedApi, delete_redis_prefix, served_api
+
+from bench import _common
+from bench._graphql_hostile import HostileQuery, costliest_allowed, seed_hostile
+from bench._graphql_measure import RowResult, measure_row
+from bench._graphql_report import LATENCY_ROWS, report
+from bench._graphql_rows import Row, build_rows, hostile_rows
+from bench._graphql_seed import seed
+from bench._graphql_server import ServedApi, delete_redis_prefix, served_api
 
 PLANS_PER_USER = 20
 """The measured page is `workoutPlans(first: 20)`: every user has exactly one page of plans."""
@@ -127,3 +128,7 @@ def main() -> int:
     elapsed = time.monotonic() - started
     report(args, results, settings, users=args.users, plans=PLANS_PER_USER, elapsed=elapsed, hostile=hostile)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

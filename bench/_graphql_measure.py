@@ -9,9 +9,9 @@ import multiprocessing
 import time
 from dataclasses import dataclass
 
-from _graphql_load import LoadResult, LoadSpec, generator_process
-from _graphql_rows import Row, http_request
-from _graphql_server import ServedApi, machine_cpu_seconds, process_cpu_seconds, thread_schedule_seconds
+from bench._graphql_load import LoadResult, LoadSpec, generator_process
+from bench._graphql_rows import Row, http_request
+from bench._graphql_server import ServedApi, machine_cpu_seconds, process_cpu_seconds, thread_schedule_seconds
 
 SPAWN_LEAD_SECONDS = 3.0
 """Time given to the generator processes to start (spawn re-imports the benchmark) before the warm-up."""

@@ -7,9 +7,9 @@ import argparse
 import math
 import os
 
-from _common import format_table, is_durable, print_json_last_line
-from _graphql_hostile import HostileQuery
-from _graphql_measure import RowResult
+from bench._common import format_table, is_durable, print_json_last_line
+from bench._graphql_hostile import HostileQuery
+from bench._graphql_measure import RowResult
 
 ROWS = (
     "typename",

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from _graphql_seed import SeededPlan, SeededUser
+
+from bench._graphql_seed import SeededPlan, SeededUser
 
 TYPENAME = "{ __typename }"
 PLANS20 = (

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import psycopg
-from _projections_workload import Append, PlanScript
 
 from adapters.postgres.codec import encode_data
 from adapters.postgres.store import PostgresEventStore
-from application.handler import workout_plan_stream
+from bench._projections_workload import Append, PlanScript
 from domain.plans import decode, fold
+from domain.plans.streams import plan_stream
 
 COLUMNS = (
     "position, stream, stream_version, event_id, type, schema_version, data,"
@@ -83,7 +83,7 @@ async def verify_sample(store: PostgresEventStore, scripts: list[PlanScript], rn
     """Fold a sample of streams as stored; each must equal the generator's state. Returns plans checked."""
     sample = rng.sample(scripts, min(VERIFIED_PLANS, len(scripts)))
     for script in sample:
-        recorded = await store.read_stream(workout_plan_stream(script.timeline.plan_id))
+        recorded = await store.read_stream(plan_stream(script.timeline.plan_id))
         state = fold(decode(event.type, event.schema_version, event.data) for event in recorded)
         if state != script.state or len(recorded) != script.timeline.events:
             raise RuntimeError(f"plan {script.timeline.plan_id} does not read back as generated")

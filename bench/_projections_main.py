@@ -10,11 +10,13 @@ import random
 import sys
 import time
 
-import _common
-from _projections_ceiling import dump_tables, measure_ceiling
-from _projections_load import copy_into_log, verify_sample
-from _projections_report import Figures, report
-from _projections_rig import (
+from adapters.postgres.schema import migrate as migrate_event_store
+from adapters.postgres.store import PostgresEventStore
+from bench import _common
+from bench._projections_ceiling import dump_tables, measure_ceiling
+from bench._projections_load import copy_into_log, verify_sample
+from bench._projections_report import Figures, report
+from bench._projections_rig import (
     build_snapshots,
     check_package,
     core_settings,
@@ -23,10 +25,7 @@ from _projections_rig import (
     read_and_decode,
     rebuild_projection,
 )
-from _projections_workload import interleaved, scripts_for, timelines
-
-from adapters.postgres.schema import migrate as migrate_event_store
-from adapters.postgres.store import PostgresEventStore
+from bench._projections_workload import interleaved, scripts_for, timelines
 
 READ_MODEL_TABLES = ["workout.workout_plans", "workout.workout_exercises", "workout.plan_versions"]
 
@@ -130,3 +129,7 @@ def main() -> int:
         figures = asyncio.run(run(args, url))
         report(figures, settings, time.perf_counter() - started)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from _common import format_table, is_durable, print_json_last_line
-from _projections_ceiling import CeilingRun, TableDump
-from _projections_load import Loaded
-from _projections_ryw import RywResult, median, percentile
+from bench._common import format_table, is_durable, print_json_last_line
+from bench._projections_ceiling import CeilingRun, TableDump
+from bench._projections_load import Loaded
+from bench._projections_ryw import RywResult, median, percentile
 
 REBUILD_TARGET_EPS = 20_000
 RYW_P99_TARGET_MS = 50.0

@@ -9,17 +9,17 @@ import sys
 import time
 from pathlib import Path
 
-from _projections_projector import PROJECTION, running_projector
-from _projections_ryw import CommandPicker, RywResult, drive
-from _projections_verify import verify_read_model
-from _projections_watch import CheckpointWatch
-from _projections_workload import PlanScript
-
 import projections
 from adapters.postgres.store import PostgresEventStore
-from application.handler import WORKOUT_PLANS
 from application.snapshot_backfill import backfill_snapshots
+from bench._projections_projector import PROJECTION, running_projector
+from bench._projections_ryw import CommandPicker, RywResult, drive
+from bench._projections_verify import verify_read_model
+from bench._projections_watch import CheckpointWatch
+from bench._projections_workload import PlanScript
 from domain.plans import Plan, decode
+from domain.plans.decider import WORKOUT_PLANS
+from domain.plans.streams import PLAN_STREAM_PREFIX
 from fitcoach.settings import Settings
 from fitcoach.wiring.core import build_core, snapshots_from
 from projections.rebuild import DEFAULT_PAGE_SIZE, RebuildProgress, rebuild
@@ -101,7 +101,7 @@ async def build_snapshots(store: PostgresEventStore, url: str) -> tuple[int, flo
     started = time.perf_counter()
     try:
         saved = await backfill_snapshots(
-            store, snapshots, WORKOUT_PLANS, stream_prefix="workout-", every=settings.snapshot_every
+            store, snapshots, WORKOUT_PLANS, stream_prefix=PLAN_STREAM_PREFIX, every=settings.snapshot_every
         )
     finally:
         await snapshots.close()

@@ -20,15 +20,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
-from _projections_catalogue import CHANGE_DESCRIPTIONS, progressed, random_exercise
-from _projections_watch import CheckpointWatch
-from _projections_workload import MAX_LIVE_EXERCISES
-
 from application.handler import CommandHandler, CommandMetadata
+from bench._projections_catalogue import CHANGE_DESCRIPTIONS, progressed, random_exercise
+from bench._projections_watch import CheckpointWatch
+from bench._projections_workload import MAX_LIVE_EXERCISES
+from domain.actor import Actor
 from domain.plans import Plan, evolve
 from domain.plans.commands import AddExercise, CreatePlanVersion, PlanCommand, UpdateExercise
 from domain.plans.events import PlanEvent
-from domain.plans.values import Actor
 
 VISIBLE_TIMEOUT_SECONDS = 60.0
 

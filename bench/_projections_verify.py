@@ -7,8 +7,8 @@ import random
 from typing import Any
 
 import psycopg
-from _projections_workload import PlanScript
 
+from bench._projections_workload import PlanScript
 from domain.plans.codec import read_exercise
 
 VERIFIED_PLANS = 200

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from _projections_catalogue import (
+from application.eventstore import EventMetadata, NewEvent
+from bench._projections_catalogue import (
     CATALOGUE,
     CHANGE_DESCRIPTIONS,
     DESCRIPTIONS,
@@ -25,9 +26,7 @@ from _projections_catalogue import (
     progressed,
     random_exercise,
 )
-
-from application.eventstore import EventMetadata, NewEvent
-from application.handler import workout_plan_stream
+from domain.actor import Actor
 from domain.plans import Plan, decide, encode, evolve, validation
 from domain.plans.commands import (
     AddExercise,
@@ -41,7 +40,8 @@ from domain.plans.commands import (
     RevertPlanToVersion,
     UpdateExercise,
 )
-from domain.plans.values import Actor, Difficulty
+from domain.plans.streams import plan_stream
+from domain.plans.values import Difficulty
 
 HISTORY_START = datetime(2025, 1, 6, tzinfo=UTC).timestamp()
 HISTORY_SECONDS = 120 * 86_400
@@ -120,7 +120,7 @@ class PlanScript:
         for event in events:
             self.state = evolve(self.state, event)
         self.written += len(events)
-        stream = workout_plan_stream(self.timeline.plan_id)
+        stream = plan_stream(self.timeline.plan_id)
         metadata = EventMetadata(
             actor=str(command.actor),
             command_id=random_uuid(self._rng),

@@ -16,20 +16,13 @@ load-generator processes of its own, one row after another, all on the same serv
 It prints a table and one JSON object as the last line of stdout.
 """
 
-from __future__ import annotations
-
+# A launcher only: run as a script, this folder comes first on sys.path, so the benchmark itself runs as a
+# module of the `bench` package from the repo root, where `projections`, `graphql` & co. are the real ones.
+import subprocess
 import sys
 from pathlib import Path
 
-# This script is named like the `graphql` package (graphql-core), and its folder comes first on sys.path
-# when run as a script: move that folder to the end, so `import graphql` finds the package, not this file,
-# while the `_graphql_*` helpers stay importable.
-_BENCH = str(Path(__file__).resolve().parent)
-_REPO_ROOT = str(Path(_BENCH).parent)
-_rest = [entry for entry in sys.path if entry not in (_BENCH, _REPO_ROOT, "")]
-sys.path[:] = [_REPO_ROOT, *_rest, _BENCH]
-
-from _graphql_main import main  # noqa: E402
-
 if __name__ == "__main__":
-    sys.exit(main())
+    repo_root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-m", "bench._graphql_main", *sys.argv[1:]]
+    sys.exit(subprocess.run(command, cwd=repo_root, check=False).returncode)

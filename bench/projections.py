@@ -11,17 +11,13 @@ generated history of workout plans into the event log, then in the same run meas
 It prints a table and one JSON object as the last line of stdout.
 """
 
-from __future__ import annotations
-
+# A launcher only: run as a script, this folder comes first on sys.path, so the benchmark itself runs as a
+# module of the `bench` package from the repo root, where `projections`, `graphql` & co. are the real ones.
+import subprocess
 import sys
 from pathlib import Path
 
-# This script is named like the `projections` package and its folder comes first on sys.path when run
-# as a script: put the repo root in front so `import projections` finds the package, not this file.
-_REPO_ROOT = str(Path(__file__).resolve().parent.parent)
-sys.path[:] = [_REPO_ROOT, *(entry for entry in sys.path if entry != _REPO_ROOT)]
-
-from _projections_main import main  # noqa: E402
-
 if __name__ == "__main__":
-    sys.exit(main())
+    repo_root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-m", "bench._projections_main", *sys.argv[1:]]
+    sys.exit(subprocess.run(command, cwd=repo_root, check=False).returncode)

@@ -6,7 +6,7 @@ The runner machinery sits at this root:
 - `runner`: `ProjectionRunner`, one active instance per projection (advisory lock). It follows the log
   in batches (`follow`), commits each with its checkpoint (`batch`, `checkpoints`), then invalidates
   the cache (`invalidation`).
-- `rebuild`: blue/green replay into a fresh schema, swapped in atomically (`rebuild_replay`).
+- `rebuild`: blue/green replay into a fresh schema, swapped in atomically.
 - `status`, `lag`, `metrics`, `console`: what operators see; `schema`: the migration.
 
 The projections, one package each: `workout` (plans, exercises, versions) and `users` (`auth.users`).

@@ -1,12 +1,12 @@
 """`RedisCache`: the `Cache` port on Redis (L2) behind a small in-process LRU (L1).
 
-- Each key is a hash of version and JSON data (`redis_cache_l2`); put and invalidate are Lua scripts
-  (`redis_scripts`).
+- Each key is a hash of version and JSON data (`L2`); put and invalidate are Lua scripts
+  (`adapters.redis.scripts`).
 - Every invalidation is published on a channel; each replica drops the key from its L1 when it hears
   it. L1 serves only while that subscription is live, and is emptied whenever it (re)starts.
 - Redis down or slow (short socket timeouts): get answers None, put and invalidate do nothing, nothing
   raises; `Outage` logs the change once and spaces out the retries. Invalidations that could not reach
-  Redis are replayed once it answers again (`redis_cache_pending`).
+  Redis are replayed once it answers again (`PendingInvalidations`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -24,12 +25,147 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from adapters.memory.lru import Clock
-from adapters.redis.cache_l1 import L1
-from adapters.redis.cache_l2 import L2, entry
-from adapters.redis.cache_pending import PendingInvalidations
+from adapters.memory.lru import Clock, VersionedLru
+from adapters.redis.outage import CACHE_LOG as log
 from adapters.redis.outage import Outage
+from adapters.redis.scripts import INVALIDATE, PUT
 from application.cache import Cached, CacheKey
+
+
+class L1:
+    """The in-process LRU in front of Redis. It serves only while the invalidation subscription is live
+    and Redis answers, and is emptied whenever that subscription (re)starts or ends.
+    """
+
+    def __init__(
+        self, max_entries: int, ttl_seconds: float, outage: Outage, *, clock: Clock = time.monotonic
+    ) -> None:
+        self._lru = VersionedLru(max_entries, clock=clock)
+        self._ttl = ttl_seconds
+        self._outage = outage
+        self._subscribed = False
+        self._epoch = 0
+
+    def epoch(self) -> int | None:
+        """The current subscription's number while L1 may serve, else None."""
+        return self._epoch if self._subscribed and not self._outage.down else None
+
+    def get(self, name: str, epoch: int | None) -> Cached | None:
+        """The held value, if L1 may serve (`epoch` is not None) and holds one."""
+        hit = self._lru.get(name) if epoch is not None else None
+        return None if hit is None else Cached(orjson.loads(hit[0]), hit[1])
+
+    def remember(self, key: CacheKey, data: bytes, version: int, epoch: int | None) -> None:
+        """Keep a value read from or written to Redis, with `epoch` as it was before that Redis call."""
+        # Only if the subscription that was live before the Redis call still is: an invalidation
+        # missed in between could otherwise leave an outdated value in L1.
+        if epoch is not None and epoch == self.epoch():
+            self._lru.put(key.name, data, version, min(self._ttl, key.kind.ttl_seconds))
+
+    def invalidate(self, name: str, version: int) -> None:
+        self._lru.invalidate(name, version, self._ttl)
+
+    def evict(self, payload: bytes) -> None:
+        """Apply one message (`version:name`) heard on the invalidation channel."""
+        raw_version, _, name = payload.decode().partition(":")
+        try:
+            version = int(raw_version)
+        except ValueError:
+            log.error("ignored a malformed cache invalidation message")
+            return
+        self.invalidate(name, version)
+
+    def clear(self) -> None:
+        self._lru.clear()
+
+    def subscribed(self) -> None:
+        """The invalidation subscription (re)started: a new epoch, from an empty L1."""
+        self._lru.clear()  # it may have missed invalidations while not subscribed
+        self._epoch += 1
+        self._subscribed = True
+
+    def unsubscribed(self) -> None:
+        self._subscribed = False
+        self._lru.clear()
+
+
+Entry = tuple[bytes, int]
+"""JSON data and its version."""
+
+
+def entry(reply: Sequence[Any]) -> Entry | None:
+    """The entry an HMGET of `v` and `d` answered; None if the key is absent, or a tombstone."""
+    raw_version, data = reply
+    if not isinstance(data, bytes) or raw_version is None:
+        return None
+    return data, int(raw_version)
+
+
+class L2:
+    """The entries in Redis. Each key (behind the prefix) is a hash of version `v` and JSON data `d`,
+    written only by the Lua scripts of `adapters.redis.scripts`, which also publish every invalidation.
+    """
+
+    def __init__(self, client: Redis, prefix: str) -> None:
+        self._client = client
+        self._prefix = prefix
+        self.channel = f"{prefix}cache-invalidations"
+        """Where the INVALIDATE script publishes, for every replica's L1."""
+        self._put_script = client.register_script(PUT)
+        self._invalidate_script = client.register_script(INVALIDATE)
+
+    async def read(self, name: str) -> list[Any]:
+        """The HMGET reply for `entry`."""
+        return await self._client.hmget(self._prefix + name, "v", "d")
+
+    async def read_many(self, names: Sequence[str]) -> list[Any]:
+        """The HMGET replies for `entry`, in one pipelined round trip."""
+        async with self._client.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.hmget(self._prefix + name, "v", "d")
+            return await pipe.execute()
+
+    async def put(self, key: CacheKey, data: bytes, version: int) -> Any:
+        """1 if stored, 0 if Redis holds a newer version (see `scripts.PUT`)."""
+        args: list[bytes | int] = [version, data, key.kind.ttl_seconds]
+        return await self._put_script(keys=[self._prefix + key.name], args=args)
+
+    async def invalidate(self, key: CacheKey, version: int) -> Any:
+        """Publish the invalidation; 1 if it left a tombstone (see `scripts.INVALIDATE`)."""
+        args: list[str | int] = [version, key.kind.ttl_seconds, self.channel, key.name]
+        return await self._invalidate_script(keys=[self._prefix + key.name], args=args)
+
+
+MAX_PENDING = 10_000
+
+
+class PendingInvalidations:
+    """The invalidations that could not be sent to Redis, replayed once it answers again: the newest
+    version per key, for the most recent `MAX_PENDING` keys.
+    """
+
+    def __init__(self, max_keys: int = MAX_PENDING) -> None:
+        self._max_keys = max_keys
+        self._by_name: OrderedDict[str, tuple[CacheKey, int]] = OrderedDict()
+
+    def __bool__(self) -> bool:
+        return bool(self._by_name)
+
+    def add(self, key: CacheKey, version: int) -> None:
+        """Keep the newer of `version` and any held for the key; past the bound, the oldest keys go."""
+        _, pending_version = self._by_name.pop(key.name, (key, version))
+        self._by_name[key.name] = (key, max(version, pending_version))
+        while len(self._by_name) > self._max_keys:
+            self._by_name.popitem(last=False)
+
+    def pop_oldest(self) -> tuple[CacheKey, int]:
+        _, (key, version) = self._by_name.popitem(last=False)
+        return key, version
+
+    def put_back(self, key: CacheKey, version: int) -> None:
+        """Keep one that `pop_oldest` gave and that failed again."""
+        self._by_name[key.name] = (key, version)
+
 
 T = TypeVar("T")
 

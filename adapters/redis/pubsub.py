@@ -15,7 +15,10 @@ subscribers of every replica.
 - Slow subscribers: each one's mailbox is bounded and drops its oldest messages (`adapters.memory.fanout`).
 
 Only the background task reads the pub/sub connection; SUBSCRIBE and UNSUBSCRIBE are written to it under a
-lock shared with its reconnects, so a command never lands on a connection being replaced.
+lock shared with its reconnects, so a command never lands on a connection being replaced. In Redis,
+channel names carry the key prefix and each payload is the publishing process's id followed by the JSON
+message (`Framing`); what the connection reads is routed by `Incoming`, and `Confirmations` tracks which
+SUBSCRIBE commands Redis has confirmed.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
@@ -32,15 +38,155 @@ from redis.asyncio.client import PubSub as RedisPubSubConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from adapters.memory.fanout import Fanout, Mailbox, encode_message
+from adapters.memory.fanout import Fanout, Mailbox, encode_message, is_message
 from adapters.redis.clients import request_client, subscriber_client
-from adapters.redis.confirmations import Confirmations
 from adapters.redis.health import RedisHealth
-from adapters.redis.pubsub_framing import Framing
-from adapters.redis.pubsub_incoming import CONTROL_CHANNEL, Incoming
 from application.pubsub import DEFAULT_MAX_PENDING, check_channel
 
 log = logging.getLogger("adapters.redis.pubsub")
+
+
+ORIGIN_BYTES = 16
+
+
+class Framing:
+    """How channels and messages look in Redis: channel names carry the key prefix; each payload is the
+    publishing process's id followed by the JSON message, so a process can skip its own echo.
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+        self._prefix_bytes = prefix.encode()
+        self._origin = uuid.uuid4().bytes
+
+    def channel_in_redis(self, channel: str) -> str:
+        return self._prefix + channel
+
+    def local_channel(self, raw_channel: Any) -> str | None:
+        """The channel's name without the prefix; None for a channel outside the prefix."""
+        if not isinstance(raw_channel, bytes) or not raw_channel.startswith(self._prefix_bytes):
+            return None
+        return raw_channel[len(self._prefix_bytes) :].decode(errors="replace")
+
+    def payload(self, data: bytes) -> bytes:
+        """What this process publishes in Redis for the encoded message `data`."""
+        return self._origin + data
+
+    def is_own(self, payload: Any) -> bool:
+        """Whether a payload heard from Redis was published by this process."""
+        return isinstance(payload, bytes) and payload[:ORIGIN_BYTES] == self._origin
+
+
+def message_data(payload: Any) -> bytes | None:
+    """The encoded message a payload from Redis carries; None if it is malformed."""
+    if not isinstance(payload, bytes) or not is_message(payload[ORIGIN_BYTES:]):
+        return None
+    return payload[ORIGIN_BYTES:]
+
+
+CONTROL_CHANNEL = "__fitcoach_pubsub__"
+"""Always subscribed: its confirmation proves a (re)connection, and it keeps the connection in use."""
+
+
+class Incoming:
+    """What the connection reads from Redis, routed: the confirmations of its SUBSCRIBE commands to
+    `Confirmations`, the messages of other processes to the local subscribers (`Fanout`).
+    """
+
+    def __init__(self, framing: Framing, fanout: Fanout, confirmations: Confirmations) -> None:
+        self._framing = framing
+        self._fanout = fanout
+        self._confirmations = confirmations
+
+    def handle(self, message: dict[str, Any]) -> bool:
+        """Deliver or count one message from Redis; True if it confirmed a (re)connection."""
+        channel = self._framing.local_channel(message.get("channel"))
+        if channel is None:
+            return False
+        if message["type"] == "subscribe":
+            wanted = channel == CONTROL_CHANNEL or self._fanout.has_subscribers(channel)
+            self._confirmations.confirmed(channel, wanted=wanted)
+            return channel == CONTROL_CHANNEL
+        if message["type"] == "message":
+            self._deliver(channel, message["data"])
+        return False
+
+    def _deliver(self, channel: str, payload: Any) -> None:
+        if self._framing.is_own(payload):
+            return  # published here, and already delivered locally
+        data = message_data(payload)
+        if data is None:
+            log.error("ignored a malformed message on %s", channel)
+            return
+        self._fanout.deliver(channel, data)
+
+
+@dataclass
+class _Ready:
+    epoch: int
+    target: int
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class Confirmations:
+    """Which SUBSCRIBE commands Redis has confirmed on the current connection.
+
+    Redis answers the commands of one connection in order, so the n-th confirmation of a channel answers
+    the n-th SUBSCRIBE of it. A new subscriber waits for the confirmation of the SUBSCRIBE sent for it, or
+    of any on a later connection (a reconnect subscribes again to every wanted channel); from then on every
+    publish, from any replica, reaches it. Counts of channels nobody listens to are dropped once nothing
+    is outstanding, so they do not grow with every plan ever watched.
+    """
+
+    def __init__(self) -> None:
+        self.epoch = 0
+        """Which connection: one more on every (re)connection."""
+        self._sent: Counter[str] = Counter()
+        self._confirmed: Counter[str] = Counter()
+        self._ready: dict[str, _Ready] = {}
+
+    def new_connection(self, channels: Iterable[str]) -> None:
+        """A fresh connection, about to SUBSCRIBE to `channels`."""
+        self.epoch += 1
+        self._sent.clear()
+        self._confirmed.clear()
+        self._sent.update(channels)
+
+    def expect(self, channel: str, *, sending: bool) -> None:
+        """A first local subscriber of `channel`: `sending` if a SUBSCRIBE goes out now, on this connection
+        (else the next connection subscribes to it)."""
+        self._ready[channel] = _Ready(self.epoch, self._sent[channel] + 1)
+        if sending:
+            self._sent[channel] += 1
+
+    async def wait(self, channel: str, timeout_seconds: float) -> None:
+        """Until Redis confirmed the channel's subscription, or the timeout passed."""
+        ready = self._ready.get(channel)
+        if ready is None or ready.done.is_set():
+            return
+        with contextlib.suppress(TimeoutError):  # a slow Redis: the subscription goes live when it answers
+            async with asyncio.timeout(timeout_seconds):
+                await ready.done.wait()
+
+    def confirmed(self, channel: str, *, wanted: bool) -> None:
+        """Redis confirmed a SUBSCRIBE of `channel`; `wanted` if it still has local subscribers."""
+        self._confirmed[channel] += 1
+        ready = self._ready.get(channel)
+        if ready is not None and (ready.epoch < self.epoch or ready.target <= self._confirmed[channel]):
+            ready.done.set()
+        if not wanted:
+            self.forget(channel)
+
+    def forget(self, channel: str) -> None:
+        """The channel's last local subscriber left."""
+        self._ready.pop(channel, None)
+        if self._confirmed[channel] >= self._sent[channel]:
+            self._sent.pop(channel, None)
+            self._confirmed.pop(channel, None)
+
+    def tracked(self) -> set[str]:
+        """Channels with any bookkeeping left (for tests)."""
+        return set(self._sent) | set(self._confirmed) | set(self._ready)
 
 
 class RedisPubSub:

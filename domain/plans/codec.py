@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+from domain.actor import Actor
 from domain.event_codec import EventCodec, EventType
 from domain.plans.events import (
     ExerciseAdded,
@@ -25,7 +26,7 @@ from domain.plans.events import (
     WorkoutVersionCreated,
 )
 from domain.plans.upcasters import UPCASTERS
-from domain.plans.values import Actor, Difficulty, PlannedExercise
+from domain.plans.values import Difficulty, PlannedExercise
 from domain.upcasting import EventData
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from domain.plans.values import Actor, Difficulty, PlannedExercise
+from domain.actor import Actor
+from domain.plans.values import Difficulty, PlannedExercise
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,16 +6,7 @@ from dataclasses import fields, replace
 from typing import assert_never
 from uuid import UUID
 
-from domain.errors import (
-    DuplicateExercise,
-    ExerciseNotFound,
-    InvalidOrder,
-    PlanAlreadyExists,
-    PlanArchived,
-    PlanNotFound,
-    TooManyExercises,
-    VersionNotFound,
-)
+from domain import validation as common
 from domain.plans import validation
 from domain.plans.commands import (
     AddExercise,
@@ -29,6 +20,16 @@ from domain.plans.commands import (
     ReorderExercises,
     RevertPlanToVersion,
     UpdateExercise,
+)
+from domain.plans.errors import (
+    DuplicateExercise,
+    ExerciseNotFound,
+    InvalidOrder,
+    PlanAlreadyExists,
+    PlanArchived,
+    PlanNotFound,
+    TooManyExercises,
+    VersionNotFound,
 )
 from domain.plans.events import (
     ExerciseAdded,
@@ -48,13 +49,13 @@ from domain.plans.values import PlannedExercise
 
 def decide(command: PlanCommand, state: Plan | None) -> list[PlanEvent]:
     """The events `command` produces on `state`; [] when it changes nothing. Raises DomainError if invalid."""
-    validation.moment("at", command.at)
+    common.moment("at", command.at)
     if isinstance(command, CreateWorkoutPlan):
         return _create(command, state)
     plan = _changeable(command.plan_id, state)
     match command:
         case RenameWorkoutPlan():
-            name = validation.name("name", command.name, validation.MAX_PLAN_NAME)
+            name = common.name("name", command.name, validation.MAX_PLAN_NAME)
             if name == plan.name:
                 return []
             return [WorkoutPlanRenamed(plan_id=plan.plan_id, name=name, actor=command.actor, at=command.at)]
@@ -73,7 +74,7 @@ def decide(command: PlanCommand, state: Plan | None) -> list[PlanEvent]:
         case ReorderExercises():
             return _reorder(command, plan)
         case CreatePlanVersion():
-            description = validation.name(
+            description = common.name(
                 "change_description", command.change_description, validation.MAX_CHANGE_DESCRIPTION
             )
             return [_version(plan, plan.exercises, description, command)]
@@ -113,10 +114,8 @@ def _create(command: CreateWorkoutPlan, state: Plan | None) -> list[PlanEvent]:
         WorkoutPlanCreated(
             plan_id=command.plan_id,
             owner_id=command.owner_id,
-            name=validation.name("name", command.name, validation.MAX_PLAN_NAME),
-            description=validation.text(
-                "description", command.description.strip(), validation.MAX_DESCRIPTION
-            ),
+            name=common.name("name", command.name, validation.MAX_PLAN_NAME),
+            description=common.text("description", command.description.strip(), validation.MAX_DESCRIPTION),
             difficulty=validation.difficulty("difficulty", command.difficulty),
             duration_minutes=validation.integer(
                 "duration_minutes", command.duration_minutes, validation.DURATION_MINUTES

@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
-from domain.plans.values import Actor, Difficulty, PlannedExercise
+from domain.actor import Actor
+from domain.plans.values import Difficulty, PlannedExercise
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

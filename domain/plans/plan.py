@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
+from domain.actor import Actor
 from domain.plans.events import (
     ExerciseAdded,
     ExerciseRemoved,
@@ -22,7 +23,7 @@ from domain.plans.events import (
     WorkoutPlanReverted,
     WorkoutVersionCreated,
 )
-from domain.plans.values import Actor, Difficulty, PlannedExercise
+from domain.plans.values import Difficulty, PlannedExercise
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from domain.actor import Actor
 from domain.plans.plan import Plan, PlanVersion
-from domain.plans.values import Actor, Difficulty, PlannedExercise
+from domain.plans.values import Difficulty, PlannedExercise
 
 STATE_TYPE = "WorkoutPlan"
 SCHEMA_VERSION = 1
@@ -154,7 +155,7 @@ def _of(kind: type[T], value: Any) -> T:
 
 @dataclass(frozen=True, slots=True)
 class PlanSnapshotCodec:
-    """`encode_plan`/`decode_plan` as one value, the shape `application.snapshots.StateCodec` asks for."""
+    """`encode_plan`/`decode_plan` as one value, the shape `domain.decider.StateCodec` asks for."""
 
     state_type: str = STATE_TYPE
     schema_version: int = SCHEMA_VERSION

@@ -1,14 +1,16 @@
-"""Input checks for commands. Each failure raises `ValidationError` naming the offending field."""
+"""Input checks of the workout plan's commands; each failure raises `ValidationError` naming the field.
+
+The checks every aggregate shares (texts, moments) are in `domain.validation`.
+"""
 
 from __future__ import annotations
 
 import math
 import re
-from datetime import datetime
 
-from domain.errors import DisallowedCharacter, ValidationError
+from domain.errors import ValidationError
 from domain.plans.values import Difficulty, PlannedExercise
-from domain.safe_text import first_refused
+from domain.validation import name, text
 
 MAX_EXERCISES = 20
 MAX_PLAN_NAME = 120
@@ -27,24 +29,6 @@ DURATION_MINUTES = (1, 600)
 
 # Digits spelled out: `\d` would also accept non-ASCII digits.
 _TEMPO = re.compile(r"[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}-[0-9]{1,2}")
-
-
-def name(field: str, value: str, limit: int) -> str:
-    """A required text, returned stripped."""
-    stripped = value.strip()
-    if not stripped:
-        raise ValidationError(field, "must not be empty")
-    return text(field, stripped, limit)
-
-
-def text(field: str, value: str, limit: int) -> str:
-    """Every user-visible text passes here: bounded, and holding no character `domain.safe_text` refuses."""
-    if len(value) > limit:
-        raise ValidationError(field, f"must be at most {limit} characters")
-    refused = first_refused(value)
-    if refused is not None:
-        raise DisallowedCharacter(field, refused)
-    return value
 
 
 def integer(field: str, value: int, bounds: tuple[int, int]) -> int:
@@ -84,12 +68,6 @@ def alternatives(field: str, values: tuple[str, ...]) -> tuple[str, ...]:
 def difficulty(field: str, value: Difficulty) -> Difficulty:
     if not isinstance(value, Difficulty):
         raise ValidationError(field, "must be beginner, intermediate or advanced")
-    return value
-
-
-def moment(field: str, value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(field, "must be timezone-aware")
     return value
 
 

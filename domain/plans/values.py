@@ -1,14 +1,9 @@
-"""Value objects shared by commands, events and the plan state."""
+"""Value objects of the workout plan, shared by its commands, events and state."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-
-
-class Actor(enum.StrEnum):
-    USER = "user"
-    AI_COACH = "ai_coach"
 
 
 class Difficulty(enum.StrEnum):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
-from domain.plans.values import Actor
+from domain.actor import Actor
 from domain.users.values import FitnessLevel, Gender, IdentityProvider, PreferenceValue, Role
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import assert_never
 from uuid import UUID
 
-from domain.plans import validation as common
+from domain import validation as common
 from domain.users import validation
 from domain.users.commands import (
     AbandonRegistration,

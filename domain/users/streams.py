@@ -12,9 +12,11 @@ from uuid import UUID
 
 from domain.users.values import IdentityProvider
 
+USER_STREAM_PREFIX = "user-"
+
 
 def user_stream(user_id: UUID) -> str:
-    return f"user-{user_id}"
+    return f"{USER_STREAM_PREFIX}{user_id}"
 
 
 def email_claim_stream(normalised_email: str) -> str:

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from domain.errors import ValidationError
-from domain.plans.validation import name, text
 from domain.users.values import FitnessLevel, Gender, IdentityProvider, Preferences, PreferenceValue, Role
+from domain.validation import name, text
 
 MAX_EMAIL = 254
 MAX_EMAIL_LOCAL_PART = 64

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from application.cache import Cache
 from application.eventstore import EventStore
-from application.handler import WORKOUT_PLANS, CommandHandler
+from application.handler import CommandHandler
 from application.pubsub import PubSub
 from application.snapshots import Snapshots
 from domain.plans import Plan
 from domain.plans.commands import PlanCommand
+from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.events import PlanEvent
 from fitcoach.settings import Settings
 from projections.registry import PROJECTIONS

@@ -18,10 +18,10 @@ import orjson
 
 from application.eventstore import RecordedEvent
 from domain.users import User, UserState, decode, evolve
+from domain.users.streams import USER_STREAM_PREFIX, user_stream
 from domain.users.values import ExternalIdentity, FitnessLevel, Gender, IdentityProvider, Profile, Role
 from projections.projection import EventFailed
 
-USER_STREAM_PREFIX = "user-"
 UserRow = tuple[
     UUID, str, str, date | None, str | None, float | None, float | None, str | None,
     str, str, str, str, str, str, int, datetime, datetime, int,
@@ -54,7 +54,7 @@ def user_stream_id(event: RecordedEvent) -> UUID | None:
         user_id = UUID(stream[len(USER_STREAM_PREFIX) :])
     except ValueError as error:
         raise EventFailed(event) from error
-    if f"{USER_STREAM_PREFIX}{user_id}" != stream:
+    if user_stream(user_id) != stream:
         raise EventFailed(event) from ValueError("a user stream is named by the user's canonical id")
     return user_id
 

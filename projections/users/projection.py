@@ -17,8 +17,9 @@ from uuid import UUID
 from application.cache import CacheKey, Invalidation
 from application.eventstore import RecordedEvent
 from application.response_cache import entry_version
+from domain.users.streams import USER_STREAM_PREFIX
 from projections.projection import Connection
-from projections.users.fold import USER_STREAM_PREFIX, Tracks, fold, user_row, user_stream_id
+from projections.users.fold import Tracks, fold, user_row, user_stream_id
 from projections.users.sql import load, statements, write
 
 DEFAULT_MAX_USERS = 50_000

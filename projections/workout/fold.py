@@ -14,15 +14,16 @@ from typing import Any
 from uuid import UUID
 
 from application.eventstore import RecordedEvent
+from domain.actor import Actor
 from domain.event_codec import EventCodec
 from domain.plans import Plan, PlanVersion, evolve
 from domain.plans.codec import read_exercise
 from domain.plans.events import PlanEvent
-from domain.plans.values import Actor, Difficulty
+from domain.plans.streams import PLAN_STREAM_PREFIX, plan_stream
+from domain.plans.values import Difficulty
 from projections.projection import EventFailed
 from projections.workout.documents import exercise_json, exercises_json
 
-PLAN_STREAM_PREFIX = "workout-"
 PlanRow = tuple[UUID, UUID, str, str, str, int, int, int | None, bool, str, datetime, datetime, int]
 ExerciseRow = tuple[UUID, int, str]
 VersionRow = tuple[UUID, int, int | None, str, str, str, datetime]
@@ -42,10 +43,6 @@ class PlanTrack:
 
 Tracks = dict[str, PlanTrack]
 """Plan tracks by stream name: a str key hashes faster than a UUID, and the events carry it."""
-
-
-def plan_stream(plan_id: UUID) -> str:
-    return f"{PLAN_STREAM_PREFIX}{plan_id}"
 
 
 def uuid_of(stream: str) -> UUID:

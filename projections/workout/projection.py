@@ -16,8 +16,9 @@ from application.response_cache import entry_version
 from domain.event_codec import EventCodec
 from domain.plans.codec import PLAN_CODEC
 from domain.plans.events import PlanEvent
+from domain.plans.streams import PLAN_STREAM_PREFIX
 from projections.projection import Connection
-from projections.workout.fold import PLAN_STREAM_PREFIX, PlanFolder, PlanTrack, uuid_of
+from projections.workout.fold import PlanFolder, PlanTrack, uuid_of
 from projections.workout.replay import DEFAULT_MAX_PENDING_VERSIONS, DEFAULT_MAX_PLANS, WorkoutReplay
 from projections.workout.sql import load, statements, write
 

@@ -15,13 +15,13 @@ from uuid import UUID
 
 from psycopg import sql
 
+from domain.plans.streams import plan_stream
 from projections.projection import Connection
 from projections.workout.fold import (
     PlanTrack,
     Tracks,
     exercise_rows,
     plan_row,
-    plan_stream,
     track_from_rows,
     version_rows,
 )

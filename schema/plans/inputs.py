@@ -8,6 +8,7 @@ from uuid import UUID, uuid5
 
 import strawberry
 
+from domain.actor import Actor
 from domain.plans.commands import (
     AddExercise,
     ArchiveWorkoutPlan,
@@ -20,7 +21,7 @@ from domain.plans.commands import (
     RevertPlanToVersion,
     UpdateExercise,
 )
-from domain.plans.values import Actor, Difficulty, PlannedExercise
+from domain.plans.values import Difficulty, PlannedExercise
 from schema.ids import parse_global_id
 
 EXPECTED_VERSION = "The plan version this change is based on; a stale one gives a CONFLICT user error."

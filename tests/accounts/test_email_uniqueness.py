@@ -14,9 +14,10 @@ from application.accounts import Accounts
 from application.eventstore import AppendResult, EventStoreUnavailable, ExpectedVersion, NewEvent, StreamState
 from application.handler import CommandHandler
 from application.user_claims import new_claim_event
-from application.users import USERS, load_user, metadata_for
+from application.users import load_user, metadata_for
 from domain.users import AbandonedRegistration, User, email_claim_stream, user_stream
 from domain.users.commands import AbandonRegistration, RegisterUser
+from domain.users.decider import USERS
 from domain.users.errors import EmailTaken, RegistrationClosed
 from domain.users.events import EmailClaimed
 from tests.accounts.conftest import CLAIM_GRACE, cheap_hasher

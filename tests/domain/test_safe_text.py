@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from domain.errors import DisallowedCharacter
 from domain.plans import Plan, decide
-from domain.plans.validation import text
 from domain.safe_text import DISALLOWED_CHARACTER, describe, first_refused
 from domain.users.commands import ProfileChanges, RegisterUser
 from domain.users.decision import decide as decide_user
 from domain.users.profile_changes import apply_changes
 from domain.users.values import Profile
+from domain.validation import text
 from tests.domain.plans import (
     WHEN,
     add_exercise,

@@ -19,11 +19,11 @@ import psycopg
 from psycopg import sql
 
 from application.eventstore import EventMetadata, EventStore, NewEvent, StreamState
-from application.handler import workout_plan_stream
 from domain.event_codec import to_json
 from domain.plans import Plan, decode, encode, fold
 from domain.plans.commands import PlanCommand
 from domain.plans.events import PlanEvent
+from domain.plans.streams import plan_stream
 from tests.domain.plans import (
     T0,
     add_exercise,
@@ -90,7 +90,7 @@ async def write_workload(store: EventStore, *, plans: int, commands: int, seed: 
         if isinstance(events, Exception) or not events:
             continue
         expected = versions[plan_id] or StreamState.NO_STREAM
-        result = await store.append(workout_plan_stream(plan_id), new_events(rng, events), expected)
+        result = await store.append(plan_stream(plan_id), new_events(rng, events), expected)
         states[plan_id] = fold(events, states[plan_id])
         versions[plan_id], position = result.stream_version, result.position
     return position

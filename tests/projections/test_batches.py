@@ -11,7 +11,8 @@ import psycopg
 
 from adapters.postgres.store import PostgresEventStore
 from application.cache import CacheKey
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
+from application.handler import CommandHandler, CommandMetadata
+from domain.plans.decider import WORKOUT_PLANS
 from projections.batch import apply_batch
 from projections.checkpoints import CHANNEL
 from projections.registry import projection_named

@@ -13,9 +13,11 @@ import pytest
 from adapters.postgres.schema import migrate as migrate_event_store
 from adapters.postgres.store import PostgresEventStore
 from application.eventstore import EventMetadata, EventStoreUnavailable, NewEvent
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata, workout_plan_stream
+from application.handler import CommandHandler, CommandMetadata
 from domain.event_codec import EventCodec
 from domain.plans.codec import PLAN_EVENT_TYPES
+from domain.plans.decider import WORKOUT_PLANS
+from domain.plans.streams import plan_stream
 from domain.plans.upcasters import UPCASTERS
 from domain.upcasting import EventData
 from projections.projection import ProjectionFailed
@@ -155,7 +157,7 @@ async def test_a_poison_event_stops_the_projection_until_fixed_then_it_resumes_t
         {"plan_id": str(PLAN_ID), "title": "Secret title", "actor": "user", "at": T0.isoformat()},
         EventMetadata("user", uuid.uuid4(), uuid.uuid4()),
     )
-    poisoned = await projection_store.append(workout_plan_stream(PLAN_ID), [poison], created.stream_version)
+    poisoned = await projection_store.append(plan_stream(PLAN_ID), [poison], created.stream_version)
     other_plan = uuid.uuid4()
     after = await handler.handle(create_plan(plan_id=other_plan), CommandMetadata(uuid.uuid4(), uuid.uuid4()))
 

@@ -16,7 +16,8 @@ from adapters.postgres.store import PostgresEventStore
 from adapters.redis.cache import RedisCache
 from application.cache import CacheKey
 from application.eventstore import RecordedEvent
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
+from application.handler import CommandHandler, CommandMetadata
+from domain.plans.decider import WORKOUT_PLANS
 from projections import checkpoints
 from projections.batch import apply_batch
 from projections.rebuild import rebuild

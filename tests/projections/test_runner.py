@@ -14,7 +14,8 @@ from prometheus_client import REGISTRY
 from adapters.memory.cache import InMemoryCache
 from adapters.redis.cache import RedisCache
 from application.cache import CacheKey
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
+from application.handler import CommandHandler, CommandMetadata
+from domain.plans.decider import WORKOUT_PLANS
 from projections import metrics
 from projections.checkpoints import CHANNEL
 from projections.registry import projection_named

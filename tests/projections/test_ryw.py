@@ -16,10 +16,11 @@ from adapters.memory.cache import InMemoryCache
 from adapters.postgres.checkpoints import APPLICATION_NAME, PostgresCheckpointWaiter
 from adapters.postgres.plan_read_model import PostgresPlanReadModel
 from adapters.postgres.store import PostgresEventStore
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
+from application.handler import CommandHandler, CommandMetadata
 from application.plan_reads import WORKOUT_PLANS_PROJECTION, PlanReads
 from domain.plans import Plan
 from domain.plans.commands import PlanCommand
+from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.events import PlanEvent
 from projections.runner import ProjectionRunner
 from projections.workout.projection import WorkoutPlansProjection

@@ -13,7 +13,7 @@ import pytest
 
 from adapters.postgres.store import PostgresEventStore
 from application.eventstore import EventMetadata, NewEvent
-from application.handler import workout_plan_stream
+from domain.plans.streams import plan_stream
 from projections.projection import ProjectionFailed
 from projections.rebuild import REBUILD_LOCK_NAMESPACE, RebuildInProgress, RebuildProgress, rebuild
 from projections.registry import PROJECTIONS, projection_named
@@ -152,7 +152,7 @@ async def test_a_poison_event_fails_a_rebuild_and_leaves_the_live_tables_alone(
 ):
     await write_workload(projection_store, plans=2, commands=30, seed=46)
     bad = NewEvent(uuid.uuid4(), "PlanTeleported", 1, {}, EventMetadata("user", uuid.uuid4(), uuid.uuid4()))
-    await projection_store.append(workout_plan_stream(uuid.uuid4()), [bad], 0)
+    await projection_store.append(plan_stream(uuid.uuid4()), [bad], 0)
     with pytest.raises(ProjectionFailed, match=str(bad.event_id)):
         await rebuild(projection_store, projection_url, WORKOUT)
     assert (await checkpoint(projection_url, "workout_plans__rebuild"))[1] == "failed"

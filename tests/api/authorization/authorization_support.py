@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from application.handler import workout_plan_stream
+from domain.plans.streams import plan_stream
 from tests.api.graphql_client import Session, data, exercise
 from tests.api.live_support import PASSWORD, assert_no_internal_errors, raw_id
 from tests.api.server import RunningApi
@@ -42,7 +42,7 @@ class World:
         return {"ada": self.ada, "bob": self.bob, "admin": self.admin}[who]
 
     async def ada_stream(self) -> list[tuple[uuid.UUID, str]]:
-        recorded = await self.served.api.core.store.read_stream(workout_plan_stream(raw_id(self.plan_id)))
+        recorded = await self.served.api.core.store.read_stream(plan_stream(raw_id(self.plan_id)))
         return [(record.event_id, record.type) for record in recorded]
 
     async def ada_plan(self) -> dict[str, Any]:

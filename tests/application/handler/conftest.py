@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from application.handler import WORKOUT_PLANS, CommandHandler
+from application.handler import CommandHandler
 from domain.plans import Plan
 from domain.plans.commands import PlanCommand
+from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.events import PlanEvent
 from tests.application.handler.handler_support import InterleavingStore
 

@@ -14,16 +14,14 @@ from application.eventstore import (
     NewEvent,
     StreamState,
 )
-from application.handler import (
-    CommandMetadata,
-    workout_plan_stream,
-)
+from application.handler import CommandMetadata
 from domain.plans import Plan, decode, encode, fold
 from domain.plans.events import PlanEvent
+from domain.plans.streams import plan_stream
 from tests.domain.plans import PLAN_ID
 
 NAMESPACE = UUID("3c1d1f0a-5b8e-4f6e-9a37-2f7c4d1e8b90")
-STREAM = workout_plan_stream(PLAN_ID)
+STREAM = plan_stream(PLAN_ID)
 WRITER = uuid5(NAMESPACE, "concurrent-writer")
 
 

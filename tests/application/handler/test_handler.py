@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 
 from adapters.memory.store import InMemoryEventStore
 from application.eventstore import EventMetadata
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandResult
-from domain.errors import DomainError, DuplicateExercise, PlanNotFound
+from application.handler import CommandHandler, CommandResult
+from domain.actor import Actor
+from domain.errors import DomainError
 from domain.plans import Plan, decide, encode, fold
 from domain.plans.commands import PlanCommand
+from domain.plans.decider import WORKOUT_PLANS
+from domain.plans.errors import DuplicateExercise, PlanNotFound
 from domain.plans.events import ExerciseAdded
-from domain.plans.values import Actor
 from tests.application.handler.handler_support import NAMESPACE, STREAM, meta, stored_plan
 from tests.domain.plans import (
     ARCHIVE_AT,

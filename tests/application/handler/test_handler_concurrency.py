@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from application.handler import WORKOUT_PLANS, CommandHandler
-from domain.errors import ConcurrencyConflict, DuplicateExercise
+from application.handler import CommandHandler
+from domain.actor import Actor
+from domain.errors import ConcurrencyConflict
+from domain.plans.decider import WORKOUT_PLANS
+from domain.plans.errors import DuplicateExercise
 from domain.plans.events import ExerciseAdded, PlanEvent, WorkoutPlanRenamed
-from domain.plans.values import Actor
 from tests.application.handler.handler_support import meta, stored_plan
 from tests.domain.plans import PLAN_ID, add_exercise, at, create_plan, exercise, rename
 

@@ -8,14 +8,16 @@ from uuid import UUID, uuid5
 
 from adapters.memory.store import InMemoryEventStore
 from application.eventstore import RecordedEvent
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata, workout_plan_stream
+from application.handler import CommandHandler, CommandMetadata
 from domain.plans import Plan, decode, fold
 from domain.plans.commands import PlanCommand
+from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.events import PlanEvent
+from domain.plans.streams import plan_stream
 from tests.domain.plans import PLAN_ID, add_exercise, create_plan
 
 NAMESPACE = UUID("0f7bd7a4-8d0e-4d53-a7a3-3a4c1b2f6e11")
-STREAM = workout_plan_stream(PLAN_ID)
+STREAM = plan_stream(PLAN_ID)
 Handler = CommandHandler[PlanCommand, Plan, PlanEvent]
 
 

@@ -9,8 +9,8 @@ from uuid import uuid5
 from application.eventstore import RecordedEvent
 from application.handler import CommandHandler
 from application.snapshots import RecentCommand
-from application.users import USERS
 from domain.plans.snapshot import SCHEMA_VERSION, encode_plan
+from domain.users.decider import USERS
 from tests.application.snapshots.snapshot_support import (
     NAMESPACE,
     STREAM,

@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 from adapters.memory.snapshots import InMemorySnapshots
 from adapters.memory.store import InMemoryEventStore
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata, workout_plan_stream
+from application.handler import CommandHandler, CommandMetadata
 from application.snapshot_backfill import backfill_snapshots
-from application.users import USERS
 from domain.errors import DomainError
 from domain.plans import Plan, fold
+from domain.plans.decider import WORKOUT_PLANS
+from domain.plans.streams import plan_stream
+from domain.users.decider import USERS
 from tests.domain.plans import (
     ARCHIVE_AT,
     PLAN_ID,
@@ -27,7 +29,7 @@ from tests.domain.plans import (
 from tests.domain.users import register_user
 
 NAMESPACE = UUID("5a0c9d1e-2b3f-4c6d-8e7f-9a0b1c2d3e4f")
-STREAM = workout_plan_stream(PLAN_ID)
+STREAM = plan_stream(PLAN_ID)
 
 
 def meta(name: str) -> CommandMetadata:

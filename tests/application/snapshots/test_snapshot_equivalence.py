@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from adapters.memory.snapshots import InMemorySnapshots
 from adapters.memory.store import InMemoryEventStore
 from application.eventstore import RecordedEvent
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
+from application.handler import CommandHandler, CommandMetadata
 from domain.errors import DomainError
 from domain.plans import Plan, decode, fold
 from domain.plans.commands import PlanCommand
+from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.snapshot import encode_plan
 from tests.application.snapshots.snapshot_support import STREAM, Handler, full_fold, handler_on, meta
 from tests.domain.plans import ARCHIVE_AT, STEPS, T0, draw_command

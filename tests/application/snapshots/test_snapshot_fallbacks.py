@@ -11,8 +11,9 @@ import pytest
 
 from adapters.memory.snapshots import InMemorySnapshots
 from adapters.memory.store import InMemoryEventStore
-from application.handler import WORKOUT_PLANS, CommandHandler
+from application.handler import CommandHandler
 from application.snapshots import Snapshot, SnapshotsUnavailable
+from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.snapshot import SCHEMA_VERSION
 from tests.application.snapshots.snapshot_support import (
     STREAM,

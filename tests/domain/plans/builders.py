@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from domain.actor import Actor
 from domain.plans import Plan, fold
 from domain.plans.commands import (
     AddExercise,
@@ -27,7 +28,7 @@ from domain.plans.events import (
     WorkoutPlanCreated,
     WorkoutVersionCreated,
 )
-from domain.plans.values import Actor, Difficulty, PlannedExercise
+from domain.plans.values import Difficulty, PlannedExercise
 
 PLAN_ID = UUID("6f1f6d4e-7f43-4c55-9a51-6b7c0e3a2d10")
 OWNER_ID = UUID("0b8a2c1e-3d4f-4a5b-8c6d-7e8f9a0b1c2d")

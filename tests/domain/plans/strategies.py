@@ -8,8 +8,9 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
+from domain.actor import Actor
 from domain.plans.commands import ExerciseChanges
-from domain.plans.values import Actor, PlannedExercise
+from domain.plans.values import PlannedExercise
 
 T = TypeVar("T")
 

@@ -8,6 +8,7 @@ from typing import get_args
 
 import pytest
 
+from domain.actor import Actor
 from domain.errors import MalformedEvent, UnknownEventType
 from domain.plans import decode, encode
 from domain.plans.codec import PLAN_EVENT_TYPES
@@ -20,7 +21,7 @@ from domain.plans.events import (
     WorkoutPlanReverted,
 )
 from domain.plans.upcasters import UPCASTERS
-from domain.plans.values import Actor, PlannedExercise
+from domain.plans.values import PlannedExercise
 from domain.upcasting import upcast
 from tests.domain.plans import OWNER_ID, PLAN_ID, T0, added, archived, at, created, exercise, versioned
 

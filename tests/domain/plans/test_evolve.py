@@ -10,6 +10,7 @@ from hypothesis import given as for_all
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from domain.actor import Actor
 from domain.plans import evolve, fold
 from domain.plans.events import (
     ExerciseAdded,
@@ -22,7 +23,6 @@ from domain.plans.events import (
     WorkoutPlanRenamed,
     WorkoutPlanReverted,
 )
-from domain.plans.values import Actor
 from tests.domain.plans import PLAN_ID, added, archived, at, created, exercise, given, versioned
 
 OTHER_PLAN = UUID("99999999-9999-4999-8999-999999999999")

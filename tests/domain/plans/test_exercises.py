@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import DuplicateExercise, ExerciseNotFound, InvalidOrder, TooManyExercises
+from domain.actor import Actor
 from domain.plans import decide, validation
+from domain.plans.errors import DuplicateExercise, ExerciseNotFound, InvalidOrder, TooManyExercises
 from domain.plans.events import ExerciseAdded, ExerciseRemoved, ExercisesReordered, ExerciseUpdated
-from domain.plans.values import Actor
 from tests.domain.plans import (
     PLAN_ID,
     WHEN,

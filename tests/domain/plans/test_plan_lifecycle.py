@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import PlanAlreadyExists, PlanArchived, PlanNotFound
+from domain.actor import Actor
 from domain.plans import decide
+from domain.plans.errors import PlanAlreadyExists, PlanArchived, PlanNotFound
 from domain.plans.events import WorkoutPlanArchived, WorkoutPlanCreated, WorkoutPlanRenamed
-from domain.plans.values import Actor, Difficulty
+from domain.plans.values import Difficulty
 from tests.domain.plans import (
     OWNER_ID,
     PLAN_ID,

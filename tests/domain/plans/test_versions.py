@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import ValidationError, VersionNotFound
+from domain.actor import Actor
+from domain.errors import ValidationError
 from domain.plans import decide
+from domain.plans.errors import VersionNotFound
 from domain.plans.events import WorkoutPlanReverted, WorkoutVersionCreated
-from domain.plans.values import Actor
 from tests.domain.plans import (
     PLAN_ID,
     WHEN,

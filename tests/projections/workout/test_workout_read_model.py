@@ -15,9 +15,10 @@ from hypothesis import given as for_all
 from hypothesis import strategies as st
 
 from adapters.postgres.store import PostgresEventStore
-from application.handler import WORKOUT_PLANS, CommandHandler, CommandMetadata
+from application.handler import CommandHandler, CommandMetadata
 from domain.errors import DomainError
 from domain.plans import Plan, fold
+from domain.plans.decider import WORKOUT_PLANS
 from projections.batch import apply_batch
 from projections.registry import projection_named
 from tests.domain.plans import ARCHIVE_AT, draw_command

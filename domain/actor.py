@@ -1,0 +1,10 @@
+"""Who issued a command: recorded on every event of every aggregate."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Actor(enum.StrEnum):
+    USER = "user"
+    AI_COACH = "ai_coach"
