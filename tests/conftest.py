@@ -1,4 +1,7 @@
-"""Shared fixtures: a throwaway PostgreSQL database per test session, on the real server."""
+"""Shared fixtures: a throwaway PostgreSQL database per test session, on the real server.
+
+The session's servers are resolved (started if none answers) when pytest loads this file, which it does
+before any other conftest or test module: those read the URLs when imported. See tests/servers.py."""
 
 from __future__ import annotations
 
@@ -9,7 +12,19 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-ADMIN_URL = os.environ.get("FITCOACH_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+from tests.servers import ADMIN_URL_VARIABLE, SessionServers
+
+_servers = SessionServers()
+_servers.resolve()
+ADMIN_URL = os.environ[ADMIN_URL_VARIABLE]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _servers.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return _servers.notes
 
 
 def _with_database(url: str, database: str) -> str:

