@@ -4,15 +4,35 @@ it or the store releases that connection."""
 from __future__ import annotations
 
 import asyncio
+import uuid
+from collections.abc import AsyncIterator
 
 import psycopg
 import pytest
 
+from adapters.postgres.schema import migrate
 from adapters.postgres.store import PostgresEventStore
 from adapters.postgres.subscription import LISTENER_APPLICATION_NAME
 from application.eventstore import EventStoreUnavailable, StreamState
 from tests.adapters.eventstore import fresh_stream, new_events
 from tests.adapters.eventstore.postgres_followers import GUARD_SECONDS, Follower
+
+
+@pytest.fixture
+async def eventstore_database_url(database_url: str) -> AsyncIterator[str]:
+    """A database of each test's own (overriding the session's): these tests count, and one terminates,
+    every LISTEN connection in their database, so another test's connection that is still being let go
+    of must neither be counted nor killed."""
+    name = f"fitcoach_listen_{uuid.uuid4().hex[:12]}"
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as admin:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"{database_url.rpartition('/')[0]}/{name}"
+    try:
+        await migrate(url)
+        yield url
+    finally:
+        async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as admin:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def listener_backends(store_url: str, *, terminate: bool = False) -> int:
