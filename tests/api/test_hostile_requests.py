@@ -199,6 +199,15 @@ async def test_a_variable_that_does_not_coerce_to_its_type_is_bad_user_input(cli
     no_trace(body)
 
 
+async def test_an_input_object_variable_with_an_unknown_field_is_bad_user_input(client):
+    query = "mutation C($input: CreateWorkoutPlanInput!) { createWorkoutPlan(input: $input) { plan { id } } }"
+    body = await execute(client, query, {"input": {"name": "Legs", "bogus": 1}})
+    assert body.get("data") is None
+    assert codes(body) == ["BAD_USER_INPUT"]
+    assert "bogus" in body["errors"][0]["message"]
+    no_trace(body)
+
+
 async def test_a_subscription_over_http_is_refused_naming_the_websocket_endpoint(client):
     for response in (
         await client.post("/graphql", json={"query": SUBSCRIPTION}),
