@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.postgres.embedded import server as embedded_server
 from adapters.postgres.embedded.access import (
     MAX_SOCKET_PATH_BYTES,
     SOCKET_NAME,
@@ -40,8 +41,6 @@ from tests.adapters.postgres_embedded.embedded_postgres_dirs import (
 )
 
 REPO = Path(__file__).resolve().parents[3]
-as_root = pytest.mark.skipif(os.geteuid() != 0, reason="PostgreSQL runs as another user only for root")
-
 # Starts the server with whatever pgserver PYTHONPATH finds, reports it, and exits (which stops it).
 START = """
 import asyncio, json, os, sys
@@ -125,8 +124,13 @@ async def test_programs_in_a_private_folder_are_run_from_a_copy_and_no_outside_f
         assert not (pgdata_of(data_dir) / "postmaster.pid").exists()  # stopped when the process exited
 
 
-@as_root
-async def test_as_root_a_data_folder_below_a_private_folder_is_refused_and_nothing_changes() -> None:
+async def test_as_root_a_data_folder_below_a_private_folder_is_refused_and_nothing_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if os.geteuid() != 0:
+        # Only root hands PostgreSQL to another user; for anyone else, stand in a user of another uid.
+        other = SystemUser("someone", uid=os.geteuid() + 4242, gid=os.getegid() + 4242)
+        monkeypatch.setattr(embedded_server, "system_user", lambda: other)
     private = Path(tempfile.mkdtemp(prefix="fitcoach-home-", dir="/tmp"))
     data_dir = private / "fitcoach"
     try:
