@@ -13,9 +13,10 @@ which the shared test PostgreSQL does not load.)
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import uuid
-from collections.abc import Generator
+from collections.abc import AsyncIterator, Generator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,10 @@ import pytest
 from psycopg import _connection_base, _cursor_base
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tests.api.server import RunningApi
+import server
+import tests.api.server as api_server
+from tests.adapters.api_ports.redis_server import delete_prefixed
+from tests.api.server import REDIS_URL, RunningApi, fresh_database, running_api, test_settings
 
 _REQUEST_STATEMENTS: ContextVar[list[str] | None] = ContextVar("request_statements", default=None)
 _REQUEST_ROWS: ContextVar[list[tuple[str, int]] | None] = ContextVar("request_rows", default=None)
@@ -164,3 +168,25 @@ class CostApi:
         )
         assert response.status_code == 200, response.text
         return [error["extensions"]["code"] for error in response.json()["errors"]]
+
+
+@contextlib.asynccontextmanager
+async def counted_api(**overrides: Any) -> AsyncIterator[CostApi]:
+    """A served API on a fresh database (settings `overrides` applied) whose statements are counted per
+    request; its Redis keys are deleted afterwards."""
+    log = StatementLog()
+    with pytest.MonkeyPatch.context() as patch:
+        _install_driver_hooks(patch)
+        create_app = server.create_app
+        patch.setattr(
+            api_server, "create_app", lambda settings, *, api: log.wrap(create_app(settings, api=api))
+        )
+        async with (
+            fresh_database() as url,
+            running_api(test_settings(url, **overrides)) as running,
+            running.client() as http,
+        ):
+            try:
+                yield CostApi(running, log, http)
+            finally:
+                await delete_prefixed(REDIS_URL, running.api.settings.redis_key_prefix)

@@ -8,33 +8,16 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-import server
-import tests.api.server as api_server
-from tests.adapters.api_ports.redis_server import delete_prefixed, eventually
+from tests.adapters.api_ports.redis_server import eventually
 from tests.api.graphql_client import register
 from tests.api.query_cost.query_cost_support import ARCHIVE, ARCHIVED, PLANS, Seeded, _changed, _seed_plan
-from tests.api.server import REDIS_URL, fresh_database, running_api, test_settings
-from tests.api.statement_log import CostApi, StatementLog, _install_driver_hooks
+from tests.api.statement_log import CostApi, counted_api
 
 
 @pytest.fixture(scope="module")
 async def cost_api() -> AsyncIterator[CostApi]:
-    log = StatementLog()
-    with pytest.MonkeyPatch.context() as patch:
-        _install_driver_hooks(patch)
-        create_app = server.create_app
-        patch.setattr(
-            api_server, "create_app", lambda settings, *, api: log.wrap(create_app(settings, api=api))
-        )
-        async with (
-            fresh_database() as url,
-            running_api(test_settings(url)) as running,
-            running.client() as http,
-        ):
-            try:
-                yield CostApi(running, log, http)
-            finally:
-                await delete_prefixed(REDIS_URL, running.api.settings.redis_key_prefix)
+    async with counted_api() as api:
+        yield api
 
 
 @pytest.fixture(scope="module")
