@@ -8,3 +8,5 @@ import enum
 class Actor(enum.StrEnum):
     USER = "user"
     AI_COACH = "ai_coach"
+    SYSTEM = "system"
+    """fitcoach itself, e.g. loading the shipped exercise library."""

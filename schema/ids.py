@@ -12,7 +12,7 @@ NODE_TYPES = ("WorkoutPlan", "User")
 MAX_ID_LENGTH = 128
 
 
-def global_id(type_name: str, raw: UUID) -> str:
+def global_id(type_name: str, raw: UUID | str) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{raw}".encode()).decode().rstrip("=")
 
 

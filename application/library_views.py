@@ -1,0 +1,87 @@
+"""Reading the exercise library: `LibraryExerciseView` (one row of `library.exercises`), the
+`ExerciseSearch` a client asks for, and the `LibraryReadModel` port the read side answers it from.
+
+The read model is filled by the `library` projection (checkpoint `LIBRARY_PROJECTION`), so it lags the
+log by the projection's lag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from domain.library.contraindications import Contraindication
+from domain.library.values import Category, Equipment, Level, MovementPattern, Muscle
+
+LIBRARY_PROJECTION = "library"
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryExerciseView:
+    id: str
+    """The exercise id, e.g. "Barbell_Squat" (what plans hold as `exercise_id`)."""
+    slug: str
+    name: str
+    aliases: tuple[str, ...]
+    category: str
+    force: str | None
+    mechanic: str | None
+    level: str
+    equipment: tuple[str, ...]
+    primary_muscles: tuple[str, ...]
+    secondary_muscles: tuple[str, ...]
+    patterns: tuple[str, ...]
+    contraindications: tuple[str, ...]
+    cues: tuple[str, ...]
+    variations: tuple[str, ...]
+    retired: bool
+    version: int
+    """The library stream's version the row was built from."""
+    updated_at: datetime
+    last_position: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseSearch:
+    """What to look for. Every filter narrows the result; an empty set or None means "any"."""
+
+    text: str | None = None
+    """Full text over name and aliases, plus trigram similarity for typos ("benchpress", "squatt")."""
+    muscles: frozenset[Muscle] = frozenset()
+    """Exercises whose primary muscles include any of these."""
+    equipment: frozenset[Equipment] = frozenset()
+    """Exercises that use any of these."""
+    level: Level | None = None
+    category: Category | None = None
+    pattern: MovementPattern | None = None
+    exclude: frozenset[Contraindication] = frozenset()
+    """Exercises tagged with none of these."""
+    available_equipment: frozenset[Equipment] | None = None
+    """When set: only exercises whose every piece of equipment is in it (or needs none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    exercises: tuple[LibraryExerciseView, ...]
+    total: int
+    """How many exercises match, over all pages."""
+    offset: int
+    """How many matches come before this page."""
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.exercises) < self.total
+
+
+class LibraryReadModel(Protocol):
+    async def search(self, search: ExerciseSearch, *, limit: int, offset: int) -> SearchPage:
+        """Matching exercises that are not retired: ranked by relevance when `search.text` is set (best
+        first), else by name; ties by id. Raises plan_reads.ReadModelUnavailable or ReadError."""
+        ...
+
+    async def exercises(self, ids: Sequence[str]) -> dict[str, LibraryExerciseView]:
+        """The exercises found among `ids`, retired ones included, in one statement whatever their number
+        (for dataloaders); unknown ids are absent from the answer."""
+        ...

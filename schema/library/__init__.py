@@ -1,0 +1,1 @@
+"""The exercise library's GraphQL: its types, search and admin mutations."""
