@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from domain.errors import ValidationError
 from domain.library.values import Equipment, ExerciseDefinition
-from domain.validation import name, text
+from domain.validation import name
 
 MAX_EXERCISE_ID = 80
 MAX_NAME = 120
@@ -51,7 +51,8 @@ def texts(field: str, values: Sequence[str], limit: int, length: int) -> tuple[s
 
 
 def reason(field: str, value: str) -> str:
-    return text(field, value.strip(), MAX_REASON)
+    """Why an exercise is retired: required, so the log explains itself to auditors."""
+    return name(field, value, MAX_REASON)
 
 
 def definition(exercise: ExerciseDefinition) -> ExerciseDefinition:
