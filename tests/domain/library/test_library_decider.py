@@ -125,14 +125,10 @@ def test_force_and_mechanic_can_be_cleared_but_nothing_else() -> None:
     assert isinstance(event, ExerciseRevised)
     assert event.exercise.force is None
     bad = ExerciseChanges(clear=frozenset({"name"}))
-    assert (
-        code_of(ReviseExercise(exercise_id="Barbell_Squat", changes=bad, at=AT), defined())
-        == "VALIDATION"
-    )
+    assert code_of(ReviseExercise(exercise_id="Barbell_Squat", changes=bad, at=AT), defined()) == "VALIDATION"
     both = ExerciseChanges(force=Force.PULL, clear=frozenset({"force"}))
     assert (
-        code_of(ReviseExercise(exercise_id="Barbell_Squat", changes=both, at=AT), defined())
-        == "VALIDATION"
+        code_of(ReviseExercise(exercise_id="Barbell_Squat", changes=both, at=AT), defined()) == "VALIDATION"
     )
 
 
