@@ -402,7 +402,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         # The biceps tendon is loaded by heavy grip, deep shoulder extension and maximal pulls.
         name="biceps tendon injury",
-        phrases=("bicep", "biceps tendon", "bicep tendinitis", "bicep tendonitis", "distal bicep"),
+        phrases=("bicep",),
         restricts=frozenset({C.HEAVY_GRIP, C.SHOULDER_EXTREME_EXTENSION, C.MAXIMAL_EFFORT}),
     ),
     Condition(
@@ -540,7 +540,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         # Adductors are strained by cutting, sprinting and landings.
         name="groin strain",
-        phrases=("groin", "adductor strain", "pulled groin"),
+        phrases=("groin", "adductor strain"),
         restricts=frozenset({C.PIVOTING, C.RUNNING, C.JUMPING}),
     ),
     Condition(
@@ -553,13 +553,13 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         # Calf strains happen pushing off: running and jumping.
         name="calf strain",
-        phrases=("calf strain", "pulled calf", "torn calf", "calf tear", "calf injury"),
+        phrases=("calf strain", "strained calf", "pulled calf", "torn calf", "calf tear", "calf injury"),
         restricts=frozenset({C.RUNNING, C.JUMPING}),
     ),
     Condition(
         # Repeated impact on the shin bone.
         name="shin splints or stress fracture",
-        phrases=("shin splint", "shin", "mtss", "medial tibial stress", "stress fracture"),
+        phrases=("shin", "mtss", "medial tibial stress", "stress fracture"),
         restricts=frozenset({C.RUNNING, C.JUMPING}),
     ),
     Condition(
@@ -588,7 +588,6 @@ CONDITIONS: tuple[Condition, ...] = (
         phrases=(
             "sprained ankle",
             "ankle sprain",
-            "sprain ankle",
             "rolled ankle",
             "twisted ankle",
             "ankle ligament",
@@ -654,10 +653,25 @@ CONDITIONS: tuple[Condition, ...] = (
     ),
     # ---------------------------------------------------------------- bones, joints in general
     Condition(
-        # A broken bone, site not named: no impact, falls, knocks or maximal loads while it heals.
+        # A broken bone, site not named (or an arm, leg, spine...): no impact, falls, knocks or maximal loads
+        # while it heals.
         name="fracture (site unspecified)",
         phrases=("fracture", "fractured", "broken", "broke", "cracked"),
         restricts=frozenset({C.JUMPING, C.RUNNING, C.FALL_RISK, C.CONTACT_RISK, C.MAXIMAL_EFFORT}),
+        # A named site's own entry says what to restrict; this one would add impact for a broken wrist.
+        unless=(
+            "wrist",
+            "scaphoid",
+            "hand",
+            "finger",
+            "thumb",
+            "collarbone",
+            "clavicle",
+            "rib",
+            "foot",
+            "toe",
+            "metatarsal",
+        ),
     ),
     Condition(
         # A healing rib: loaded rounding, lying on the belly, knocks and breath-holding all pull on it.
@@ -1043,7 +1057,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         # A weakened artery wall: any blood-pressure spike or knock is the danger.
         name="aneurysm or aortic disease",
-        phrases=("aneurysm", "aneurism", "aortic dissection", "aortic", "marfan"),
+        phrases=("aneurysm", "aneurism", "aortic", "marfan"),
         restricts=frozenset(
             {
                 C.MAXIMAL_EFFORT,
@@ -1086,7 +1100,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         # A clot (and the blood thinners that treat it): knocks, falls, and maximal efforts until cleared.
         name="blood clot (DVT or embolism)",
-        phrases=("dvt", "blood clot", "deep vein thrombosis", "pulmonary embolism", "thrombosis"),
+        phrases=("dvt", "blood clot", "pulmonary embolism", "thrombosis"),
         restricts=frozenset({C.CONTACT_RISK, C.FALL_RISK, C.MAXIMAL_EFFORT, C.HIGH_INTENSITY_INTERVALS}),
     ),
     Condition(
@@ -1193,7 +1207,6 @@ CONDITIONS: tuple[Condition, ...] = (
             "operated",
             "post op",
             "postop",
-            "post surgery",
             "arthroscopy",
             "arthroscopic",
             "keyhole",
@@ -1221,7 +1234,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         # A detached or repaired retina: pressure spikes, jolts (impact) and knocks to the head.
         name="retinal detachment",
-        phrases=("detached retina", "retina", "retinal"),
+        phrases=("retina", "retinal"),
         restricts=frozenset(
             {
                 C.INVERSION,
