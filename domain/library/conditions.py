@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from domain.library.condition_vocabulary import CONDITIONS, Condition
 from domain.library.contraindications import Contraindication
@@ -37,6 +38,7 @@ class Restrictions:
     """Injuries, as written, that no vocabulary entry matched."""
 
 
+@lru_cache(maxsize=4096)  # pure, and profiles repeat the same few texts on every search
 def conditions_in(injury: str) -> tuple[Condition, ...]:
     """The vocabulary entries `injury` mentions, in vocabulary order; () when none."""
     said = words(injury)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from domain.library.equipment_vocabulary import EQUIPMENT_KINDS, SEPARATOR_WORDS, EquipmentKind
 from domain.library.phrase_matching import PhraseMatcher, clauses, without_contained
@@ -28,6 +29,7 @@ class EquipmentList:
     """Items, as written, that no vocabulary entry matched."""
 
 
+@lru_cache(maxsize=4096)  # pure, and profiles repeat the same few texts on every search
 def kinds_in(item: str) -> tuple[EquipmentKind, ...]:
     """The vocabulary entries `item` names, in vocabulary order; () when none."""
     named: set[str] = set()

@@ -152,6 +152,7 @@ class PhraseMatch:
 
 @dataclass(frozen=True, slots=True)
 class _Phrase:
+    order: int
     key: str
     text: str
     words: frozenset[str]
@@ -163,42 +164,56 @@ class PhraseMatcher:
     def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
         """`phrases`: (key, phrase) pairs; a key may have many phrases."""
         self._phrases = tuple(
-            _Phrase(key, phrase, frozenset(words(phrase)) - STOP_WORDS) for key, phrase in phrases
+            _Phrase(order, key, phrase, frozenset(words(phrase)) - STOP_WORDS)
+            for order, (key, phrase) in enumerate(phrases)
         )
         empty = [phrase.text for phrase in self._phrases if not phrase.words]
         if empty:
             raise ValueError(f"phrases without words: {empty}")
-        self._known_words = frozenset(word for phrase in self._phrases for word in phrase.words)
+        phrases_with: dict[str, list[_Phrase]] = {}
+        for phrase in self._phrases:
+            for word in phrase.words:
+                phrases_with.setdefault(word, []).append(phrase)
+        self._phrases_with = phrases_with
+        self._known_words = frozenset(phrases_with)
+        tolerant: dict[str, list[str]] = {}
+        for word in sorted(self._known_words):
+            if typos_tolerated(word):
+                tolerant.setdefault(word[0], []).append(word)
+        self._tolerant_by_initial = tolerant
 
     @property
     def known_words(self) -> frozenset[str]:
         return self._known_words
 
-    def word_matches(self, text_word: str, phrase_word: str) -> bool:
-        if text_word == phrase_word:
-            return True
-        if text_word in self._known_words or text_word[:1] != phrase_word[:1]:
-            return False
-        limit = typos_tolerated(phrase_word)
-        return limit > 0 and edit_distance(text_word, phrase_word, limit) <= limit
+    def phrase_words_matched_by(self, text_word: str) -> tuple[str, ...]:
+        """The phrase words `text_word` stands for: itself if known, else the long phrase words it is a
+        small misspelling of."""
+        if text_word in self._known_words:
+            return (text_word,)
+        return tuple(
+            phrase_word
+            for phrase_word in self._tolerant_by_initial.get(text_word[:1], ())
+            if edit_distance(text_word, phrase_word, typos_tolerated(phrase_word))
+            <= typos_tolerated(phrase_word)
+        )
 
     def matches(self, clause: Sequence[str]) -> tuple[PhraseMatch, ...]:
-        """Every phrase all of whose words occur in `clause`."""
-        positions_of: dict[str, frozenset[int]] = {}
-
-        def positions(phrase_word: str) -> frozenset[int]:
-            if phrase_word not in positions_of:
-                positions_of[phrase_word] = frozenset(
-                    index for index, word in enumerate(clause) if self.word_matches(word, phrase_word)
-                )
-            return positions_of[phrase_word]
-
-        found: list[PhraseMatch] = []
-        for phrase in self._phrases:
-            where = [positions(word) for word in phrase.words]
-            if all(where):
-                found.append(PhraseMatch(phrase.key, phrase.text, frozenset().union(*where)))
-        return tuple(found)
+        """Every phrase all of whose words occur in `clause`, in vocabulary order."""
+        positions: dict[str, set[int]] = {}
+        for index, word in enumerate(clause):
+            for phrase_word in self.phrase_words_matched_by(word):
+                positions.setdefault(phrase_word, set()).add(index)
+        candidates = {phrase.order: phrase for word in positions for phrase in self._phrases_with[word]}
+        return tuple(
+            PhraseMatch(
+                phrase.key,
+                phrase.text,
+                frozenset(index for word in phrase.words for index in positions[word]),
+            )
+            for _, phrase in sorted(candidates.items())
+            if phrase.words <= positions.keys()
+        )
 
 
 def without_contained(matches: Sequence[PhraseMatch]) -> tuple[PhraseMatch, ...]:
