@@ -206,6 +206,27 @@ CONDITIONS: tuple[Condition, ...] = (
         ),
     ),
     Condition(
+        # Worn spinal joints (facets): heavy axial load and loaded arching press them together.
+        name="spondylosis or facet joint arthritis",
+        phrases=("spondylosis", "spinal arthritis", "facet joint", "facet arthropathy"),
+        restricts=frozenset({C.SPINAL_COMPRESSION_HEAVY, C.SPINAL_EXTENSION_LOADED, C.MAXIMAL_EFFORT}),
+    ),
+    Condition(
+        # A stiffening, sometimes fused spine breaks easily in falls and knocks; loaded rounding and
+        # heavy axial load strain it.
+        name="ankylosing spondylitis",
+        phrases=("ankylosing", "spondylitis", "bechterew"),
+        restricts=frozenset(
+            {
+                C.SPINAL_FLEXION_LOADED,
+                C.SPINAL_COMPRESSION_HEAVY,
+                C.FALL_RISK,
+                C.CONTACT_RISK,
+                C.MAXIMAL_EFFORT,
+            }
+        ),
+    ),
+    Condition(
         # A narrowed spinal canal narrows further when the spine extends or is compressed.
         name="spinal stenosis",
         phrases=("stenosis", "narrowing of the spine"),
@@ -691,6 +712,12 @@ CONDITIONS: tuple[Condition, ...] = (
         # Arthritis without a joint named: impact is what aggravates worn joints most broadly.
         name="arthritis (joint unspecified)",
         phrases=("arthritis", "osteoarthritis", "arthritic", "arthritus", "arthiritis"),
+        restricts=frozenset({C.JUMPING, C.RUNNING}),
+    ),
+    Condition(
+        # Gout flares in the feet and knees: impact on them.
+        name="gout",
+        phrases=("gout", "gouty"),
         restricts=frozenset({C.JUMPING, C.RUNNING}),
     ),
     Condition(

@@ -146,6 +146,8 @@ CASES = [
     case("concussion last month", {"concussion"}, {C.CONTACT_RISK, C.JUMPING}, WRIST_TAGS),
     case("exercise-induced asthma", {"asthma"}, {C.HIGH_INTENSITY_INTERVALS}, KNEE_TAGS),
     case("operation 2 weeks ago", {"surgery (recent or undated)"}, {C.MAXIMAL_EFFORT}, WRIST_TAGS),
+    case("cervical spondylosis", {"spondylosis or facet joint arthritis"}, {C.NECK_LOADED}, WRIST_TAGS),
+    case("ankylosing spondylitis", {"ankylosing spondylitis"}, {C.FALL_RISK}, WRIST_TAGS),
     case("hip impingement", {"hip impingement (FAI)"}, {C.DEEP_KNEE_FLEXION_LOADED}, {C.OVERHEAD_PRESSING}),
     case("gastric bypass", {"abdominal surgery"}, {C.SPINAL_FLEXION_LOADED}, {C.OVERHEAD_PRESSING}),
 ]
@@ -172,6 +174,7 @@ def test_injuries_are_recognised_and_restrict_what_they_strain(example: Case) ->
         ("first trimester", "pregnancy, third trimester"),
         ("herniated disc", "hernia (type unspecified)"),
         ("strained calf", "ankle sprain"),
+        ("cervical spondylosis", "spondylolisthesis or spondylolysis"),
     ],
 )
 def test_near_phrases_do_not_trigger_the_wrong_condition(injury: str, not_recognised_as: str) -> None:
