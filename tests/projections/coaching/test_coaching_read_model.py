@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -17,11 +18,15 @@ import pytest
 from adapters.postgres.coaching_read_model import PostgresCoachingReadModel
 from adapters.postgres.store import PostgresEventStore
 from application.coaching.views import CoachingMessageView
-from application.eventstore import RecordedEvent
-from application.plan_reads import InvalidPageSize
+from application.eventstore import EventMetadata, NewEvent, RecordedEvent, StreamState
+from application.plan_reads import InvalidPageSize, ReadModelUnavailable
 from application.plan_views import ExerciseView
+from domain.coaching import coaching_stream, encode
+from domain.coaching.events import CoachingSessionStarted, CoachReplyCompleted
+from domain.coaching.values import Personality
 from projections.batch import apply_batch
 from projections.coaching.projection import CoachingProjection
+from projections.projection import EventFailed
 from projections.rebuild import rebuild
 from projections.registry import projection_named
 from projections.runner import ProjectionRunner
@@ -32,6 +37,7 @@ from tests.projections.coaching.conversations import (
     USER_2,
     Ids,
     minutes,
+    usage,
     write_conversations,
 )
 from tests.projections.conftest import Runners, projector_database
@@ -294,3 +300,54 @@ async def test_the_read_model_pages_sessions_newest_first_and_messages_in_order(
             await read_model.messages(ids.sessions["A"], limit=limit)
         with pytest.raises(InvalidPageSize):
             await read_model.sessions_of(USER_1, limit=limit)
+
+
+async def test_an_event_the_projection_cannot_apply_stops_it_at_that_event(projection_url, projection_store):
+    """An unknown event type, and a completion whose claim has no row (appended past the decider), are
+    refused rather than skipped or turned into invented rows; the checkpoint stays before them."""
+    metadata = EventMetadata("ai_coach", uuid.uuid4(), uuid.uuid4())
+    unknown = NewEvent(uuid.uuid4(), "CoachTeleported", 1, {}, metadata)
+    await projection_store.append(coaching_stream(uuid.uuid4()), [unknown], StreamState.NO_STREAM)
+    session_id, reply_id = uuid.uuid4(), uuid.uuid4()
+    started = CoachingSessionStarted(
+        session_id=session_id, user_id=USER_1, personality=Personality.CALM, plan_id=None, at=minutes(0)
+    )
+    orphan = CoachReplyCompleted(
+        session_id=session_id,
+        reply_id=reply_id,
+        message_id=uuid.uuid4(),
+        text="A reply nobody claimed.",
+        suggestions=(),
+        safety_action=None,
+        safety_notes=(),
+        confidence=0.5,
+        usage=usage(10, 10),
+        at=minutes(1),
+    )
+    written = [NewEvent(uuid.uuid4(), *encode(event), metadata) for event in (started, orphan)]
+    await projection_store.append(coaching_stream(session_id), written, StreamState.NO_STREAM)
+    events = await projection_store.read_all(limit=10)
+
+    async with await psycopg.AsyncConnection.connect(projection_url, autocommit=True) as conn:
+        with pytest.raises(EventFailed) as failed:
+            await apply_batch(conn, COACHING, events)
+        assert failed.value.event.event_id == unknown.event_id
+        with pytest.raises(EventFailed) as failed:
+            await apply_batch(conn, COACHING, events[1:])
+        assert failed.value.event.event_id == written[1].event_id
+        await apply_batch(conn, COACHING, events[1:2])  # the session's start alone is fine
+    assert (await checkpoint(projection_url, "coaching"))[0] == events[1].position
+    assert [len(rows) for rows in (await all_rows(projection_url)).values()] == [1, 0, 0, 0]
+
+
+async def test_reads_before_the_migration_say_the_read_model_is_unavailable(projection_url):
+    async with await psycopg.AsyncConnection.connect(projection_url, autocommit=True) as conn:
+        await conn.execute("DROP SCHEMA ai CASCADE")
+    reads = await PostgresCoachingReadModel.connect(projection_url, max_size=1)
+    try:
+        with pytest.raises(ReadModelUnavailable, match="run the projections migration"):
+            await reads.sessions_of(USER_1, limit=10)
+        with pytest.raises(ReadModelUnavailable, match="run the projections migration"):
+            await reads.usage(USER_1, date(2026, 12, 3))
+    finally:
+        await reads.close()
