@@ -27,16 +27,17 @@ from projections.coaching.fold import Tracks, coaching_events, fold
 from projections.coaching.sql import References, load, statements, write
 from projections.projection import Connection, EventFailed
 
-DEFAULT_MAX_MESSAGES = 50_000
-"""Message rows a rebuild holds in memory between flushes (about 2 kB each with their text)."""
+DEFAULT_MAX_ROWS = 50_000
+"""Rows (sessions and messages) a rebuild holds in memory between flushes (a message with its text:
+about 2 kB)."""
 
 
 class CoachingProjection:
     name = "coaching"
     schema = "ai"
 
-    def __init__(self, *, replay_max_messages: int = DEFAULT_MAX_MESSAGES) -> None:
-        self._replay_max_messages = replay_max_messages
+    def __init__(self, *, replay_max_rows: int = DEFAULT_MAX_ROWS) -> None:
+        self._replay_max_rows = replay_max_rows
 
     def create_tables(self, schema: str) -> str:
         return statements(schema).create_tables.as_string(None)
@@ -63,26 +64,26 @@ class CoachingProjection:
         return []
 
     def replay(self, schema: str) -> CoachingReplay:
-        return CoachingReplay(schema, max_messages=self._replay_max_messages)
+        return CoachingReplay(schema, max_rows=self._replay_max_rows)
 
 
 class CoachingReplay:
     """The rebuild path: sessions folded in memory with all their messages, upserted at each flush.
 
-    Past `max_messages` message rows in memory, a flush also forgets every session; a forgotten session
-    is loaded back whole from the fresh tables when its stream goes on.
+    Past `max_rows` rows in memory (sessions and messages), a flush also forgets every session; a
+    forgotten session is loaded back whole from the fresh tables when its stream goes on.
     """
 
-    def __init__(self, schema: str, *, max_messages: int = DEFAULT_MAX_MESSAGES) -> None:
+    def __init__(self, schema: str, *, max_rows: int = DEFAULT_MAX_ROWS) -> None:
         self._schema = schema
-        self._max_messages = max_messages
+        self._max_rows = max_rows
         self._tracks: Tracks = {}
         self._stored: set[UUID] = set()
         """Sessions with rows in the fresh tables."""
 
     @property
     def wants_flush(self) -> bool:
-        return self._held() > self._max_messages
+        return self._held() > self._max_rows
 
     async def feed(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         session_events = coaching_events(events)
@@ -96,11 +97,12 @@ class CoachingReplay:
     async def flush(self, conn: Connection) -> None:
         await write(conn, self._schema, self._tracks.values())
         self._stored.update(s for s, track in self._tracks.items() if track.session is not None)
-        if self._held() > self._max_messages:
+        if self._held() > self._max_rows:
             self._tracks.clear()
 
     def _held(self) -> int:
-        return sum(len(track.messages) for track in self._tracks.values())
+        """Rows held: sessions and their messages."""
+        return len(self._tracks) + sum(len(track.messages) for track in self._tracks.values())
 
 
 def _references(session_events: Sequence[tuple[RecordedEvent, UUID]]) -> References:

@@ -232,8 +232,8 @@ async def test_a_rebuild_gives_the_same_rows(logged: Logged) -> None:
     assert (report.projection, report.position) == ("coaching", logged.events[-1].position)
     assert await all_rows(logged.url) == live
 
-    # A bound of 2 messages in memory: sessions are flushed, forgotten and loaded back again and again.
-    await rebuild(logged.store, logged.url, CoachingProjection(replay_max_messages=2), page_size=3)
+    # A bound of 2 rows in memory: sessions are flushed, forgotten and loaded back again and again.
+    await rebuild(logged.store, logged.url, CoachingProjection(replay_max_rows=2), page_size=3)
     assert await all_rows(logged.url) == live
     async with await psycopg.AsyncConnection.connect(logged.url) as conn:
         cursor = await conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ai%' ORDER BY 1")
