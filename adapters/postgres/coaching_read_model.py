@@ -35,11 +35,11 @@ _SESSION = _SESSIONS + " WHERE id = %(session_id)s"
 _USER_SESSIONS = _SESSIONS + " WHERE user_id = %(user_id)s"
 _AFTER_SESSION = " AND (started_at, id) < (%(started_at)s, %(after_id)s)"
 _NEWEST_FIRST = " ORDER BY started_at DESC, id DESC LIMIT %(limit)s"
-_MESSAGES = f"""
-SELECT {", ".join(_MESSAGE_COLUMNS)} FROM ai.coaching_messages
- WHERE session_id = %(session_id)s AND position > %(after)s
- ORDER BY position LIMIT %(limit)s
-"""
+_MESSAGE_ROWS = f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM ai.coaching_messages"
+_MESSAGE = _MESSAGE_ROWS + " WHERE id = %(message_id)s"
+_MESSAGES = _MESSAGE_ROWS + (
+    " WHERE session_id = %(session_id)s AND position > %(after)s ORDER BY position LIMIT %(limit)s"
+)
 _USAGE = """
 SELECT input_tokens, output_tokens, replies FROM ai.coach_usage WHERE user_id = %(user_id)s AND day = %(day)s
 """
@@ -75,6 +75,10 @@ class PostgresCoachingReadModel(PooledReads):
         views = [_message_view(row) for row in rows]
         page, more = views[:limit], len(views) > limit
         return MessagePage(tuple(page), page[-1].position if more else None)
+
+    async def message(self, message_id: UUID) -> CoachingMessageView | None:
+        rows = await self._fetch(_MESSAGE, {"message_id": message_id}, ("coaching_messages", _MESSAGES_TABLE))
+        return _message_view(rows[0]) if rows else None
 
     async def usage(self, user_id: UUID, day: date) -> CoachUsageView:
         rows = await self._fetch(_USAGE, {"user_id": user_id, "day": day}, ("coach_usage", _USAGE_TABLE))

@@ -152,6 +152,10 @@ class CoachingReadModel(Protocol):
         position above `after`, in order (keyset on position)."""
         ...
 
+    async def message(self, message_id: UUID) -> CoachingMessageView | None:
+        """A user message or a coach reply by its id (for `node(id)`)."""
+        ...
+
     async def usage(self, user_id: UUID, day: date) -> CoachUsageView:
         """The user's usage on a UTC day; zeros for a day without replies."""
         ...

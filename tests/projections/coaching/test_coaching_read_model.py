@@ -284,6 +284,10 @@ async def test_the_read_model_pages_sessions_newest_first_and_messages_in_order(
     assert ([s.id for s in second.sessions], second.next) == ([ids.sessions["A"]], None)
     assert [s.id for s in (await read_model.sessions_of(USER_2, limit=5)).sessions] == [ids.sessions["D"]]
     assert await read_model.session(ids.m1) is None
+    reply = await read_model.message(ids.r2)
+    assert reply is not None
+    assert (reply.id, reply.session_id, reply.status) == (ids.r2, ids.sessions["A"], "completed")
+    assert await read_model.message(ids.sessions["A"]) is None
 
     pages, after = [], None
     while True:
