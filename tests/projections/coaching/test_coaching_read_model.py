@@ -215,6 +215,15 @@ async def test_applying_events_again_changes_nothing(logged: Logged) -> None:
     assert again.applied == 0
     assert await all_rows(logged.url) == projected
 
+    # A batch reaching back before what the rows hold: only its newer events count (usage once).
+    count = len(logged.events)
+    for behind in (count // 4, count // 2 - 1):
+        await reset(logged.url)
+        await project_in_batches(logged.url, logged.events, [0, count // 2])
+        async with await psycopg.AsyncConnection.connect(logged.url) as conn, conn.transaction():
+            await COACHING.apply(conn, COACHING.schema, logged.events[behind:])
+        assert await all_rows(logged.url) == projected
+
 
 async def test_a_rebuild_gives_the_same_rows(logged: Logged) -> None:
     await reset(logged.url)
