@@ -70,8 +70,18 @@ TAG_OVERRIDES: dict[str, TagOverride] = {
         add=(T.SUPINE_PROLONGED,),
     ),
     "Kneeling_Squat": TagOverride(
-        reason="a hip extension from the knees: loads the knees' fronts, not deep flexion",
+        reason="a hip extension from the knees under a back-loaded bar: no deep knee flexion",
         add_patterns=(P.HINGE,),
         remove_patterns=(P.SQUAT,),
+        add=(T.SPINAL_COMPRESSION_HEAVY,),
+    ),
+    "Smith_Machine_Leg_Press": TagOverride(
+        reason="lying under a Smith bar pressed by the feet: the spine is not loaded axially",
+        remove=(T.SPINAL_COMPRESSION_HEAVY,),
+        add=(T.SUPINE_PROLONGED,),
+    ),
+    "Smith_Machine_Bench_Press": TagOverride(
+        reason="lying on a flat bench like any bench press (the rule skips seated machine presses)",
+        add=(T.SUPINE_PROLONGED,),
     ),
 }
