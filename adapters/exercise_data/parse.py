@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -47,7 +47,7 @@ def parse_library(entries: object) -> LibrarySource:
     Raises LibrarySourceError when `entries` is not a list."""
     if not isinstance(entries, list):
         raise LibrarySourceError("a library file must hold a JSON list of exercise entries")
-    parsed: list[_Parsed] = []
+    parsed: list[tuple[_Parsed, ExerciseDefinition]] = []
     skipped: list[SkippedEntry] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries):
@@ -56,11 +56,17 @@ def parse_library(entries: object) -> LibrarySource:
             facts, level = _facts(entry)
             if facts.exercise_id in seen:
                 raise _Unusable(f"duplicate id {facts.exercise_id!r} (the first entry with it is kept)")
+            item = _Parsed(facts, level, tags_of(facts))
+            definition = _definition(item)
         except _Unusable as unusable:
             skipped.append(SkippedEntry(label, str(unusable)))
             continue
+        except DomainError as invalid:
+            skipped.append(SkippedEntry(label, str(invalid)))
+            continue
         seen.add(facts.exercise_id)
-        parsed.append(_Parsed(facts, level, tags_of(facts)))
+        parsed.append((item, definition))
+    # Variations only among the exercises kept, so none names a skipped entry.
     variations = variations_of(
         [
             VariationFacts(
@@ -70,15 +76,12 @@ def parse_library(entries: object) -> LibrarySource:
                 frozenset(item.facts.equipment),
                 item.level,
             )
-            for item in parsed
+            for item, _ in parsed
         ]
     )
-    definitions: list[ExerciseDefinition] = []
-    for item in parsed:
-        try:
-            definitions.append(_definition(item, variations[item.facts.exercise_id]))
-        except DomainError as error:
-            skipped.append(SkippedEntry(item.facts.exercise_id, str(error)))
+    definitions = [
+        replace(definition, variations=variations[definition.exercise_id]) for _, definition in parsed
+    ]
     return LibrarySource(tuple(definitions), tuple(skipped))
 
 
@@ -162,7 +165,8 @@ def _muscles(entry: Mapping[str, object], key: str) -> tuple[Muscle, ...]:
     return tuple(dict.fromkeys(_one(MUSCLES, "muscle", item) for item in value))
 
 
-def _definition(item: _Parsed, variations: tuple[str, ...]) -> ExerciseDefinition:
+def _definition(item: _Parsed) -> ExerciseDefinition:
+    """The definition without variations (those need every entry), validated: raises DomainError."""
     facts = item.facts
     return validation.definition(
         ExerciseDefinition(
@@ -178,6 +182,5 @@ def _definition(item: _Parsed, variations: tuple[str, ...]) -> ExerciseDefinitio
             patterns=item.tags.patterns,
             contraindications=item.tags.contraindications,
             cues=cues_for(item.tags.patterns),
-            variations=variations,
         )
     )

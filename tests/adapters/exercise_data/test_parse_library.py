@@ -112,6 +112,30 @@ def test_an_entry_that_cannot_be_used_is_skipped_with_its_reason(
     assert skipped.reason.startswith(reason), skipped.reason
 
 
+def test_variations_name_only_exercises_that_were_kept() -> None:
+    source = parse_library(
+        [
+            entry(),
+            entry(id="Long_Curl", name="Long Curl " + "x" * 200),
+            entry(id="Band_Curl", equipment="bands"),
+        ]
+    )
+    curl, band = source.definitions
+    assert [skipped.entry for skipped in source.skipped] == ["Long_Curl"]
+    assert (curl.variations, band.variations) == (("Band_Curl",), ("Curl_Thing",))
+
+
+def test_the_order_of_the_entries_does_not_change_the_definitions() -> None:
+    entries = json.loads(
+        resources.files("adapters.exercise_data").joinpath("free_exercise_db.json").read_text()
+    )
+    forwards = parse_library(entries).definitions
+    backwards = parse_library(list(reversed(entries))).definitions
+    assert sorted(forwards, key=lambda item: item.exercise_id) == sorted(
+        backwards, key=lambda item: item.exercise_id
+    )
+
+
 def test_a_file_that_is_no_library_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(LibrarySourceError, match="cannot read"):
         read_library(tmp_path / "missing.json")
