@@ -1,6 +1,7 @@
 """The `coaching` projection: the AI coach's read models in schema `ai`: `coaching_sessions`,
 `coaching_messages` (user messages and coach replies, suggestions included), `safety_triggers` (for
-auditors) and `coach_usage` (tokens and replies per user per UTC day).
+auditors) and `coach_usage` (tokens and replies per user per UTC day). The projection owns schema `ai`
+whole, as a rebuild swaps it: tables that are no read model (a worker's state, say) belong elsewhere.
 
 Per batch: the events of `coaching-<id>` streams; the sessions that existed before the batch loaded with
 just the message rows the events refer to (one round trip), folded in memory (`fold`), written back
