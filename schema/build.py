@@ -23,11 +23,14 @@ from strawberry.types import ExecutionContext
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.types import User
 from schema.admin import AdminMutations
+from schema.coaching.mutations import CoachingMutations
+from schema.coaching.subscriptions import CoachingSubscription
+from schema.coaching.types import CoachingSession, CoachMessage
 from schema.error_codes import ErrorCodes
 from schema.mutation_limits import MutationRateLimit
 from schema.pacing import paced_execution
 from schema.plans.mutations import PlanMutations
-from schema.plans.subscriptions import Subscription
+from schema.plans.subscriptions import PlanSubscription
 from schema.plans.types import WorkoutPlan
 from schema.queries import Query
 from schema.query_cost import QueryCostLimit
@@ -51,7 +54,12 @@ class SchemaConfig:
 
 
 @strawberry.type
-class Mutation(PlanMutations, AccountMutations, AdminMutations):
+class Mutation(PlanMutations, AccountMutations, AdminMutations, CoachingMutations):
+    pass
+
+
+@strawberry.type
+class Subscription(PlanSubscription, CoachingSubscription):
     pass
 
 
@@ -63,7 +71,7 @@ class FitcoachSchema(strawberry.Schema):
         unexpected ones (with the request id), so nothing is logged here."""
 
 
-NODES: list[type] = [WorkoutPlan, User]
+NODES: list[type] = [WorkoutPlan, User, CoachingSession, CoachMessage]
 """The types behind the `Node` interface, listed so that the schema has them whichever fields name them."""
 
 

@@ -13,6 +13,9 @@ from uuid import UUID
 from strawberry.types import Info as StrawberryInfo
 
 from application.accounts import Accounts
+from application.coaching.acceptance import SuggestionAcceptance
+from application.coaching.commands import CoachingCommands
+from application.coaching.reads import CoachingReads
 from application.plan_commands import PlanCommands, Requester
 from application.plan_reads import PlanReads
 from application.pubsub import PubSub
@@ -29,6 +32,9 @@ class Services:
 
     plan_commands: PlanCommands
     plan_reads: PlanReads
+    coaching: CoachingCommands
+    suggestions: SuggestionAcceptance
+    coaching_reads: CoachingReads
     users: UserReadModel
     accounts: Accounts
     pubsub: PubSub

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from schema.errors import BadUserInput
 
-NODE_TYPES = ("WorkoutPlan", "User")
+NODE_TYPES = ("WorkoutPlan", "User", "CoachingSession", "CoachMessage")
 MAX_ID_LENGTH = 128
 
 

@@ -9,6 +9,7 @@ import strawberry
 from application.plan_reads import PageCursor
 from application.plan_views import PlanView
 from schema.accounts.types import User, viewer_user
+from schema.coaching.queries import CoachingQueries, coaching_node
 from schema.context import Info, Viewer
 from schema.errors import NotFound
 from schema.ids import parse_global_id
@@ -43,7 +44,7 @@ async def visible_plan(info: Info, plan_id: UUID) -> PlanView:
 
 
 @strawberry.type
-class Query:
+class Query(CoachingQueries):
     @strawberry.field(description="The signed-in user.")
     async def me(self, info: Info) -> User:
         return await viewer_user(info)
@@ -52,6 +53,8 @@ class Query:
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         viewer = info.context.require_viewer()
         type_name, raw = parse_global_id(id)
+        if type_name in ("CoachingSession", "CoachMessage"):
+            return await coaching_node(info, type_name, raw)
         if type_name == "WorkoutPlan":
             return WorkoutPlan.of(await visible_plan(info, raw))
         if not may_see(viewer, raw):

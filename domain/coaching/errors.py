@@ -87,3 +87,24 @@ class SuggestionAlreadyDecided(DomainError):
             f"suggestion {suggestion_id} was already accepted or rejected",
             "suggestion_id",
         )
+
+
+class StaleSuggestion(DomainError):
+    """The plan moved since the suggestion was made: its change no longer applies (the reason says why).
+    The suggestion stays open; the user may reject it or ask again."""
+
+    def __init__(self, suggestion_id: UUID, reason: str) -> None:
+        super().__init__(
+            "STALE_SUGGESTION",
+            f"suggestion {suggestion_id} no longer fits the plan: {reason}",
+            "suggestion_id",
+        )
+
+
+class SessionWithoutPlan(DomainError):
+    def __init__(self, session_id: UUID) -> None:
+        super().__init__(
+            "SESSION_WITHOUT_PLAN",
+            f"coaching session {session_id} has no plan to apply a suggestion to",
+            "suggestion_id",
+        )

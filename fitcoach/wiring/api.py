@@ -16,6 +16,10 @@ from typing import TYPE_CHECKING
 
 from application.auth_ports import PasswordHasher
 from application.cache import Cache
+from application.coaching.acceptance import SuggestionAcceptance
+from application.coaching.commands import CoachingCommands
+from application.coaching.limits import CoachLimitPolicy, CoachLimits
+from application.coaching.reads import CoachingReads
 from application.eventstore import EventStore
 from application.persisted_queries import PersistedQueries
 from application.plan_commands import PlanCommands
@@ -32,7 +36,13 @@ from fitcoach.wiring.adapters import (
     pubsub_from,
     redis_stores_from,
 )
-from fitcoach.wiring.core import Core, build_core, build_projection_runners, resolve_database_url
+from fitcoach.wiring.core import (
+    Core,
+    build_core,
+    build_projection_runners,
+    coaching_handler,
+    resolve_database_url,
+)
 from projections.runner import ProjectionRunner
 
 if TYPE_CHECKING:
@@ -56,6 +66,9 @@ class Api:
     plan_commands: PlanCommands
     plan_reads: PlanReads
     plan_read_model: PostgresPlanReadModel
+    coaching_commands: CoachingCommands
+    suggestion_acceptance: SuggestionAcceptance
+    coaching_reads: CoachingReads
     user_read_model: PostgresUserReadModel
     accounts: Accounts
     sessions: SessionCheck
@@ -91,6 +104,7 @@ async def build_api(
     from adapters.auth.oidc import OidcIdTokenVerifier, apple, google
     from adapters.auth.passwords import Argon2PasswordHasher
     from adapters.postgres.checkpoints import PostgresCheckpointWaiter
+    from adapters.postgres.coaching_read_model import PostgresCoachingReadModel
     from adapters.postgres.plan_read_model import PostgresPlanReadModel
     from adapters.postgres.pool import open_pool
     from adapters.postgres.refresh_tokens import PostgresRefreshTokens
@@ -153,14 +167,25 @@ async def build_api(
                 command_retries=settings.command_retries,
             ),
         )
+        plan_commands = PlanCommands(core.store, core.plans)
+        coach_limits = CoachLimits(
+            mutation_buckets,
+            CoachLimitPolicy(settings.coach_rate_limit_per_second, settings.coach_messages_per_minute),
+        )
+        coaching_commands = CoachingCommands(
+            core.store, coaching_handler(settings, core.store), plan_commands, coach_limits
+        )
         api = Api(
             settings=settings,
             database_url=database_url,
             read_pool=reads,
             core=core,
-            plan_commands=PlanCommands(core.store, core.plans),
+            plan_commands=plan_commands,
             plan_reads=PlanReads(plan_read_model, cache, checkpoints),
             plan_read_model=plan_read_model,
+            coaching_commands=coaching_commands,
+            suggestion_acceptance=SuggestionAcceptance(core.store, coaching_commands, coach_limits),
+            coaching_reads=CoachingReads(PostgresCoachingReadModel(reads), checkpoints),
             user_read_model=user_read_model,
             accounts=accounts,
             sessions=sessions,

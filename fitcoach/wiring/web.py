@@ -49,6 +49,9 @@ def resolver_services(api: Api) -> Services:
     return Services(
         plan_commands=api.plan_commands,
         plan_reads=api.plan_reads,
+        coaching=api.coaching_commands,
+        suggestions=api.suggestion_acceptance,
+        coaching_reads=api.coaching_reads,
         users=api.user_read_model,
         accounts=api.accounts,
         pubsub=api.pubsub,
