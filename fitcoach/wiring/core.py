@@ -12,6 +12,10 @@ from application.eventstore import EventStore
 from application.handler import CommandHandler
 from application.pubsub import PubSub
 from application.snapshots import Snapshots
+from domain.library import LibraryExercise
+from domain.library.commands import LibraryCommand
+from domain.library.decider import LIBRARY
+from domain.library.events import LibraryEvent
 from domain.plans import Plan
 from domain.plans.commands import PlanCommand
 from domain.plans.decider import WORKOUT_PLANS
@@ -26,6 +30,7 @@ class Core:
     settings: Settings
     store: EventStore
     plans: CommandHandler[PlanCommand, Plan, PlanEvent]
+    library: CommandHandler[LibraryCommand, LibraryExercise, LibraryEvent]
     snapshots: Snapshots | None = None
 
     async def close(self) -> None:
@@ -97,7 +102,8 @@ async def build_core(
         snapshots=snapshots,
         snapshot_every=settings.snapshot_every,
     )
-    return Core(settings=settings, store=store, plans=plans, snapshots=snapshots)
+    library = CommandHandler(store, LIBRARY, retries=settings.command_retries)
+    return Core(settings=settings, store=store, plans=plans, library=library, snapshots=snapshots)
 
 
 def build_projection_runners(

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from tests.api.graphql_client import Session, create_plan, exercise
 from tests.api.server import RunningApi
+from tests.library_support import BENCH, DEADLIFT, SQUAT
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 SEED = 20240601
-EXERCISES = ("Barbell_Squat", "Bench_Press", "Deadlift")
+EXERCISES = (SQUAT, BENCH, DEADLIFT)
 RUN_TIMEOUT_SECONDS = 120
 ADD = "mutation Add($input: AddExerciseInput!) { addExercise(input: $input) { userErrors { code } } }"
 VERSION = (
