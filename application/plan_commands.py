@@ -7,7 +7,8 @@ never read-model data.
 
 An exercise a plan takes (an addition, or a swap to another id) must be in the exercise library and not
 retired; its name, when left blank, is the library's. Exercises already in a plan are not checked again,
-so plans that hold ids from before the library stay readable and editable.
+so plans that hold ids from before the library stay readable and editable; nor is a retried command id,
+which gets its first result even if the exercise has left the library since.
 """
 
 from __future__ import annotations
@@ -65,7 +66,13 @@ class PlanCommands:
     ) -> PlanWritten:
         """Raises DomainError (PlanNotFound for a plan the requester may not change; UnknownExercise or
         RetiredExercise for an exercise the library does not offer)."""
-        command = await self._with_library(command)
+        try:
+            command = await self._with_library(command)
+        except (UnknownExercise, RetiredExercise):
+            if command_id is None or not await self._handled(command.plan_id, command_id):
+                raise
+            # A retry of a write made before the exercise left the library: the handler answers it with
+            # its first result, as any other retry.
 
         def guard(state: Plan | None) -> None:
             if isinstance(command, CreateWorkoutPlan):
@@ -108,6 +115,10 @@ class PlanCommands:
                 return command
             return replace(command, changes=replace(changes, name=entry.name))
         return command
+
+    async def _handled(self, plan_id: UUID, command_id: UUID) -> bool:
+        recorded = await self._store.read_stream(plan_stream(plan_id))
+        return any(record.metadata.command_id == command_id for record in recorded)
 
     async def _offered(self, exercise_id: str, field: str) -> CatalogueEntry:
         entry = await self._catalogue.entry(exercise_id)

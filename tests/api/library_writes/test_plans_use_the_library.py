@@ -184,3 +184,18 @@ async def test_an_exercise_retired_after_it_was_added_stays_readable_and_editabl
         lambda data: data["workoutPlan"]["version"] == 3,
     )
     assert read["workoutPlan"]["exercises"] == [{"exerciseId": exercise_id, "sets": 4}]
+
+
+async def test_a_retried_addition_answers_with_its_first_result_though_the_exercise_was_retired_since(people):
+    exercise_id = new_exercise_id("Retried")
+    assert (await send(people.admin, DEFINE, definition(exercise_id)))["userErrors"] == []
+    plan = await create_plan(people.user)
+    addition = {"planId": plan["id"], "commandId": str(uuid.uuid4()), "exercise": added(exercise_id)}
+    first = await send(people.user, ADD, addition)
+    assert first["userErrors"] == []
+    retire = {"exerciseId": exercise_id, "expectedVersion": 1, "reason": "Superseded"}
+    assert (await send(people.admin, RETIRE, retire))["userErrors"] == []
+
+    assert await send(people.user, ADD, addition) == first
+    fresh = await send(people.user, ADD, {**addition, "commandId": str(uuid.uuid4())})
+    assert [e["code"] for e in fresh["userErrors"]] == ["RETIRED_EXERCISE"]
