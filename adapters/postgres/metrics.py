@@ -15,9 +15,27 @@ from typing import Literal
 from prometheus_client import Histogram
 
 Operation = Literal[
-    "plans", "versions", "user_plans", "users", "append", "read_stream", "read_all", "current_position"
+    "plans",
+    "versions",
+    "user_plans",
+    "users",
+    "append",
+    "read_stream",
+    "read_all",
+    "current_position",
+    "coaching_sessions",
+    "coaching_messages",
+    "coach_usage",
 ]
-Table = Literal["workout.workout_plans", "workout.plan_versions", "auth.users", "eventstore.events"]
+Table = Literal[
+    "workout.workout_plans",
+    "workout.plan_versions",
+    "auth.users",
+    "eventstore.events",
+    "ai.coaching_sessions",
+    "ai.coaching_messages",
+    "ai.coach_usage",
+]
 
 DATABASE_QUERY_DURATION = Histogram(
     "database_query_duration_seconds",
