@@ -27,6 +27,7 @@ from schema.coaching.mutations import CoachingMutations
 from schema.coaching.subscriptions import CoachingSubscription
 from schema.coaching.types import CoachingSession, CoachMessage
 from schema.error_codes import ErrorCodes
+from schema.library.mutations import LibraryMutations
 from schema.mutation_limits import MutationRateLimit
 from schema.pacing import paced_execution
 from schema.plans.mutations import PlanMutations
@@ -54,7 +55,7 @@ class SchemaConfig:
 
 
 @strawberry.type
-class Mutation(PlanMutations, AccountMutations, AdminMutations, CoachingMutations):
+class Mutation(PlanMutations, AccountMutations, AdminMutations, LibraryMutations, CoachingMutations):
     pass
 
 

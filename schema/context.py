@@ -16,6 +16,7 @@ from application.accounts import Accounts
 from application.coaching.acceptance import SuggestionAcceptance
 from application.coaching.commands import CoachingCommands
 from application.coaching.reads import CoachingReads
+from application.library_commands import LibraryCommands
 from application.plan_commands import PlanCommands, Requester
 from application.plan_reads import PlanReads
 from application.pubsub import PubSub
@@ -31,6 +32,8 @@ class Services:
     """What the resolvers use: application services and ports, never an adapter by its type."""
 
     plan_commands: PlanCommands
+    library_commands: LibraryCommands
+    """Admins' changes of the exercise library."""
     plan_reads: PlanReads
     coaching: CoachingCommands
     suggestions: SuggestionAcceptance

@@ -53,6 +53,7 @@ from strawberry.schema.schema import validate_document
 
 from application.plan_reads import MAX_PAGE_SIZE
 from domain.coaching.validation import MAX_SUGGESTIONS, MAX_TRIGGERS
+from domain.library import validation as library
 from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
 from domain.users.validation import MAX_LIST_ITEMS
 from schema.errors import ApiError
@@ -75,6 +76,14 @@ LIST_BOUNDS: Mapping[str, int] = {
     "User.goals": MAX_LIST_ITEMS,
     "User.injuries": MAX_LIST_ITEMS,
     "User.availableEquipment": MAX_LIST_ITEMS,
+    "LibraryExercise.aliases": library.MAX_ALIASES,
+    "LibraryExercise.equipment": library.MAX_TAGS,
+    "LibraryExercise.primaryMuscles": library.MAX_TAGS,
+    "LibraryExercise.secondaryMuscles": library.MAX_TAGS,
+    "LibraryExercise.patterns": library.MAX_TAGS,
+    "LibraryExercise.contraindications": library.MAX_TAGS,
+    "LibraryExercise.cues": library.MAX_CUES,
+    "LibraryExercise.variations": library.MAX_VARIATIONS,
     "*.userErrors": MAX_USER_ERRORS,
 }
 """Every list field of the schema (`Type.field`, or `*.field` for any type); a test checks that none is

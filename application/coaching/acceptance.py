@@ -70,7 +70,7 @@ class SuggestionAcceptance:
         if session.plan_id is None:
             raise SessionWithoutPlan(session_id)
         records = await self._store.read_stream(plan_stream(session.plan_id))
-        step_ids = [uuid5(command_id, f"plan-step-{index}") for index in range(4)]
+        step_ids = [uuid5(command_id, f"plan-step-{index}") for index in range(2)]
         before = _before_steps(records, set(step_ids))
         started = len(before) < len(records)
         plan = fold_plan(decode_plan(r.type, r.schema_version, r.data) for r in before)

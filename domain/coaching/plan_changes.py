@@ -1,9 +1,10 @@
 """What accepting a suggestion does to its plan, as plan commands (actor AI_COACH), and the check that
 they apply to the plan as it is now, before any of them is written.
 
-An addition appends the exercise; a removal removes it; a replacement removes the old one, adds the new
-one and puts it where the old one was. Each ends with a saved plan version whose change description names
-the suggestion, so the plan's history says where the change came from.
+An addition appends the exercise; a removal removes it; a replacement swaps the new one in at the old
+one's place with the suggested prescription (`UpdateExercise` with a new `exercise_id`). Each ends with a
+saved plan version whose change description names the suggestion, so the plan's history says where the
+change came from.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from domain.plans import Plan, decide, evolve
 from domain.plans.commands import (
     AddExercise,
     CreatePlanVersion,
+    ExerciseChanges,
     PlanCommand,
     RemoveExercise,
-    ReorderExercises,
+    UpdateExercise,
 )
 from domain.plans.errors import PlanArchived, PlanNotFound
 from domain.plans.validation import MAX_CHANGE_DESCRIPTION
@@ -30,16 +32,24 @@ def plan_changes(suggestion: Suggestion, plan: Plan, at: datetime) -> tuple[Plan
     """The plan commands that apply `suggestion` to `plan`, last the saved version."""
     plan_id, actor = plan.plan_id, Actor.AI_COACH
     steps: list[PlanCommand] = []
-    if suggestion.replaces is not None:
-        steps.append(RemoveExercise(plan_id=plan_id, exercise_id=suggestion.replaces, actor=actor, at=at))
-    if suggestion.exercise is not None:
-        steps.append(AddExercise(plan_id=plan_id, exercise=suggestion.exercise, actor=actor, at=at))
-    if suggestion.kind is SuggestionKind.REPLACE_EXERCISE and suggestion.exercise is not None:
-        order = tuple(
-            suggestion.exercise.exercise_id if exercise_id == suggestion.replaces else exercise_id
-            for exercise_id in plan.exercise_ids
+    new, old = suggestion.exercise, suggestion.replaces
+    if suggestion.kind is SuggestionKind.REPLACE_EXERCISE and new is not None and old is not None:
+        changes = ExerciseChanges(
+            exercise_id=new.exercise_id,
+            name=new.name,
+            sets=new.sets,
+            reps=new.reps,
+            weight_kg=new.weight_kg,
+            rest_seconds=new.rest_seconds,
+            tempo=new.tempo or "",
+            notes=new.notes,
+            alternatives=new.alternatives,
         )
-        steps.append(ReorderExercises(plan_id=plan_id, exercise_ids=order, actor=actor, at=at))
+        steps.append(UpdateExercise(plan_id=plan_id, exercise_id=old, changes=changes, actor=actor, at=at))
+    elif old is not None:
+        steps.append(RemoveExercise(plan_id=plan_id, exercise_id=old, actor=actor, at=at))
+    elif new is not None:
+        steps.append(AddExercise(plan_id=plan_id, exercise=new, actor=actor, at=at))
     steps.append(
         CreatePlanVersion(plan_id=plan_id, change_description=_description(suggestion), actor=actor, at=at)
     )

@@ -21,6 +21,8 @@ from application.coaching.commands import CoachingCommands
 from application.coaching.limits import CoachLimitPolicy, CoachLimits
 from application.coaching.reads import CoachingReads
 from application.eventstore import EventStore
+from application.exercise_catalogue import LoggedExerciseCatalogue
+from application.library_commands import LibraryCommands
 from application.persisted_queries import PersistedQueries
 from application.plan_commands import PlanCommands
 from application.plan_reads import PlanReads
@@ -64,6 +66,7 @@ class Api:
     """The read models' and token store's pool, which `/ready` and `/metrics` borrow from too."""
     core: Core
     plan_commands: PlanCommands
+    library_commands: LibraryCommands
     plan_reads: PlanReads
     plan_read_model: PostgresPlanReadModel
     coaching_commands: CoachingCommands
@@ -167,7 +170,7 @@ async def build_api(
                 command_retries=settings.command_retries,
             ),
         )
-        plan_commands = PlanCommands(core.store, core.plans)
+        plan_commands = PlanCommands(core.store, core.plans, LoggedExerciseCatalogue(core.store))
         coach_limits = CoachLimits(
             mutation_buckets,
             CoachLimitPolicy(settings.coach_rate_limit_per_second, settings.coach_messages_per_minute),
@@ -181,6 +184,7 @@ async def build_api(
             read_pool=reads,
             core=core,
             plan_commands=plan_commands,
+            library_commands=LibraryCommands(core.store, core.library),
             plan_reads=PlanReads(plan_read_model, cache, checkpoints),
             plan_read_model=plan_read_model,
             coaching_commands=coaching_commands,

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from tests.api.graphql_client import Session, create_plan, exercise
 from tests.api.server import RunningApi
+from tests.library_support import BENCH, DEADLIFT, SQUAT
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 SEED = 20240601
-EXERCISES = ("Barbell_Squat", "Bench_Press", "Deadlift")
+EXERCISES = (SQUAT, BENCH, DEADLIFT)
+PAGE_SIZES = [1, 20, 100]
 RUN_TIMEOUT_SECONDS = 120
 ADD = "mutation Add($input: AddExerciseInput!) { addExercise(input: $input) { userErrors { code } } }"
 VERSION = (
@@ -34,6 +36,7 @@ def fuzz_config(path: Path, *, plan_ids: list[str], user_ids: list[str]) -> Path
     bindings = {
         "Query.workoutPlan.id": "plans",
         "Query.node.id": "nodes",
+        "Query.workoutPlans.first": "page_sizes",
         "Mutation.*.input.planId": "plans",
         "Mutation.*.input.exerciseId": "exercises",
         "Mutation.*.input.exercise.exerciseId": "exercises",
@@ -47,6 +50,8 @@ def fuzz_config(path: Path, *, plan_ids: list[str], user_ids: list[str]) -> Path
         f"values = {_toml(user_ids)}",
         "[dictionaries.nodes]",
         f"values = {_toml([*plan_ids, *user_ids])}",
+        "[dictionaries.page_sizes]",
+        f"values = {_toml(PAGE_SIZES)}",
         "[dictionaries.exercises]",
         f"values = {_toml(list(EXERCISES))}",
         "[parameters]",

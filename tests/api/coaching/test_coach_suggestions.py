@@ -11,6 +11,7 @@ from typing import Any
 from domain.coaching import coaching_stream
 from domain.coaching.events import SuggestionAccepted
 from domain.coaching.values import Suggestion
+from domain.plans.streams import plan_stream
 from tests.api.coaching.coach_support import (
     ACCEPT,
     REJECT,
@@ -25,6 +26,7 @@ from tests.api.coaching.coach_support import (
 )
 from tests.api.graphql_client import Session, create_plan, exercise
 from tests.api.live_support import eventually, raw_id
+from tests.library_support import BENCH, DEADLIFT, SQUAT
 
 ADD_EXERCISE = """mutation($input: AddExerciseInput!) {
   addExercise(input: $input) { plan { version } userErrors { code } }
@@ -42,7 +44,7 @@ async def coached_plan(
     version."""
     plan = await create_plan(ada, "Coached plan")
     version = plan["version"]
-    for exercise_id in ("Barbell_Squat", "Bench_Press"):
+    for exercise_id in (SQUAT, BENCH):
         added = (
             await ada.data(ADD_EXERCISE, {"input": {"planId": plan["id"], "exercise": exercise(exercise_id)}})
         )["addExercise"]
@@ -73,15 +75,15 @@ async def suggestion_status(ada: Session, session: dict[str, Any]) -> list[tuple
 async def test_given_an_add_suggestion_when_accepted_then_the_plan_gains_the_exercise_in_a_named_version(
     served, ada, coach
 ):
-    suggestion = add("Romanian_Deadlift")
+    suggestion = add(DEADLIFT)
     plan, session, version = await coached_plan(ada, coach, suggestion)
     payload = await accept(ada, session, suggestion, expectedVersion=version)
     assert payload["userErrors"] == []
     changed = payload["plan"]
     assert [e["exerciseId"] for e in changed["exercises"]] == [
-        "Barbell_Squat",
-        "Bench_Press",
-        "Romanian_Deadlift",
+        SQUAT,
+        BENCH,
+        DEADLIFT,
     ]
     assert changed["latestVersionNumber"] == 1
     [saved] = [edge["node"] for edge in changed["versions"]["edges"]]
@@ -98,26 +100,26 @@ async def test_given_an_add_suggestion_when_accepted_then_the_plan_gains_the_exe
 async def test_given_a_replace_suggestion_when_accepted_then_the_new_exercise_takes_the_old_ones_place(
     ada, coach
 ):
-    suggestion = replace("Barbell_Squat", "Goblet_Squat")
+    suggestion = replace(SQUAT, "Test_Leg_Press")
     _, session, _ = await coached_plan(ada, coach, suggestion)
     payload = await accept(ada, session, suggestion)
     assert payload["userErrors"] == []
     assert [(e["exerciseId"], e["sets"]) for e in payload["plan"]["exercises"]] == [
-        ("Goblet_Squat", 4),
-        ("Bench_Press", 3),
+        ("Test_Leg_Press", 4),
+        (BENCH, 3),
     ]
 
 
 async def test_given_a_remove_suggestion_when_accepted_then_the_exercise_is_gone(ada, coach):
-    suggestion = remove("Bench_Press")
+    suggestion = remove(BENCH)
     _, session, _ = await coached_plan(ada, coach, suggestion)
     payload = await accept(ada, session, suggestion)
     assert payload["userErrors"] == []
-    assert [e["exerciseId"] for e in payload["plan"]["exercises"]] == ["Barbell_Squat"]
+    assert [e["exerciseId"] for e in payload["plan"]["exercises"]] == [SQUAT]
 
 
 async def test_given_an_accept_sent_twice_with_one_command_id_then_the_plan_changes_once(served, ada, coach):
-    suggestion = add("Leg_Press")
+    suggestion = add("Test_Lunge")
     _, session, _ = await coached_plan(ada, coach, suggestion)
     command_id = str(uuid.uuid4())
     first = await accept(ada, session, suggestion, commandId=command_id)
@@ -135,11 +137,9 @@ async def test_given_an_accept_sent_twice_with_one_command_id_then_the_plan_chan
 async def test_given_the_plan_moved_under_a_suggestion_when_accepted_then_it_is_stale_and_stays_open(
     ada, coach
 ):
-    suggestion = replace("Barbell_Squat", "Goblet_Squat")
+    suggestion = replace(SQUAT, "Test_Leg_Press")
     plan, session, _ = await coached_plan(ada, coach, suggestion)
-    removed = await ada.data(
-        REMOVE_EXERCISE, {"input": {"planId": plan["id"], "exerciseId": "Barbell_Squat"}}
-    )
+    removed = await ada.data(REMOVE_EXERCISE, {"input": {"planId": plan["id"], "exerciseId": SQUAT}})
     assert removed["removeExercise"]["userErrors"] == []
     payload = await accept(ada, session, suggestion)
     assert payload["plan"] is None
@@ -151,8 +151,7 @@ async def test_given_the_plan_moved_under_a_suggestion_when_accepted_then_it_is_
     await eventually(
         lambda: ada.data(PLAN, {"id": plan["id"]}),
         lambda found: (
-            found["workoutPlan"]
-            == {"exercises": [{"exerciseId": "Bench_Press"}], "latestVersionNumber": None}
+            found["workoutPlan"] == {"exercises": [{"exerciseId": BENCH}], "latestVersionNumber": None}
         ),
     )
 
@@ -160,7 +159,7 @@ async def test_given_the_plan_moved_under_a_suggestion_when_accepted_then_it_is_
 async def test_given_a_stale_expected_version_when_accepted_then_it_is_a_conflict_with_the_current_version(
     ada, coach
 ):
-    suggestion = add("Hip_Thrust")
+    suggestion = add("Test_Glute_Bridge")
     _, session, version = await coached_plan(ada, coach, suggestion)
     payload = await accept(ada, session, suggestion, expectedVersion=version - 1)
     assert [(e["code"], e["currentVersion"]) for e in payload["userErrors"]] == [("CONFLICT", version)]
@@ -168,7 +167,7 @@ async def test_given_a_stale_expected_version_when_accepted_then_it_is_a_conflic
 
 
 async def test_given_a_suggestion_when_rejected_then_it_is_recorded_and_can_no_longer_be_accepted(ada, coach):
-    suggestion = add("Cable_Fly")
+    suggestion = add("Test_Push_Up")
     _, session, _ = await coached_plan(ada, coach, suggestion)
     variables = {
         "input": {
@@ -185,8 +184,8 @@ async def test_given_a_suggestion_when_rejected_then_it_is_recorded_and_can_no_l
 
 
 async def test_given_unknown_or_malformed_suggestion_ids_then_each_is_a_clear_user_error(ada, coach):
-    _, session, _ = await coached_plan(ada, coach, add("Lunge"))
-    unknown = await accept(ada, session, add("Lunge"))
+    _, session, _ = await coached_plan(ada, coach, add("Test_Crunch"))
+    unknown = await accept(ada, session, add("Test_Crunch"))
     assert [error["code"] for error in unknown["userErrors"]] == ["UNKNOWN_SUGGESTION"]
     variables = {"input": {"sessionId": session["id"], "suggestionId": "nope"}}
     malformed = (await ada.data(ACCEPT, variables))["acceptSuggestion"]
@@ -198,7 +197,19 @@ async def test_given_unknown_or_malformed_suggestion_ids_then_each_is_a_clear_us
 async def test_given_a_session_without_a_plan_when_a_suggestion_is_accepted_then_it_says_so(ada, coach):
     session = await start_session(ada)
     message = await sent(ada, session["id"], "Anything?")
-    suggestion = add("Plank")
+    suggestion = add("Test_Plank")
     await coach.answer(session["id"], message["id"], "Try planks.", (suggestion,))
     payload = await accept(ada, session, suggestion)
     assert [error["code"] for error in payload["userErrors"]] == ["SESSION_WITHOUT_PLAN"]
+
+
+async def test_given_a_suggestion_of_an_exercise_the_library_lacks_when_accepted_then_nothing_is_written(
+    served, ada, coach
+):
+    suggestion = add("Not_In_The_Library")
+    plan, session, version = await coached_plan(ada, coach, suggestion)
+    payload = await accept(ada, session, suggestion)
+    assert [error["code"] for error in payload["userErrors"]] == ["UNKNOWN_EXERCISE"]
+    recorded = await served.api.core.store.read_stream(plan_stream(raw_id(plan["id"])))
+    assert len(recorded) == version
+    assert await suggestion_status(ada, session) == [("OPEN", None)]
