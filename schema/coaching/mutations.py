@@ -1,6 +1,6 @@
 """Coaching mutations: parse the input, dispatch to the coaching services, return what the write left
-plus `userErrors` (the domain's stable codes). A coach rate limit refuses the field with RATE_LIMITED and
-`retryAfterSeconds`, as the mutation rate limit does."""
+plus `userErrors` (the domain's stable codes). A coach rate limit is a user error too (RATE_LIMITED, with
+`retryAfterSeconds`): the limit is per field, so the other fields of the document keep their results."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from domain.coaching.values import Personality
 from domain.errors import DomainError
 from schema.coaching.types import CoachingSession, CoachMessage
 from schema.context import Info
-from schema.errors import BadUserInput, RateLimited, UserError, user_error_of
+from schema.errors import BadUserInput, UserError, user_error_of
 from schema.ids import parse_global_id
 from schema.plans.inputs import COMMAND_ID
 from schema.plans.types import WorkoutPlan
@@ -102,7 +102,7 @@ def _suggestion_id(raw: str) -> UUID:
 
 
 async def _attempt(run: Callable[[], Awaitable[T]]) -> T | list[UserError]:
-    """The result, or the user errors of an expected failure. A rate limit is a top-level RATE_LIMITED."""
+    """The result, or the user errors of an expected failure."""
     try:
         return await run()
     except DomainError as error:
@@ -111,7 +111,14 @@ async def _attempt(run: Callable[[], Awaitable[T]]) -> T | list[UserError]:
         field = str(error.extensions.get("field") or "input")
         return [UserError(field=field, message=str(error), code=error.code)]
     except CoachRateLimited as limited:
-        raise RateLimited(str(limited), retry_after_seconds=limited.retry_after_seconds) from None
+        return [
+            UserError(
+                field=None,
+                message=str(limited),
+                code="RATE_LIMITED",
+                retry_after_seconds=limited.retry_after_seconds,
+            )
+        ]
 
 
 @strawberry.type

@@ -21,7 +21,7 @@ from fitcoach.wiring.core import coaching_handler
 from tests.api.graphql_client import Session
 from tests.api.live_support import assert_no_internal_errors, eventually, raw_id
 
-ERRORS = "userErrors { field message code currentVersion }"
+ERRORS = "userErrors { field message code currentVersion retryAfterSeconds }"
 SESSION_FIELDS = "id personality status messageCount startedAt endedAt plan { id }"
 MESSAGE_FIELDS = """id role text status inReplyTo provider model confidence createdAt
 safety { action notes }

@@ -1,0 +1,88 @@
+"""The coach's rate limits over the real server and Redis, at their default settings: 10 coaching
+mutations per second per user (the specification's AI policy) and 20 chat messages per minute per user.
+A refusal is a RATE_LIMITED user error with `retryAfterSeconds` and writes nothing; another user is not
+affected."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from domain.coaching import coaching_stream
+from fitcoach.settings import Settings
+from tests.api.coaching.coach_support import SEND, START, start_session
+from tests.api.graphql_client import register
+from tests.api.live_support import codes, raw_id
+from tests.api.server import RunningApi, fresh_database, running_api, test_settings
+
+DEFAULTS = Settings.model_fields
+
+
+@pytest.fixture(scope="module")
+async def served() -> AsyncIterator[RunningApi]:
+    """An API with the coach's per-second limit at its default (the other tests raise it)."""
+    overrides = {"coach_rate_limit_per_second": DEFAULTS["coach_rate_limit_per_second"].default}
+    async with fresh_database() as url, running_api(test_settings(url, **overrides)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+async def chatty() -> AsyncIterator[RunningApi]:
+    """An API with the per-minute limit on chat messages at its default, and the per-second one out of
+    the way (20 messages are sent faster than 10 a second)."""
+    overrides = {"coach_messages_per_minute": DEFAULTS["coach_messages_per_minute"].default}
+    async with fresh_database() as url, running_api(test_settings(url, **overrides)) as running:
+        yield running
+
+
+def aliased(count: int) -> str:
+    """One document starting `count` sessions (each field is one coaching request)."""
+    fields = " ".join(
+        f"s{n}: startCoachingSession(input: {{}}) {{"
+        " session { id } userErrors { code retryAfterSeconds } }"
+        for n in range(count)
+    )
+    return f"mutation {{ {fields} }}"
+
+
+async def test_given_the_ai_policy_when_a_user_asks_more_than_10_a_second_then_the_rest_are_rate_limited(
+    served,
+):
+    async with served.client() as http:
+        ada = await register(http, "Ada")
+        body = await ada.execute(aliased(15))
+        # Mutation fields run one after another, well within a second: the bucket's 10 tokens pay for the
+        # first ones, and each later one is refused on its own.
+        assert codes(body) == []
+        payloads = [body["data"][f"s{n}"] for n in range(15)]
+        started = [p for p in payloads if p["session"] is not None]
+        refused = [p["userErrors"] for p in payloads if p["session"] is None]
+        assert 10 <= len(started) <= 11, body
+        assert payloads[:10] == started[:10]
+        assert all(p["userErrors"] == [] for p in started)
+        for errors in refused:
+            [error] = errors
+            assert error["code"] == "RATE_LIMITED"
+            assert 0 < error["retryAfterSeconds"] <= 1
+
+        bob = await register(http, "Bob")
+        assert (await bob.data(START, {"input": {}}))["startCoachingSession"]["userErrors"] == []
+
+
+async def test_given_20_messages_in_a_minute_when_one_more_is_sent_then_it_is_refused_and_not_written(chatty):
+    async with chatty.client() as http:
+        ada = await register(http, "Cleo")
+        sessions = [await start_session(ada) for _ in range(8)]
+        for n in range(20):
+            session = sessions[n // 3]  # at most 3 messages wait for a reply in a session
+            body = await ada.data(SEND, {"input": {"sessionId": session["id"], "text": f"Message {n}"}})
+            assert body["sendCoachMessage"]["userErrors"] == [], body
+        body = await ada.data(SEND, {"input": {"sessionId": sessions[7]["id"], "text": "One too many"}})
+        refused = body["sendCoachMessage"]
+        assert refused["message"] is None
+        [error] = refused["userErrors"]
+        assert error["code"] == "RATE_LIMITED"
+        assert "a minute" in error["message"]
+        recorded = await chatty.api.core.store.read_stream(coaching_stream(raw_id(sessions[7]["id"])))
+        assert [record.type for record in recorded] == ["CoachingSessionStarted"]
