@@ -92,6 +92,7 @@ class SuggestionAcceptance:
                 command_id=step_ids[index],
                 # The first step is written on the plan the check saw, or not at all.
                 expected_version=len(records) if index == 0 and not started else None,
+                correlation_id=command_id,  # the plan's and the session's events trace back to this accept
             )
         assert written is not None  # plan_changes always ends with the saved version
         version = written.plan.latest_version_number
@@ -104,7 +105,7 @@ class SuggestionAcceptance:
             at=at,
         )
         result = await self._coaching.handle(
-            requester, accepted, uuid5(command_id, "accept"), causation_id=command_id
+            requester, accepted, uuid5(command_id, "accept"), correlation_id=command_id
         )
         return SuggestionApplied(
             written, SessionWritten(session_view(result), result.position, result.repeated)

@@ -175,12 +175,12 @@ class CoachingCommands:
         command: CoachingCommand,
         command_id: UUID,
         *,
-        causation_id: UUID | None = None,
+        correlation_id: UUID | None = None,
     ) -> CommandResult[CoachingEvent]:
         """Any coaching command of the requester on their own session (no rate limit: the caller
         charged it)."""
         guard = self._owned_by(requester, command.session_id)
-        return await self._handle(requester, command, command_id, guard, causation_id=causation_id)
+        return await self._handle(requester, command, command_id, guard, correlation_id=correlation_id)
 
     async def _handle(
         self,
@@ -189,13 +189,10 @@ class CoachingCommands:
         command_id: UUID,
         guard: Callable[[CoachingSession | None], None],
         *,
-        causation_id: UUID | None = None,
+        correlation_id: UUID | None = None,
     ) -> CommandResult[CoachingEvent]:
         metadata = CommandMetadata(
-            command_id=command_id,
-            correlation_id=command_id,
-            causation_id=causation_id,
-            user_id=requester.user_id,
+            command_id=command_id, correlation_id=correlation_id or command_id, user_id=requester.user_id
         )
         return await self._handler.handle(command, metadata, guard=guard)
 

@@ -120,7 +120,7 @@ async def test_given_a_remove_suggestion_when_accepted_then_the_exercise_is_gone
 
 async def test_given_an_accept_sent_twice_with_one_command_id_then_the_plan_changes_once(served, ada, coach):
     suggestion = add("Test_Lunge")
-    _, session, _ = await coached_plan(ada, coach, suggestion)
+    plan, session, _ = await coached_plan(ada, coach, suggestion)
     command_id = str(uuid.uuid4())
     first = await accept(ada, session, suggestion, commandId=command_id)
     again = await accept(ada, session, suggestion, commandId=command_id)
@@ -129,6 +129,12 @@ async def test_given_an_accept_sent_twice_with_one_command_id_then_the_plan_chan
     assert again["plan"]["latestVersionNumber"] == 1
     recorded = await served.api.core.store.read_stream(coaching_stream(raw_id(session["id"])))
     assert [record.type for record in recorded].count(SuggestionAccepted.type) == 1
+    # Both streams' events of the accept carry its command id as their correlation id (for audits).
+    plan_events = await served.api.core.store.read_stream(plan_stream(raw_id(plan["id"])))
+    correlated = [
+        r.type for r in [*plan_events, *recorded] if r.metadata.correlation_id == uuid.UUID(command_id)
+    ]
+    assert correlated == ["ExerciseAdded", "WorkoutVersionCreated", SuggestionAccepted.type]
 
     other = await accept(ada, session, suggestion)
     assert [error["code"] for error in other["userErrors"]] == ["SUGGESTION_ALREADY_DECIDED"]
