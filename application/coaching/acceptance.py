@@ -2,11 +2,12 @@
 (actor AI_COACH, ending with a saved version that names the suggestion), then `SuggestionAccepted`
 records the plan version it produced.
 
-Nothing is written unless every step applies to the plan as it is now (`check_applies`); a suggestion
-whose change is refused stays open, and the refusal is the answer (`STALE_SUGGESTION`, `PLAN_ARCHIVED`,
-or a `CONFLICT` for a stale `expected_version`). The steps' command ids derive from the accept's command
-id, so sending the accept again (after a timeout, or a crash between two steps) finishes the work once:
-the steps already written answer with their first results.
+Nothing is written unless the suggestion still suits the user's profile and the library as they are now
+(`SuggestionRecheck`) and every step applies to the plan as it is now (`check_applies`); a suggestion
+whose change is refused stays open, and the refusal is the answer (`UNSAFE_SUGGESTION`,
+`STALE_SUGGESTION`, `PLAN_ARCHIVED`, or a `CONFLICT` for a stale `expected_version`). The steps' command
+ids derive from the accept's command id, so sending the accept again (after a timeout, or a crash
+between two steps) finishes the work once: the steps already written answer with their first results.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from uuid import UUID, uuid4, uuid5
 
 from application.coaching.commands import CoachingCommands, SessionWritten, session_view
 from application.coaching.limits import CoachLimits
+from application.coaching.suggestion_recheck import SuggestionRecheck
 from application.eventstore import EventStore, RecordedEvent
 from application.plan_commands import PlanWritten, Requester
 from domain.coaching import CoachingSession, coaching_stream
@@ -49,6 +51,7 @@ class SuggestionAcceptance:
         self._store = store
         self._coaching = coaching
         self._limits = limits
+        self._recheck = SuggestionRecheck(store)
 
     async def accept(
         self,
@@ -82,6 +85,7 @@ class SuggestionAcceptance:
         if not started:
             if expected_version is not None and expected_version != len(records):
                 raise ConcurrencyConflict(len(records))
+            await self._recheck.check(requester.user_id, suggestion, plan)
             check_applies(suggestion, plan, steps)
         written: PlanWritten | None = None
         plans = self._coaching.plans

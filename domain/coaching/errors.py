@@ -108,3 +108,15 @@ class SessionWithoutPlan(DomainError):
             f"coaching session {session_id} has no plan to apply a suggestion to",
             "suggestion_id",
         )
+
+
+class UnsafeSuggestion(DomainError):
+    """The suggestion no longer suits the user as they are now (a restriction or missing equipment in
+    their profile); it stays open, and the user may reject it."""
+
+    def __init__(self, suggestion_id: UUID, reason: str) -> None:
+        super().__init__(
+            "UNSAFE_SUGGESTION",
+            f"suggestion {suggestion_id} does not suit your profile now: {reason}",
+            "suggestion_id",
+        )

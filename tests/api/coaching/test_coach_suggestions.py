@@ -24,12 +24,15 @@ from tests.api.coaching.coach_support import (
     start_session,
     wait_for_messages,
 )
-from tests.api.graphql_client import Session, create_plan, exercise
+from tests.api.graphql_client import Session, create_plan, exercise, register
 from tests.api.live_support import eventually, raw_id
 from tests.library_support import BENCH, DEADLIFT, SQUAT
 
 ADD_EXERCISE = """mutation($input: AddExerciseInput!) {
   addExercise(input: $input) { plan { version } userErrors { code } }
+}"""
+UPDATE_PROFILE = """mutation($input: UpdateProfileInput!) {
+  updateProfile(input: $input) { user { id } userErrors { code } }
 }"""
 PLAN = "query($id: ID!) { workoutPlan(id: $id) { exercises { exerciseId } latestVersionNumber } }"
 REMOVE_EXERCISE = """mutation($input: RemoveExerciseInput!) {
@@ -215,7 +218,28 @@ async def test_given_a_suggestion_of_an_exercise_the_library_lacks_when_accepted
     suggestion = add("Not_In_The_Library")
     plan, session, version = await coached_plan(ada, coach, suggestion)
     payload = await accept(ada, session, suggestion)
-    assert [error["code"] for error in payload["userErrors"]] == ["UNKNOWN_EXERCISE"]
+    assert [error["code"] for error in payload["userErrors"]] == ["STALE_SUGGESTION"]
+    assert "not an exercise the library offers" in payload["userErrors"][0]["message"]
     recorded = await served.api.core.store.read_stream(plan_stream(raw_id(plan["id"])))
     assert len(recorded) == version
     assert await suggestion_status(ada, session) == [("OPEN", None)]
+
+
+async def test_given_the_profile_changed_since_the_reply_when_accepted_then_it_is_unsafe_and_stays_open(
+    served, coach
+):
+    async with served.client() as http:
+        eve = await register(http, "Eve")
+        suggestion = add(DEADLIFT)  # a barbell exercise
+        plan, session, version = await coached_plan(eve, coach, suggestion)
+        updated = (await eve.data(UPDATE_PROFILE, {"input": {"availableEquipment": ["dumbbell"]}}))[
+            "updateProfile"
+        ]
+        assert updated["userErrors"] == []
+        payload = await accept(eve, session, suggestion)
+        assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+            ("UNSAFE_SUGGESTION", "input.suggestionId")
+        ]
+        assert "equipment" in payload["userErrors"][0]["message"]
+        assert len(await served.api.core.store.read_stream(plan_stream(raw_id(plan["id"])))) == version
+        assert await suggestion_status(eve, session) == [("OPEN", None)]
