@@ -69,6 +69,9 @@ class SearchPage:
     """How many exercises match, over all pages."""
     offset: int
     """How many matches come before this page."""
+    generation: int = 0
+    """The library's generation the page was read at: the largest `last_position` of its rows, read in
+    the same statement (what `LibraryReads` caches the page under)."""
 
     @property
     def has_next(self) -> bool:

@@ -15,9 +15,12 @@ from typing import Literal
 from prometheus_client import Histogram
 
 Operation = Literal[
-    "plans", "versions", "user_plans", "users", "append", "read_stream", "read_all", "current_position"
+    "plans", "versions", "user_plans", "users", "append", "read_stream", "read_all", "current_position",
+    "library_search", "library_exercises",
+]  # fmt: skip
+Table = Literal[
+    "workout.workout_plans", "workout.plan_versions", "auth.users", "eventstore.events", "library.exercises"
 ]
-Table = Literal["workout.workout_plans", "workout.plan_versions", "auth.users", "eventstore.events"]
 
 DATABASE_QUERY_DURATION = Histogram(
     "database_query_duration_seconds",
