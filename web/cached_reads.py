@@ -2,9 +2,11 @@
 
 Only a signed-in regular user's query operation whose root fields all read their own data through the
 read models (`workoutPlans`, `workoutPlan`, `node`) is cached, per user; admins, mutations, `me` (read
-from the event stream, so always fresh) and anything with errors are not. `Cache-Control: no-cache`
-skips the lookup (the fresh result is still kept), `no-store` skips the cache altogether. The access
-token and session are checked on every request, hit or not.
+from the event stream, so always fresh), anything with errors and anything that read the exercise
+library (`Context.read_library`: a plan's `libraryExercise`, a library `node`) are not; the library's
+own searches are cached shared, by `LibraryReads`, and a per-viewer `availableTo` answer never here.
+`Cache-Control: no-cache` skips the lookup (the fresh result is still kept), `no-store` skips the cache
+altogether. The access token and session are checked on every request, hit or not.
 """
 
 from __future__ import annotations
@@ -64,6 +66,11 @@ async def with_cached_reads(
             return ExecutionResult(data=hit, errors=None)
     read_position = responses.read_position()
     result = await execute()
-    if isinstance(result, ExecutionResult) and not result.errors and isinstance(result.data, dict):
+    if (
+        isinstance(result, ExecutionResult)
+        and not result.errors
+        and isinstance(result.data, dict)
+        and not context.read_library
+    ):
         await responses.put(viewer.user_id, key, result.data, read_position)
     return result

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from application.auth_ports import PasswordHasher
 from application.cache import Cache
 from application.eventstore import EventStore
+from application.library_reads import LibraryReads
 from application.persisted_queries import PersistedQueries
 from application.plan_commands import PlanCommands
 from application.plan_reads import PlanReads
@@ -56,6 +57,7 @@ class Api:
     plan_commands: PlanCommands
     plan_reads: PlanReads
     plan_read_model: PostgresPlanReadModel
+    library_reads: LibraryReads
     user_read_model: PostgresUserReadModel
     accounts: Accounts
     sessions: SessionCheck
@@ -91,6 +93,7 @@ async def build_api(
     from adapters.auth.oidc import OidcIdTokenVerifier, apple, google
     from adapters.auth.passwords import Argon2PasswordHasher
     from adapters.postgres.checkpoints import PostgresCheckpointWaiter
+    from adapters.postgres.library_read_model import PostgresLibraryReadModel
     from adapters.postgres.plan_read_model import PostgresPlanReadModel
     from adapters.postgres.pool import open_pool
     from adapters.postgres.refresh_tokens import PostgresRefreshTokens
@@ -161,6 +164,7 @@ async def build_api(
             plan_commands=PlanCommands(core.store, core.plans),
             plan_reads=PlanReads(plan_read_model, cache, checkpoints),
             plan_read_model=plan_read_model,
+            library_reads=LibraryReads(PostgresLibraryReadModel(reads), cache),
             user_read_model=user_read_model,
             accounts=accounts,
             sessions=sessions,

@@ -49,6 +49,7 @@ def resolver_services(api: Api) -> Services:
     return Services(
         plan_commands=api.plan_commands,
         plan_reads=api.plan_reads,
+        library_reads=api.library_reads,
         users=api.user_read_model,
         accounts=api.accounts,
         pubsub=api.pubsub,
