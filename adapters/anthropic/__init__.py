@@ -1,0 +1,1 @@
+"""Claude through the official `anthropic` SDK, behind the `CoachModel` port."""

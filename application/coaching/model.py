@@ -1,0 +1,104 @@
+"""The `CoachModel` port: a model that answers one coaching message, streaming its text as it comes.
+
+Adapters: Claude through the `anthropic` SDK (`adapters.anthropic`), and the offline coach. A fallback
+chain tries them in order. What a model proposes for the plan (`ProposedChange`) is not trusted: the
+safety layer checks every change after the model, and only what passes becomes a `Suggestion`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from domain.coaching.values import Personality, ReplyUsage, SuggestionKind
+
+
+class Speaker(enum.StrEnum):
+    USER = "user"
+    COACH = "coach"
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    speaker: Speaker
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoachPrompt:
+    personality: Personality
+    instructions: str
+    """Our standing instructions: the coach's role, voice and rules (the same for every user)."""
+    context: str
+    """What the coach knows about this user: profile, restrictions, plan, the exercises they can do."""
+    history: tuple[Turn, ...]
+    """The conversation so far, oldest first (without `message`)."""
+    message: str
+    max_output_tokens: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProposedChange:
+    """A plan change as a model proposed it, before the checks after the model."""
+
+    kind: SuggestionKind
+    exercise_id: str | None = None
+    """The library exercise to add or to put in place of `replaces`."""
+    replaces: str | None = None
+    sets: int = 3
+    reps: int = 10
+    weight_kg: float = 0.0
+    rest_seconds: int = 90
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoachAnswer:
+    text: str
+    changes: tuple[ProposedChange, ...]
+    confidence: float
+    """0 to 1: how sure the model is that the answer fits this user."""
+    usage: ReplyUsage
+    notes: tuple[str, ...] = ()
+    """What the adapter itself set aside (e.g. a malformed tool input), for the reply's safety notes."""
+
+
+TextSink = Callable[[str], Awaitable[None]]
+"""Receives each piece of the reply's text as it is generated."""
+
+
+class CoachModelFailure(enum.StrEnum):
+    TIMEOUT = "timeout"
+    RATE_LIMITED = "rate_limited"
+    OVERLOADED = "overloaded"
+    SERVER_ERROR = "server_error"
+    CONNECTION = "connection"
+    STREAM_CUT = "stream_cut"
+    """The stream ended before the model finished: the text so far is not a reply."""
+    REFUSED = "refused"
+    """The provider refused the request as it is (bad key, bad request, too long)."""
+
+
+class CoachModelError(Exception):
+    """The model gave no complete answer. Text already passed to the sink is void: the caller discards
+    it (and may ask the next model of its fallback chain)."""
+
+    def __init__(self, failure: CoachModelFailure, detail: str = "") -> None:
+        super().__init__(f"{failure.value}: {detail}" if detail else failure.value)
+        self.failure = failure
+
+
+class CoachModel(Protocol):
+    @property
+    def provider(self) -> str:
+        """Who answers, as recorded on the reply: "anthropic", "offline", ..."""
+        ...
+
+    @property
+    def model(self) -> str: ...
+
+    async def answer(self, prompt: CoachPrompt, on_text: TextSink) -> CoachAnswer:
+        """Stream the reply's text through `on_text`, then return it whole. Raises CoachModelError."""
+        ...

@@ -1,0 +1,157 @@
+"""The Claude adapter through the real `anthropic` SDK against a stand-in server on a real socket:
+streaming, prompt caching, tool input validated by pydantic, bounded retries honouring retry-after, and a
+stream cut midway that is a failure, never a half reply."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import anthropic
+import pytest
+
+from adapters.anthropic.coach_model import AnthropicCoachModel
+from application.coaching.model import CoachModelError, CoachModelFailure, CoachPrompt, Speaker, Turn
+from domain.coaching.values import Personality, SuggestionKind
+from tests.coaching.anthropic_server import AnthropicStandIn, Failing, Streamed
+
+PROMPT = CoachPrompt(
+    personality=Personality.SUPPORTIVE,
+    instructions="You are fitcoach.",
+    context="Profile: knees fine. Library: Goblet_Squat, Leg_Press.",
+    history=(Turn(Speaker.USER, "hi"), Turn(Speaker.COACH, "Hello! How can I help?")),
+    message="build me a leg day",
+    max_output_tokens=500,
+)
+PROPOSAL = {
+    "changes": [
+        {
+            "kind": "add_exercise",
+            "exercise_id": "Goblet_Squat",
+            "sets": 3,
+            "reps": 10,
+            "reason": "easy on the back",
+        }
+    ],
+    "confidence": 0.8,
+}
+
+
+@pytest.fixture
+def server() -> Iterator[AnthropicStandIn]:
+    stand_in = AnthropicStandIn()
+    stand_in.start()
+    yield stand_in
+    stand_in.stop()
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    async def __call__(self, text: str) -> None:
+        self.pieces.append(text)
+
+
+def model_for(server: AnthropicStandIn, waits: list[float] | None = None) -> AnthropicCoachModel:
+    """The adapter as `connect` builds it for production, but with a recorded sleep instead of a real one."""
+
+    async def sleep(seconds: float) -> None:
+        if waits is not None:
+            waits.append(seconds)
+
+    client = anthropic.AsyncAnthropic(api_key="test-key", base_url=server.url, max_retries=0)
+    return AnthropicCoachModel(client, "claude-test", max_wait_seconds=10.0, sleep=sleep)
+
+
+async def test_the_reply_streams_piece_by_piece_and_carries_validated_plan_changes(
+    server: AnthropicStandIn,
+) -> None:
+    server.script.append(Streamed(("Here is ", "a leg day."), tool_input=PROPOSAL))
+    recorder = Recorder()
+    model = AnthropicCoachModel.connect("test-key", "claude-test", base_url=server.url, timeout_seconds=5)
+    answer = await model.answer(PROMPT, recorder)
+    await model.close()
+    assert recorder.pieces == ["Here is ", "a leg day."]
+    assert answer.text == "Here is a leg day."
+    assert [(c.kind, c.exercise_id, c.sets) for c in answer.changes] == [
+        (SuggestionKind.ADD_EXERCISE, "Goblet_Squat", 3)
+    ]
+    assert answer.confidence == 0.8
+    assert answer.usage.provider == "anthropic"
+    assert (answer.usage.input_tokens, answer.usage.output_tokens) == (340, 25)
+
+
+async def test_instructions_and_context_are_marked_for_prompt_caching_and_the_tool_schema_is_sent(
+    server: AnthropicStandIn,
+) -> None:
+    server.script.append(Streamed(("ok",)))
+    await model_for(server).answer(PROMPT, Recorder())
+    sent = server.requests[0]
+    assert [block["cache_control"] for block in sent["system"]] == [{"type": "ephemeral"}] * 2
+    assert [message["role"] for message in sent["messages"]] == ["user", "assistant", "user"]
+    assert sent["messages"][-1]["content"] == "build me a leg day"
+    schema = sent["tools"][0]["input_schema"]
+    assert sent["tools"][0]["name"] == "propose_plan_changes"
+    assert "changes" in schema["properties"]
+    assert "confidence" in schema["required"]
+    assert sent["stream"] is True
+
+
+async def test_a_tool_input_outside_the_schema_is_set_aside_with_a_note(server: AnthropicStandIn) -> None:
+    bad = {"changes": [{"kind": "add_exercise", "sets": 500}], "confidence": 3}
+    server.script.append(Streamed(("Try this.",), tool_input=bad))
+    answer = await model_for(server).answer(PROMPT, Recorder())
+    assert answer.changes == ()
+    assert answer.notes != ()
+    assert answer.text == "Try this."
+
+
+async def test_429_and_529_are_retried_waiting_what_retry_after_says(server: AnthropicStandIn) -> None:
+    server.script.extend(
+        [
+            Failing(429, (("retry-after", "2"),)),
+            Failing(529, (("retry-after-ms", "250"),)),
+            Streamed(("fine",)),
+        ]
+    )
+    waits: list[float] = []
+    answer = await model_for(server, waits).answer(PROMPT, Recorder())
+    assert answer.text == "fine"
+    assert waits == [2.0, 0.25]
+    assert len(server.requests) == 3
+
+
+async def test_retries_are_bounded(server: AnthropicStandIn) -> None:
+    server.script.extend([Failing(500), Failing(502), Failing(503)])
+    waits: list[float] = []
+    with pytest.raises(CoachModelError) as raised:
+        await model_for(server, waits).answer(PROMPT, Recorder())
+    assert raised.value.failure is CoachModelFailure.SERVER_ERROR
+    assert len(server.requests) == 3
+    assert waits == [0.5, 1.0]
+
+
+async def test_a_wait_longer_than_the_budget_is_not_waited_for(server: AnthropicStandIn) -> None:
+    server.script.append(Failing(429, (("retry-after", "120"),)))
+    with pytest.raises(CoachModelError) as raised:
+        await model_for(server, []).answer(PROMPT, Recorder())
+    assert raised.value.failure is CoachModelFailure.RATE_LIMITED
+    assert len(server.requests) == 1
+
+
+async def test_a_refused_request_is_not_retried(server: AnthropicStandIn) -> None:
+    server.script.append(Failing(401))
+    with pytest.raises(CoachModelError) as raised:
+        await model_for(server, []).answer(PROMPT, Recorder())
+    assert raised.value.failure is CoachModelFailure.REFUSED
+    assert len(server.requests) == 1
+
+
+async def test_a_stream_cut_midway_fails_and_is_never_a_half_reply(server: AnthropicStandIn) -> None:
+    server.script.append(Streamed(("Here is ", "a leg", " day."), cut_after_texts=2))
+    recorder = Recorder()
+    with pytest.raises(CoachModelError) as raised:
+        await model_for(server, []).answer(PROMPT, recorder)
+    assert raised.value.failure is CoachModelFailure.STREAM_CUT
+    assert recorder.pieces == ["Here is ", "a leg"]
+    assert len(server.requests) == 1  # text was streamed: no retry behind the caller's back
