@@ -7,9 +7,12 @@ per-user response cache is not told of library changes, so it must not keep such
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import strawberry
 
 from application.library_views import ExerciseSearch, LibraryExerciseView, SearchPage
+from domain.library.availability import Availability, availability_of
 from domain.library.contraindications import Contraindication, contraindication_named
 from domain.library.values import Category, Equipment, Level, MovementPattern, Muscle
 from schema.context import Info
@@ -95,10 +98,20 @@ def search_text(value: str | None) -> str | None:
     return value.strip() or None
 
 
-async def viewer_restrictions(info: Info) -> tuple[ExerciseSearch, LibraryRestrictions]:
-    """The part of a search the signed-in viewer's profile decides (`availableTo: true`)."""
-    info.context.require_viewer()
-    raise BadUserInput("availableTo is not available yet", field="availableTo")
+async def viewer_availability(info: Info) -> tuple[Availability, LibraryRestrictions]:
+    """What the signed-in viewer's profile allows (`availableTo: true`): their injuries mapped to
+    restriction tags and their equipment to the library's, with what could not be understood."""
+    viewer = info.context.require_viewer()
+    profile = await info.context.loaders.users.load(viewer.user_id)
+    injuries = profile.injuries if profile is not None else ()
+    equipment = profile.available_equipment if profile is not None else ()
+    availability = availability_of(injuries, equipment)
+    restrictions = LibraryRestrictions(
+        excluded=sorted(tag.value for tag in availability.exclude),
+        unrecognised_conditions=list(availability.unrecognised_conditions),
+        unrecognised_equipment=list(availability.unrecognised_equipment),
+    )
+    return availability, restrictions
 
 
 async def search_exercises(
@@ -129,16 +142,11 @@ async def search_exercises(
     )
     restrictions = None
     if available_to:
-        viewer_part, restrictions = await viewer_restrictions(info)
-        wanted = ExerciseSearch(
-            text=wanted.text,
-            muscles=wanted.muscles,
-            equipment=wanted.equipment,
-            level=level,
-            category=category,
-            pattern=pattern,
-            exclude=wanted.exclude | viewer_part.exclude,
-            available_equipment=viewer_part.available_equipment,
+        availability, restrictions = await viewer_availability(info)
+        wanted = replace(
+            wanted,
+            exclude=wanted.exclude | availability.exclude,
+            available_equipment=availability.available_equipment,
         )
     info.context.read_library = True
     page = await info.context.services.library_reads.search(wanted, limit=limit, offset=offset)
