@@ -11,6 +11,9 @@ position whenever a batch changes a row. So:
   invalidation's tombstone is newer), so the generation entry never goes back;
 - once the generation moves, every search looks under new keys, and the old pages expire unread.
 
+The same generation keys whole GraphQL results that read nothing but the library and nothing of the
+viewer (`response`, `keep_response`, for `web.cached_reads`): shared by every viewer, ten minutes.
+
 A cache outage costs only speed: gets miss and puts do nothing (the `Cache` port's contract), so every
 search reads PostgreSQL, like the plans.
 """
@@ -27,6 +30,7 @@ from typing import Any
 from application.cache import Cache, CacheKey, Invalidation
 from application.library_views import ExerciseSearch, LibraryExerciseView, LibraryReadModel, SearchPage
 from application.plan_reads import MAX_PAGE_SIZE, InvalidPageSize
+from application.response_cache import MAX_RESULT_BYTES
 
 
 def generation_invalidation(position: int) -> Invalidation:
@@ -79,6 +83,27 @@ class LibraryReads:
             CacheKey.library_search(page.generation, digest), _page_to_json(page), page.generation
         )
         return page
+
+    async def generation(self) -> int:
+        """The library's generation: from the cache, else read (one statement) and cached. Taken before a
+        read, the data read afterwards is at least that generation's."""
+        known = await self._cache.get(CacheKey.library_generation())
+        if known is not None and isinstance(known.value, int):
+            return known.value
+        generation = await self._read_model.generation()
+        await self._cache.put(CacheKey.library_generation(), generation, generation)
+        return generation
+
+    async def response(self, generation: int, request_hash: str) -> dict[str, Any] | None:
+        """A GraphQL result kept by `keep_response` at this generation, if any."""
+        cached = await self._cache.get(CacheKey.library_response(generation, request_hash))
+        return cached.value if cached is not None and isinstance(cached.value, dict) else None
+
+    async def keep_response(self, generation: int, request_hash: str, data: dict[str, Any]) -> bool:
+        """Keep the result of a request that read only the library, read at `generation` or later."""
+        if len(json.dumps(data, separators=(",", ":"))) > MAX_RESULT_BYTES:
+            return False
+        return await self._cache.put(CacheKey.library_response(generation, request_hash), data, generation)
 
     async def exercises(self, ids: Sequence[str]) -> dict[str, LibraryExerciseView]:
         """The exercises found among `ids`, retired ones included, in one statement (for dataloaders)."""

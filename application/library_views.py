@@ -88,3 +88,7 @@ class LibraryReadModel(Protocol):
         """The exercises found among `ids`, retired ones included, in one statement whatever their number
         (for dataloaders); unknown ids are absent from the answer."""
         ...
+
+    async def generation(self) -> int:
+        """The library's generation now: the largest `last_position` of its rows (0 when empty)."""
+        ...

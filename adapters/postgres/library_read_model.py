@@ -41,6 +41,7 @@ _ARRAYS = (
 )  # fmt: skip
 _SELECTED = ", ".join(f"e.{column}" for column in _COLUMNS)
 _BY_IDS = f"SELECT {_SELECTED} FROM library.exercises e WHERE e.id = ANY(%(ids)s::text[])"
+_GENERATION = "SELECT coalesce(max(last_position), 0) FROM library.exercises"
 _FILTERS = {
     "muscles": "e.primary_muscles && %(muscles)s::text[]",
     "equipment": "e.equipment && %(equipment)s::text[]",
@@ -93,6 +94,10 @@ class PostgresLibraryReadModel(PooledReads):
             return {}
         rows = await self._fetch(_BY_IDS, {"ids": list(set(ids))}, ("library_exercises", _TABLE))
         return {view.id: view for view in map(_view, rows)}
+
+    async def generation(self) -> int:
+        rows = await self._fetch(_GENERATION, {}, ("library_search", _TABLE))
+        return int(rows[0][0])
 
 
 def _search_statement(search: ExerciseSearch) -> tuple[str, dict[str, Any]]:

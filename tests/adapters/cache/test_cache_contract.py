@@ -196,4 +196,5 @@ def test_the_kinds_carry_the_specified_ttls() -> None:
         CacheKind.RESPONSES: 300,  # ours, not the specification's: cached GraphQL read results
         CacheKind.LIBRARY_GENERATION: 600,  # ours too: the exercise library's searches
         CacheKind.LIBRARY_SEARCH: 600,
+        CacheKind.LIBRARY_RESPONSE: 600,
     }

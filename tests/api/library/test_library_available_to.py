@@ -101,3 +101,16 @@ async def test_each_viewer_gets_their_own_answer_to_the_same_request(library_api
         assert ids(await available(unclear)) == ["T_Air_Squat", "T_Hamstring_Stretch"]
         assert (await available(unclear))["restrictions"]["unrecognisedConditions"] == ["my wobbly thing"]
         assert (await available(knee))["restrictions"]["unrecognisedConditions"] == []
+
+
+async def test_a_profile_change_shows_in_the_next_answer(library_api: LibraryApi) -> None:
+    viewer = await viewer_with(library_api, "Healed", KNEE)
+    await settled(viewer, ["T_Hamstring_Stretch", "T_Incline_Dumbbell_Press", "T_Shoulder_Press"])
+    healed = {"injuries": [], "availableEquipment": ["dumbbells", "barbell"]}
+    assert (await viewer.data(UPDATE_PROFILE, {"input": healed}))["updateProfile"]["userErrors"] == []
+    barbell_and_dumbbells = [
+        "T_Air_Squat", "T_Back_Squat", "T_Bench_Press", "T_Deadlift", "T_Hamstring_Stretch",
+        "T_Incline_Dumbbell_Press", "T_Shoulder_Press",
+    ]  # fmt: skip
+    answer = await settled(viewer, barbell_and_dumbbells)
+    assert answer["restrictions"]["excluded"] == []

@@ -4,13 +4,15 @@ needed; a repeated search is answered from the cache, a library change is seen a
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 
 from domain.library.commands import ExerciseChanges
+from domain.library.values import Level
 from tests.adapters.api_ports.redis_server import eventually
-from tests.api.graphql_client import Session, execute
+from tests.api.graphql_client import Session, execute, register
 from tests.api.library.conftest import RETIRED, LibraryApi, library_id
 from tests.projections.library.library_support import CATALOGUE
 
@@ -177,3 +179,39 @@ async def test_a_repeated_search_comes_from_the_cache_until_the_library_changes(
     cached, statements = await api.run(token, query)
     assert cached["exercises"]["edges"][0]["node"]["name"] == "Seated Cable Row (neutral grip)"
     assert library_statements(statements) == []
+
+
+async def as_an_app(library_api: LibraryApi, token: str, query: str) -> tuple[dict[str, Any], list[str]]:
+    """A request as an app sends it (no Cache-Control: the result caches are consulted); its data and
+    the statements it sent PostgreSQL."""
+    api = library_api.api
+    request_id = f"library-{uuid.uuid4().hex}"
+    headers = {"authorization": f"Bearer {token}", "x-request-id": request_id}
+    response = await api.http.post("/graphql", json={"query": query}, headers=headers)
+    body = response.json()
+    assert "errors" not in body, body
+    api.log.rows_by_request.pop(request_id, None)
+    return body["data"], api.log.by_request.pop(request_id)
+
+
+async def test_a_library_result_is_shared_by_viewers_until_the_library_changes(
+    library_api: LibraryApi,
+) -> None:
+    query = '{ exercises(search: "box jump", first: 3) { totalCount edges { node { name level } } } }'
+    first = await register(library_api.api.http, "First")
+    second = await register(library_api.api.http, "Second")
+    answer, _ = await as_an_app(library_api, first.access_token, query)
+    assert answer["exercises"]["edges"][0]["node"] == {"name": "Box Jump", "level": "BEGINNER"}
+    shared, statements = await as_an_app(library_api, second.access_token, query)
+    assert shared == answer
+    assert [statement for statement in statements if "library" in statement] == []  # not executed
+
+    await library_api.library.revise("T_Box_Jump", ExerciseChanges(level=Level.INTERMEDIATE))
+
+    async def revised() -> bool:
+        data, _ = await as_an_app(library_api, second.access_token, query)
+        return bool(data["exercises"]["edges"][0]["node"]["level"] == "INTERMEDIATE")
+
+    assert await eventually(revised, attempts=400)
+    again, _ = await as_an_app(library_api, first.access_token, query)
+    assert again["exercises"]["edges"][0]["node"]["level"] == "INTERMEDIATE"

@@ -43,6 +43,9 @@ class CountedReadModel:
     async def exercises(self, ids: Sequence[str]) -> dict[str, LibraryExerciseView]:
         return await self.real.exercises(ids)
 
+    async def generation(self) -> int:
+        return await self.real.generation()
+
 
 @dataclass
 class Rig:
