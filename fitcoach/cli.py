@@ -32,13 +32,23 @@ def _parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="the configuration table of README.md, from settings.py"
     )
     commands.add_parser("export-schema", help="write the GraphQL SDL to schema.graphql")
-    commands.add_parser("migrate", help="create or upgrade the PostgreSQL schemas (idempotent)")
+    commands.add_parser(
+        "migrate",
+        help="create or upgrade the PostgreSQL schemas and load the shipped exercise library (idempotent)",
+    )
     commands.add_parser("project", help="run every projection in this process until SIGTERM or SIGINT")
     projections = commands.add_parser("projections", help="inspect or rebuild the projections")
     actions = projections.add_subparsers(dest="action", required=True)
     actions.add_parser("status", help="checkpoint, lag and state of each projection")
     rebuild = actions.add_parser("rebuild", help="replay the log into fresh tables, then swap them in")
     rebuild.add_argument("name", help="the projection, e.g. workout_plans")
+    library = commands.add_parser("library", help="the exercise library")
+    library_actions = library.add_subparsers(dest="action", required=True)
+    importing = library_actions.add_parser(
+        "import", help="import a file in the free-exercise-db format (idempotent; prints what it did)"
+    )
+    importing.add_argument("file", type=Path, help="a JSON list of exercises, e.g. exercises.json")
+    importing.add_argument("--json", action="store_true", help="print the report as one JSON object")
     return parser
 
 
@@ -50,9 +60,11 @@ async def _with_database(settings: Settings) -> Settings:
 
 
 async def _migrate(settings: Settings) -> None:
+    from fitcoach.library_commands import load_shipped_library, summary
     from fitcoach.wiring.core import migrate_all
 
     await migrate_all(settings.resolved_database_url)
+    print(summary(await load_shipped_library(settings, only_if_absent=False)), file=sys.stderr)
 
 
 async def _project(settings: Settings) -> int:
@@ -164,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "project":
             return asyncio.run(_project(settings))
+        if args.command == "library":
+            from fitcoach.library_commands import import_library_file
+
+            return asyncio.run(import_library_file(settings, args.file, as_json=args.json))
         if args.action == "status":
             return asyncio.run(_status(settings))
         return asyncio.run(_rebuild(settings, args.name))

@@ -31,11 +31,17 @@ def serve(settings: Settings, *, host: str | None, port: int | None, workers: in
             file=sys.stderr,
         )
         return 2
+    from fitcoach.library_commands import load_shipped_library, summary
     from fitcoach.wiring.core import migrate_all, resolve_database_url
 
     async def prepare() -> str:
         url = await resolve_database_url(settings)
         await migrate_all(url)
+        # The first start on an empty store loads the shipped library; later starts check one stream.
+        loaded = await load_shipped_library(
+            settings.model_copy(update={"database_url": url}), only_if_absent=True
+        )
+        print(f"fitcoach: {summary(loaded)}", file=sys.stderr, flush=True)
         return url
 
     os.environ["FITCOACH_DATABASE_URL"] = asyncio.run(prepare())

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from graphql.utilities import get_introspection_query
 
+from adapters.exercise_data import shipped_library
 from adapters.postgres.embedded.server import pgdata_of
 from tests.adapters.postgres_embedded.embedded_postgres_dirs import new_data_dir, stop_any_server
 from tests.api.graphql_client import create_plan, register
@@ -112,6 +113,9 @@ async def test_fitcoach_serve_runs_on_the_embedded_defaults_and_stops_cleanly_on
                 f"fitcoach: serving http://127.0.0.1:{port}/graphql "
                 "(embedded development mode: GraphiQL and introspection on)"
             ) in output_of(log)
+            # The first start on an empty store loads the shipped exercise library.
+            loaded = len(shipped_library().definitions)
+            assert f"fitcoach: exercise library: added {loaded}, revised 0" in output_of(log)
 
             # A first look in the browser: GraphiQL, and the introspection it runs to show the schema.
             page = await http.get("/graphql", headers={"accept": "text/html"})

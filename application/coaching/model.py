@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from domain.coaching.values import Personality, ReplyUsage, SuggestionKind
+from domain.library.availability import Availability
+from domain.library.values import ExerciseDefinition, Level
 
 
 class Speaker(enum.StrEnum):
@@ -27,6 +29,20 @@ class Turn:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CoachFacts:
+    """What the coach knows about the user, as data (the prompt's `context` says the same in words)."""
+
+    level: Level
+    availability: Availability
+    plan_exercise_ids: tuple[str, ...]
+    """The exercises of the session's plan, in order; () without a plan."""
+    plan_exercises: tuple[ExerciseDefinition, ...]
+    """The library's definitions of the plan's exercises (ids the library lacks have none)."""
+    candidates: tuple[ExerciseDefinition, ...]
+    """Library exercises this user may be offered: their restrictions and equipment already applied."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CoachPrompt:
     personality: Personality
     instructions: str
@@ -37,6 +53,7 @@ class CoachPrompt:
     """The conversation so far, oldest first (without `message`)."""
     message: str
     max_output_tokens: int
+    facts: CoachFacts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -287,11 +287,14 @@ CONDITIONS: tuple[Condition, ...] = (
         restricts=frozenset({C.OVERHEAD_PRESSING, C.UPRIGHT_ROW, C.BEHIND_THE_NECK}),
     ),
     Condition(
-        # Arm raised overhead or turned in at shoulder height pinches the tendons under the acromion.
+        # Arm raised overhead or turned in at shoulder height pinches the tendons under the acromion; dips
+        # drive the head of the humerus forward and up into the same space.
         # ("impingement" alone is read as the shoulder's, the common use; the hip's is its own entry.)
         name="shoulder impingement",
         phrases=("impingement", "impingment", "impingemnt", "subacromial", "swimmers shoulder"),
-        restricts=frozenset({C.OVERHEAD_PRESSING, C.UPRIGHT_ROW, C.BEHIND_THE_NECK}),
+        restricts=frozenset(
+            {C.OVERHEAD_PRESSING, C.UPRIGHT_ROW, C.BEHIND_THE_NECK, C.SHOULDER_EXTREME_EXTENSION}
+        ),
         unless=("hip", "cam", "pincer", "femoroacetabular"),
     ),
     Condition(

@@ -12,6 +12,10 @@ from application.eventstore import EventStore
 from application.handler import CommandHandler
 from application.pubsub import PubSub
 from application.snapshots import Snapshots
+from domain.library.commands import LibraryCommand
+from domain.library.decider import LIBRARY
+from domain.library.events import LibraryEvent
+from domain.library.state import LibraryExercise
 from domain.plans import Plan
 from domain.plans.commands import PlanCommand
 from domain.plans.decider import WORKOUT_PLANS
@@ -98,6 +102,13 @@ async def build_core(
         snapshot_every=settings.snapshot_every,
     )
     return Core(settings=settings, store=store, plans=plans, snapshots=snapshots)
+
+
+def library_handler(
+    settings: Settings, store: EventStore
+) -> CommandHandler[LibraryCommand, LibraryExercise, LibraryEvent]:
+    """The command path of library exercises (imports and, later, the admin mutations)."""
+    return CommandHandler(store, LIBRARY, retries=settings.command_retries)
 
 
 def build_projection_runners(

@@ -10,8 +10,17 @@ import anthropic
 import pytest
 
 from adapters.anthropic.coach_model import AnthropicCoachModel
-from application.coaching.model import CoachModelError, CoachModelFailure, CoachPrompt, Speaker, Turn
+from application.coaching.model import (
+    CoachFacts,
+    CoachModelError,
+    CoachModelFailure,
+    CoachPrompt,
+    Speaker,
+    Turn,
+)
 from domain.coaching.values import Personality, SuggestionKind
+from domain.library.availability import availability_of
+from domain.library.values import Level
 from tests.coaching.anthropic_server import AnthropicStandIn, Failing, Streamed
 
 PROMPT = CoachPrompt(
@@ -21,6 +30,13 @@ PROMPT = CoachPrompt(
     history=(Turn(Speaker.USER, "hi"), Turn(Speaker.COACH, "Hello! How can I help?")),
     message="build me a leg day",
     max_output_tokens=500,
+    facts=CoachFacts(
+        level=Level.BEGINNER,
+        availability=availability_of([], []),
+        plan_exercise_ids=(),
+        plan_exercises=(),
+        candidates=(),
+    ),
 )
 PROPOSAL = {
     "changes": [

@@ -106,3 +106,10 @@ def test_app_services_run_the_fitcoach_cli_from_the_repo_image(services, name, c
 
 def test_the_api_is_published_on_port_8000(services):
     assert "8000:8000" in services["api"]["ports"]
+
+
+def test_migrate_waits_for_the_event_store_it_loads_the_exercise_library_into(services):
+    depends_on = services["migrate"]["depends_on"]
+    assert depends_on["kurrentdb"]["condition"] == "service_healthy"
+    assert depends_on["postgres"]["condition"] == "service_healthy"
+    assert services["migrate"]["environment"]["FITCOACH_EVENT_STORE"] == "kurrentdb"

@@ -11,6 +11,7 @@ import uuid
 import psycopg
 import pytest
 
+from adapters.exercise_data import shipped_library
 from adapters.postgres.store import PostgresEventStore
 from application.eventstore import EventMetadata, NewEvent
 from domain.plans.streams import plan_stream
@@ -167,9 +168,11 @@ def fitcoach(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 async def test_the_cli_migrates_shows_status_and_rebuilds(projection_url, projection_store):
-    head = await write_workload(projection_store, plans=3, commands=80, seed=47)
+    written = await write_workload(projection_store, plans=3, commands=80, seed=47)
     for _ in range(2):
         assert fitcoach(projection_url, "migrate").stdout.strip() == "migrated"
+    head = await projection_store.current_position()  # migrate loaded the shipped library, once
+    assert head == written + len(shipped_library().definitions)
 
     status = fitcoach(projection_url, "projections", "status")
     assert status.returncode == 0, status.stderr

@@ -95,6 +95,9 @@ _BUILD = _any(
     r"\bwhat (can|could|should) i do\b",
     r"\bexercises? for\b",
     r"\bworkout for\b",
+    r"\b(full[- ]?body|leg|push|pull|upper[- ]?body|lower[- ]?body|arms?|chest|back|core)"
+    r" (day|workout|session|routine)\b",
+    r"\b(workout|routine|session) (please|for me|for today|idea)\b",
 )
 
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from domain.coaching.safety.text import normalised
 from domain.coaching.values import Suggestion, SuggestionKind
-from domain.library.values import Category, ExerciseDefinition, Level, Mechanic, Muscle
+from domain.library.values import Category, ExerciseDefinition, Level, Mechanic, MovementPattern, Muscle
 from domain.plans.values import PlannedExercise
 
 M = Muscle
@@ -33,6 +33,39 @@ REGIONS: tuple[tuple[str, tuple[Muscle, ...]], ...] = (
 )
 FULL_BODY = (M.QUADRICEPS, M.CHEST, M.LATS, M.HAMSTRINGS, M.SHOULDERS, M.ABDOMINALS)
 WORKOUT_SIZE = 5
+
+P = MovementPattern
+FITTING_PATTERNS: dict[Muscle, frozenset[MovementPattern]] = {
+    M.QUADRICEPS: frozenset({P.SQUAT, P.LUNGE}),
+    M.HAMSTRINGS: frozenset({P.HINGE, P.ISOLATION}),
+    M.GLUTES: frozenset({P.HINGE, P.LUNGE, P.SQUAT}),
+    M.CALVES: frozenset({P.ISOLATION}),
+    M.CHEST: frozenset({P.HORIZONTAL_PUSH}),
+    M.LATS: frozenset({P.VERTICAL_PULL}),
+    M.MIDDLE_BACK: frozenset({P.HORIZONTAL_PULL}),
+    M.LOWER_BACK: frozenset({P.HINGE}),
+    M.TRAPS: frozenset({P.HORIZONTAL_PULL, P.CARRY, P.ISOLATION}),
+    M.SHOULDERS: frozenset({P.VERTICAL_PUSH, P.ISOLATION}),
+    M.TRICEPS: frozenset({P.ISOLATION, P.VERTICAL_PUSH, P.HORIZONTAL_PUSH}),
+    M.BICEPS: frozenset({P.ISOLATION}),
+    M.FOREARMS: frozenset({P.ISOLATION, P.CARRY}),
+    M.ABDOMINALS: frozenset({P.CORE_STABILITY, P.CORE_FLEXION, P.ROTATION}),
+}
+"""The movement patterns that train a muscle the way a coach would program it (an Olympic lift is not
+a hamstring exercise, battle ropes are not a shoulder exercise)."""
+
+STAPLES = frozenset(
+    {
+        "Barbell_Squat", "Goblet_Squat", "Bodyweight_Squat", "Leg_Press", "Dumbbell_Lunges",
+        "Barbell_Deadlift", "Romanian_Deadlift", "Stiff-Legged_Dumbbell_Deadlift", "Butt_Lift_Bridge",
+        "Barbell_Glute_Bridge", "Lying_Leg_Curls", "Leg_Extensions", "Standing_Calf_Raises",
+        "Barbell_Bench_Press_-_Medium_Grip", "Dumbbell_Bench_Press", "Pushups", "Pullups", "Chin-Up",
+        "Wide-Grip_Lat_Pulldown", "Inverted_Row", "Seated_Cable_Rows", "One-Arm_Dumbbell_Row",
+        "Bent_Over_Barbell_Row", "Dumbbell_Shoulder_Press", "Side_Lateral_Raise", "Face_Pull",
+        "Dumbbell_Bicep_Curl", "Triceps_Pushdown", "Plank", "Crunches", "Dead_Bug",
+    }
+)  # fmt: skip
+"""Well-known exercises of the shipped library, offered before lesser-known ones that fit as well."""
 
 _PRESCRIPTION: dict[Level, tuple[int, int, int]] = {
     Level.BEGINNER: (3, 10, 90),
@@ -115,6 +148,7 @@ def swap_for(
         shared,
         key=lambda c: (
             not (set(c.patterns) & set(target.patterns)),
+            c.exercise_id not in STAPLES,
             c.mechanic != target.mechanic,
             _level_gap(c.level, level),
             len(c.name),
@@ -150,13 +184,20 @@ def mentioned(message: str, exercises: Sequence[ExerciseDefinition]) -> Exercise
 def _best_for(
     muscle: Muscle, usable: Sequence[ExerciseDefinition], chosen: Sequence[ExerciseDefinition], level: Level
 ) -> ExerciseDefinition | None:
+    """The exercise that trains `muscle` the usual way, a staple first, a compound lift before an
+    isolation one, a pattern the workout does not have yet, at the user's level."""
+    fitting = FITTING_PATTERNS.get(muscle, frozenset())
     used_patterns = {pattern for exercise in chosen for pattern in exercise.patterns}
-    options = [c for c in usable if muscle in c.primary_muscles and c not in chosen]
+    options = [
+        c for c in usable if muscle in c.primary_muscles and c not in chosen and fitting & set(c.patterns)
+    ]
     if not options:
         return None
     return min(
         options,
         key=lambda c: (
+            _level_gap(c.level, level) > 1,
+            c.exercise_id not in STAPLES,
             c.mechanic is not Mechanic.COMPOUND,
             bool(set(c.patterns) & used_patterns),
             _level_gap(c.level, level),

@@ -81,6 +81,7 @@ def test_requests_for_workouts_and_swaps_are_told_apart() -> None:
     assert request_in("build me a leg day") is Request.BUILD_WORKOUT
     assert request_in("what can I do for upper body with shoulder impingement") is Request.BUILD_WORKOUT
     assert request_in("swap barbell rows for something I can do at home") is Request.SWAP_EXERCISE
+    assert request_in("full body workout please") is Request.BUILD_WORKOUT
     assert request_in("what is the meaning of life") is None
 
 
