@@ -139,13 +139,17 @@ async def test_with_redis_gone_searches_answer_from_postgresql(rig: Rig, tmp_pat
     server = RedisServer(tmp_path)
     await server.start()
     cache = await RedisCache.connect(server.url, prefix="fitcoach-test-down:", backoff=(0.05, 0.2))
+    squats = ExerciseSearch(text="squat")
     try:
         reads = LibraryReads(rig.model, cache)
         cached = await reads.search(PRESSES, limit=10)
+        expected = await rig.model.real.search(squats, limit=10, offset=0)
         await server.kill()
         answers = [await reads.search(PRESSES, limit=10) for _ in range(5)]
-        assert all(answer == cached for answer in answers)
-        assert len(rig.model.searches) == 6  # each one read PostgreSQL
+        fresh = [await reads.search(squats, limit=10) for _ in range(5)]
+        assert all(answer == cached for answer in answers)  # from L1 until the outage shows, then PostgreSQL
+        assert all(answer == expected for answer in fresh)
+        assert rig.model.searches.count(squats) == 5  # never cached meanwhile: each read PostgreSQL
     finally:
         await cache.close()
         await server.kill()
