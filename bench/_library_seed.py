@@ -91,6 +91,8 @@ async def seed(url: str, database_url: str, *, users: int, source: Path) -> tupl
             tokens.append(token)
         expected = await exercise_count(client, tokens[0])
         if expected == 0:  # the server shipped no library: define the catalogue here
+            if not source.is_file():  # noqa: ASYNC240
+                raise RuntimeError(f"the server shipped no library and there is no catalogue at {source}")
             expected = await define_catalogue(database_url, json.loads(source.read_bytes()))  # noqa: ASYNC240
         deadline = time.monotonic() + CATCH_UP_TIMEOUT_SECONDS
         while (count := await exercise_count(client, tokens[0])) < expected:
