@@ -9,5 +9,6 @@ The runner machinery sits at this root:
 - `rebuild`: blue/green replay into a fresh schema, swapped in atomically.
 - `status`, `lag`, `metrics`, `console`: what operators see; `schema`: the migration.
 
-The projections, one package each: `workout` (plans, exercises, versions) and `users` (`auth.users`).
+The projections, one package each: `workout` (plans, exercises, versions), `users` (`auth.users`) and
+`coaching` (the AI coach's sessions, messages, safety triggers and usage, schema `ai`).
 """

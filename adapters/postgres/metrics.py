@@ -15,11 +15,29 @@ from typing import Literal
 from prometheus_client import Histogram
 
 Operation = Literal[
-    "plans", "versions", "user_plans", "users", "append", "read_stream", "read_all", "current_position",
-    "library_search", "library_exercises",
-]  # fmt: skip
+    "plans",
+    "versions",
+    "user_plans",
+    "users",
+    "append",
+    "read_stream",
+    "read_all",
+    "current_position",
+    "coaching_sessions",
+    "coaching_messages",
+    "coach_usage",
+    "library_search",
+    "library_exercises",
+]
 Table = Literal[
-    "workout.workout_plans", "workout.plan_versions", "auth.users", "eventstore.events", "library.exercises"
+    "workout.workout_plans",
+    "workout.plan_versions",
+    "auth.users",
+    "eventstore.events",
+    "ai.coaching_sessions",
+    "ai.coaching_messages",
+    "ai.coach_usage",
+    "library.exercises",
 ]
 
 DATABASE_QUERY_DURATION = Histogram(

@@ -1,0 +1,161 @@
+"""Reading the AI coach's conversations: the views of the `coaching` projection's read models
+(`ai.coaching_sessions`, `ai.coaching_messages`, `ai.coach_usage`) and the `CoachingReadModel` port.
+
+The read models lag the event log by the projection's lag (checkpoint `COACHING_PROJECTION`). Texts are
+the user's own words and the coach's replies: left out of `repr`, so a view in a log shows none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from application.plan_views import ExerciseView
+
+COACHING_PROJECTION = "coaching"
+
+
+@dataclass(frozen=True, slots=True)
+class CoachingSessionView:
+    id: UUID
+    user_id: UUID
+    personality: str
+    plan_id: UUID | None
+    status: str
+    """active or ended."""
+    message_count: int
+    """The user's messages (replies not counted)."""
+    started_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+    version: int
+    """The session stream's version the row was built from."""
+    last_position: int
+    """Global position of the last event applied to this session."""
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionView:
+    suggestion_id: UUID
+    kind: str
+    """add_exercise, replace_exercise or remove_exercise."""
+    exercise: ExerciseView | None
+    """What to add, or what to put in place of `replaces`; None for a removal."""
+    replaces: str | None
+    """The plan exercise a replacement or removal is about."""
+    reason: str
+    status: str
+    """open, accepted or rejected."""
+    plan_id: UUID | None
+    plan_version: int | None
+    """The plan version the accepted suggestion produced."""
+    rejection_reason: str | None
+    decided_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SuggestionView:
+        exercise, plan_id, decided_at = data["exercise"], data["plan_id"], data["decided_at"]
+        return cls(
+            suggestion_id=UUID(data["suggestion_id"]),
+            kind=data["kind"],
+            exercise=None if exercise is None else ExerciseView.from_json(exercise),
+            replaces=data["replaces"],
+            reason=data["reason"],
+            status=data["status"],
+            plan_id=None if plan_id is None else UUID(plan_id),
+            plan_version=data["plan_version"],
+            rejection_reason=data["rejection_reason"],
+            decided_at=None if decided_at is None else datetime.fromisoformat(decided_at),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CoachingMessageView:
+    """A user message (`role` user; status waiting, answered or failed) or a coach reply (`role`
+    coach; status generating, completed or failed). Reply fields are None on user messages."""
+
+    id: UUID
+    session_id: UUID
+    user_id: UUID
+    role: str
+    text: str = field(repr=False)
+    """A reply's text is empty until it completes (its deltas are not in the read model)."""
+    status: str
+    in_reply_to: UUID | None
+    provider: str | None
+    """Who answered (after any fallback) once completed; who claimed it before."""
+    model: str | None
+    attempt: int | None
+    suggestions: tuple[SuggestionView, ...]
+    safety_action: str | None
+    """The most drastic action the safety layer took on the exchange."""
+    safety_notes: tuple[str, ...]
+    confidence: float | None
+    input_tokens: int | None
+    output_tokens: int | None
+    latency_ms: int | None
+    failure_cause: str | None
+    """e.g. provider_error, or lease_expired for a claim another worker took over."""
+    created_at: datetime
+    completed_at: datetime | None
+    position: int
+    """The log position that created the message: the order of a session's messages, and its cursor."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoachUsageView:
+    user_id: UUID
+    day: date
+    """A UTC day."""
+    input_tokens: int
+    output_tokens: int
+    replies: int
+    """Completed replies (failed ones are not counted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCursor:
+    """Where a page of a user's sessions ended: newest started first, then by id."""
+
+    started_at: datetime
+    session_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPage:
+    sessions: tuple[CoachingSessionView, ...]
+    next: SessionCursor | None
+    """None on the last page."""
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePage:
+    messages: tuple[CoachingMessageView, ...]
+    next: int | None
+    """The `after` of the next page (the last message's position); None on the last page."""
+
+
+class CoachingReadModel(Protocol):
+    async def sessions_of(
+        self, user_id: UUID, *, limit: int, after: SessionCursor | None = None
+    ) -> SessionPage:
+        """Up to `limit` (1..MAX_PAGE_SIZE, else InvalidPageSize) of the user's sessions after the
+        cursor, newest first."""
+        ...
+
+    async def session(self, session_id: UUID) -> CoachingSessionView | None: ...
+
+    async def messages(self, session_id: UUID, *, limit: int, after: int | None = None) -> MessagePage:
+        """Up to `limit` (1..MAX_PAGE_SIZE, else InvalidPageSize) of the session's messages with a
+        position above `after`, in order (keyset on position)."""
+        ...
+
+    async def message(self, message_id: UUID) -> CoachingMessageView | None:
+        """A user message or a coach reply by its id (for `node(id)`)."""
+        ...
+
+    async def usage(self, user_id: UUID, day: date) -> CoachUsageView:
+        """The user's usage on a UTC day; zeros for a day without replies."""
+        ...

@@ -1,0 +1,233 @@
+"""Coaching conversations written through the real event store: commands run through the domain's
+`decide`, their events encoded with its codec and appended at the expected version, as the handler does.
+
+`write_conversations` writes four sessions of two users, their events interleaved with a workout plan's
+(a stream the projection skips): session A is a whole conversation (two messages, a claim taken over
+after its lease expired, a completion with suggestions and safety triggers, a failure, a suggestion
+accepted and one rejected, the end); B and C are short chats of the same user (C on the next UTC day,
+written in another time zone); D is another user's chat whose reply is still being generated.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from uuid import UUID
+
+from application.eventstore import EventMetadata, EventStore, NewEvent, StreamState
+from domain.coaching import CoachingSession, coaching_stream, decide, encode, fold
+from domain.coaching.commands import (
+    AcceptSuggestion,
+    ClaimReply,
+    CoachingCommand,
+    CompleteReply,
+    EndCoachingSession,
+    FailReply,
+    RejectSuggestion,
+    SendUserMessage,
+    StartCoachingSession,
+)
+from domain.coaching.values import (
+    Direction,
+    Personality,
+    ReplyUsage,
+    SafetyAction,
+    SafetyCategory,
+    SafetyTrigger,
+    Suggestion,
+    SuggestionKind,
+)
+from domain.plans.values import PlannedExercise
+from tests.projections.projector_support import write_workload
+
+T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+EASTERN = timezone(timedelta(hours=-5))
+USER_1 = UUID("00000000-0000-4000-8000-0000000000a1")
+USER_2 = UUID("00000000-0000-4000-8000-0000000000a2")
+PLAN = UUID("00000000-0000-4000-8000-0000000000b1")
+GOBLET = PlannedExercise("Goblet_Squat", "Goblet Squat", sets=3, reps=10, weight_kg=16.0, rest_seconds=90)
+DUMBBELL_ROW = PlannedExercise(
+    "Dumbbell_Row", "Dumbbell Row", sets=3, reps=12, weight_kg=22.5, rest_seconds=60
+)
+KNEE = SafetyTrigger(
+    SafetyCategory.MEDICAL_RESTRICTION, SafetyAction.CONSTRAIN, Direction.INPUT, "post-surgery knee"
+)
+DROPPED = SafetyTrigger(
+    SafetyCategory.CONTRAINDICATED_EXERCISE,
+    SafetyAction.DROP_SUGGESTION,
+    Direction.OUTPUT,
+    "dropped Jump Squat",
+)
+
+
+def minutes(n: int) -> datetime:
+    return T0 + timedelta(minutes=n)
+
+
+class Chat:
+    """One session's stream: runs commands through `decide` and appends their events."""
+
+    def __init__(self, store: EventStore, session_id: UUID) -> None:
+        self._store = store
+        self.session_id = session_id
+        self.state: CoachingSession | None = None
+        self.version = 0
+
+    async def run(self, command: CoachingCommand) -> int:
+        """Returns how many events the command appended."""
+        events = decide(command, self.state)
+        if events:
+            command_id = uuid.uuid4()
+            metadata = EventMetadata(command.actor.value, command_id, command_id)
+            new = [NewEvent(uuid.uuid4(), *encode(event), metadata) for event in events]
+            expected = self.version or StreamState.NO_STREAM
+            result = await self._store.append(coaching_stream(self.session_id), new, expected)
+            self.version = result.stream_version
+        self.state = fold(events, self.state)
+        return len(events)
+
+    async def start(
+        self, user_id: UUID, personality: Personality, plan_id: UUID | None, at: datetime
+    ) -> None:
+        await self.run(
+            StartCoachingSession(
+                session_id=self.session_id, user_id=user_id, personality=personality, plan_id=plan_id, at=at
+            )
+        )
+
+    async def send(self, message_id: UUID, text: str, client_id: str | None, at: datetime) -> int:
+        return await self.run(
+            SendUserMessage(
+                session_id=self.session_id,
+                message_id=message_id,
+                text=text,
+                client_message_id=client_id,
+                at=at,
+            )
+        )
+
+    async def claim(self, reply_id: UUID, message_id: UUID, provider: str, at: datetime) -> None:
+        await self.run(
+            ClaimReply(
+                session_id=self.session_id,
+                reply_id=reply_id,
+                message_id=message_id,
+                provider=provider,
+                model=f"{provider}-model",
+                lease_until=at + timedelta(seconds=60),
+                at=at,
+            )
+        )
+
+    async def complete(
+        self,
+        reply_id: UUID,
+        text: str,
+        usage: ReplyUsage,
+        at: datetime,
+        *,
+        suggestions: tuple[Suggestion, ...] = (),
+        triggers: tuple[SafetyTrigger, ...] = (),
+        confidence: float = 0.8,
+    ) -> None:
+        await self.run(
+            CompleteReply(
+                session_id=self.session_id,
+                reply_id=reply_id,
+                text=text,
+                suggestions=suggestions,
+                triggers=triggers,
+                confidence=confidence,
+                usage=usage,
+                at=at,
+            )
+        )
+
+
+@dataclass
+class Ids:
+    """The ids of what `write_conversations` writes (fresh per call)."""
+
+    sessions: dict[str, UUID] = field(default_factory=lambda: {name: uuid.uuid4() for name in "ABCD"})
+    m1: UUID = field(default_factory=uuid.uuid4)
+    m2: UUID = field(default_factory=uuid.uuid4)
+    r1: UUID = field(default_factory=uuid.uuid4)
+    r2: UUID = field(default_factory=uuid.uuid4)
+    r3: UUID = field(default_factory=uuid.uuid4)
+    add: UUID = field(default_factory=uuid.uuid4)
+    swap: UUID = field(default_factory=uuid.uuid4)
+
+
+def usage(input_tokens: int, output_tokens: int, provider: str = "offline") -> ReplyUsage:
+    return ReplyUsage(
+        provider=provider,
+        model=f"{provider}-model",
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        latency_ms=input_tokens // 10,
+    )
+
+
+async def write_conversations(store: EventStore) -> Ids:
+    ids = Ids()
+    a, b, c, d = (Chat(store, ids.sessions[name]) for name in "ABCD")
+    await write_workload(store, plans=1, commands=5, seed=3)
+    await a.start(USER_1, Personality.CALM, PLAN, T0)
+    await a.send(ids.m1, "build me a leg day", "c-1", minutes(1))
+    await d.start(USER_2, Personality.SUPPORTIVE, None, minutes(1))
+    await a.send(ids.m2, "and a warm-up?", "c-2", minutes(2))
+    assert await a.send(ids.m1, "build me a leg day", "c-1", minutes(2)) == 0  # an offline client's retry
+    await a.claim(ids.r1, ids.m1, "anthropic", minutes(3))
+    d_message, d_reply = uuid.uuid4(), uuid.uuid4()
+    await d.send(d_message, "how sore is too sore?", None, minutes(4))
+    await a.claim(ids.r2, ids.m1, "anthropic", minutes(5))  # r1's lease ran out a minute ago
+    await d.claim(d_reply, d_message, "anthropic", minutes(5))
+    await a.complete(
+        ids.r2,
+        "Here is a knee-friendly leg day.",
+        usage(1200, 300),  # the offline coach answered after the model failed over
+        minutes(6),
+        suggestions=(
+            Suggestion(
+                suggestion_id=ids.add, kind=SuggestionKind.ADD_EXERCISE, exercise=GOBLET, reason="legs"
+            ),
+            Suggestion(
+                suggestion_id=ids.swap,
+                kind=SuggestionKind.REPLACE_EXERCISE,
+                exercise=DUMBBELL_ROW,
+                replaces="Barbell_Row",
+                reason="at home",
+            ),
+        ),
+        triggers=(KNEE, DROPPED),
+        confidence=0.72,
+    )
+    await write_workload(store, plans=1, commands=5, seed=4)
+    await a.claim(ids.r3, ids.m2, "offline", minutes(7))
+    await a.run(FailReply(session_id=a.session_id, reply_id=ids.r3, cause="provider_error", at=minutes(8)))
+    await a.run(
+        AcceptSuggestion(
+            session_id=a.session_id, suggestion_id=ids.add, plan_id=PLAN, plan_version=4, at=minutes(9)
+        )
+    )
+    await a.run(
+        RejectSuggestion(
+            session_id=a.session_id, suggestion_id=ids.swap, reason="I like barbell rows", at=minutes(10)
+        )
+    )
+    await a.run(EndCoachingSession(session_id=a.session_id, at=minutes(11)))
+    await _short_chat(b, USER_1, Personality.DRILL_SERGEANT, minutes(60), usage(500, 100))
+    late = datetime(2026, 12, 3, 23, 0, tzinfo=EASTERN)  # 04:00 on 4 December in UTC
+    await _short_chat(c, USER_1, Personality.ANALYTICAL, late, usage(10, 20))
+    return ids
+
+
+async def _short_chat(
+    chat: Chat, user_id: UUID, personality: Personality, at: datetime, reply_usage: ReplyUsage
+) -> None:
+    message, reply = uuid.uuid4(), uuid.uuid4()
+    await chat.start(user_id, personality, None, at)
+    await chat.send(message, "what is RPE?", None, at + timedelta(seconds=10))
+    await chat.claim(reply, message, "offline", at + timedelta(seconds=11))
+    await chat.complete(reply, "Rate of perceived exertion.", reply_usage, at + timedelta(seconds=12))

@@ -1,0 +1,366 @@
+"""The `coaching` projection's read models (`ai.*`) from conversations written through the real event
+store: a whole conversation gives the expected rows in any batching, applying events again changes
+nothing, a rebuild (API and CLI) gives the same rows, usage sums per UTC day, and the read model pages."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import psycopg
+import pytest
+
+from adapters.postgres.coaching_read_model import PostgresCoachingReadModel
+from adapters.postgres.store import PostgresEventStore
+from application.coaching.views import CoachingMessageView
+from application.eventstore import EventMetadata, NewEvent, RecordedEvent, StreamState
+from application.plan_reads import InvalidPageSize, ReadModelUnavailable
+from application.plan_views import ExerciseView
+from domain.coaching import coaching_stream, encode
+from domain.coaching.events import CoachingSessionStarted, CoachReplyCompleted
+from domain.coaching.values import Personality
+from projections.batch import apply_batch
+from projections.coaching.projection import CoachingProjection
+from projections.projection import EventFailed
+from projections.rebuild import rebuild
+from projections.registry import projection_named
+from projections.runner import ProjectionRunner
+from tests.projections.coaching.conversations import (
+    DUMBBELL_ROW,
+    PLAN,
+    USER_1,
+    USER_2,
+    Ids,
+    minutes,
+    usage,
+    write_conversations,
+)
+from tests.projections.conftest import Runners, projector_database
+from tests.projections.projector_support import checkpoint, wait_for
+from tests.projections.test_status_and_rebuild import fitcoach
+
+COACHING = projection_named("coaching")
+TABLES = {
+    "coaching_sessions": "id",
+    "coaching_messages": "id",
+    "coach_usage": "user_id, day",
+    "safety_triggers": "id",
+}
+
+
+@dataclass
+class Logged:
+    url: str
+    store: PostgresEventStore
+    events: list[RecordedEvent]
+    ids: Ids
+
+
+@pytest.fixture(scope="module")
+async def logged() -> AsyncIterator[Logged]:
+    async with projector_database() as url:
+        store = await PostgresEventStore.connect(url, max_size=4)
+        try:
+            ids = await write_conversations(store)
+            yield Logged(url, store, await store.read_all(limit=100_000), ids)
+        finally:
+            await store.close()
+
+
+@pytest.fixture
+async def read_model(logged: Logged) -> AsyncIterator[PostgresCoachingReadModel]:
+    reads = await PostgresCoachingReadModel.connect(logged.url, max_size=2)
+    try:
+        yield reads
+    finally:
+        await reads.close()
+
+
+async def reset(url: str) -> None:
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        await conn.execute(f"TRUNCATE {', '.join(f'ai.{table}' for table in TABLES)}")
+        await conn.execute("UPDATE projections.checkpoints SET position = 0 WHERE name = 'coaching'")
+
+
+async def project_in_batches(url: str, events: list[RecordedEvent], cuts: list[int]) -> None:
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        for start, end in itertools.pairwise(cuts):
+            await apply_batch(conn, COACHING, events[start:end])
+
+
+async def all_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    async with await psycopg.AsyncConnection.connect(url) as conn:
+        return {
+            table: await (await conn.execute(f"SELECT * FROM ai.{table} ORDER BY {key}")).fetchall()
+            for table, key in TABLES.items()
+        }
+
+
+async def project_all(logged: Logged) -> dict[str, list[tuple[Any, ...]]]:
+    await reset(logged.url)
+    await project_in_batches(logged.url, logged.events, [0, len(logged.events)])
+    return await all_rows(logged.url)
+
+
+def by_id(messages: tuple[CoachingMessageView, ...]) -> dict[Any, CoachingMessageView]:
+    return {message.id: message for message in messages}
+
+
+@pytest.mark.parametrize("batching", ["one batch", "one event at a time", "random cuts"])
+async def test_a_whole_conversation_gives_the_expected_rows_in_any_batching(
+    logged: Logged, read_model: PostgresCoachingReadModel, batching: str
+) -> None:
+    count = len(logged.events)
+    cuts = {
+        "one batch": [0, count],
+        "one event at a time": list(range(count + 1)),
+        "random cuts": [0, *sorted(random.Random(5).sample(range(1, count), 9)), count],
+    }[batching]
+    await reset(logged.url)
+    await project_in_batches(logged.url, logged.events, cuts)
+    ids = logged.ids
+
+    session = await read_model.session(ids.sessions["A"])
+    assert session is not None
+    assert (session.user_id, session.personality, session.plan_id, session.status) == (
+        USER_1, "calm", PLAN, "ended",
+    )  # fmt: skip
+    assert (session.message_count, session.started_at, session.ended_at) == (2, minutes(0), minutes(11))
+    a_events = [e for e in logged.events if e.stream.endswith(str(ids.sessions["A"]))]
+    assert (session.version, session.last_position) == (13, a_events[-1].position) == (
+        len(a_events), a_events[-1].position,
+    )  # fmt: skip
+
+    page = await read_model.messages(ids.sessions["A"], limit=10)
+    assert [m.id for m in page.messages] == [ids.m1, ids.m2, ids.r1, ids.r2, ids.r3]
+    assert page.next is None
+    messages = by_id(page.messages)
+    m1, m2, r1, r2, r3 = (messages[i] for i in (ids.m1, ids.m2, ids.r1, ids.r2, ids.r3))
+    assert (m1.role, m1.text, m1.status, m1.completed_at) == (
+        "user",
+        "build me a leg day",
+        "answered",
+        minutes(6),
+    )
+    assert (m2.role, m2.status, m2.completed_at) == ("user", "failed", minutes(8))
+    assert (r1.role, r1.status, r1.failure_cause, r1.attempt, r1.in_reply_to, r1.completed_at) == (
+        "coach", "failed", "lease_expired", 1, ids.m1, minutes(5),
+    )  # fmt: skip
+    assert (r2.status, r2.attempt, r2.in_reply_to, r2.text) == (
+        "completed", 2, ids.m1, "Here is a knee-friendly leg day.",
+    )  # fmt: skip
+    assert (r2.provider, r2.model) == ("offline", "offline-model"), "the reply names who answered"
+    assert (r2.input_tokens, r2.output_tokens, r2.latency_ms, r2.confidence) == (1200, 300, 120, 0.72)
+    assert (r2.safety_action, r2.safety_notes) == ("constrain", ("post-surgery knee", "dropped Jump Squat"))
+    assert (r2.created_at, r2.completed_at, r2.failure_cause) == (minutes(5), minutes(6), None)
+    add, swap = r2.suggestions
+    assert (add.suggestion_id, add.kind, add.status, add.plan_id, add.plan_version, add.decided_at) == (
+        ids.add, "add_exercise", "accepted", PLAN, 4, minutes(9),
+    )  # fmt: skip
+    assert (swap.suggestion_id, swap.status, swap.replaces, swap.rejection_reason, swap.decided_at) == (
+        ids.swap, "rejected", "Barbell_Row", "I like barbell rows", minutes(10),
+    )  # fmt: skip
+    assert swap.exercise == ExerciseView("Dumbbell_Row", "Dumbbell Row", 3, 12, 22.5, 60, None, "", ())
+    assert swap.exercise.name == DUMBBELL_ROW.name
+    assert (r3.status, r3.failure_cause, r3.provider, r3.in_reply_to, r3.suggestions) == (
+        "failed", "provider_error", "offline", ids.m2, (),
+    )  # fmt: skip
+    assert [m.position for m in page.messages] == sorted(m.position for m in page.messages)
+    assert {m.user_id for m in page.messages} == {USER_1}
+
+    [d_message, d_reply] = (await read_model.messages(ids.sessions["D"], limit=10)).messages
+    assert (d_message.status, d_reply.status, d_reply.text, d_reply.user_id) == (
+        "waiting", "generating", "", USER_2,
+    )  # fmt: skip
+
+    async with await psycopg.AsyncConnection.connect(logged.url) as conn:
+        cursor = await conn.execute(
+            "SELECT session_id, user_id, reply_id, category, action, direction, note, at"
+            " FROM ai.safety_triggers ORDER BY position"
+        )
+        triggers = await cursor.fetchall()
+    assert triggers == [
+        (ids.sessions["A"], USER_1, ids.r2, "medical_restriction", "constrain", "input",
+         "post-surgery knee", minutes(6)),
+        (ids.sessions["A"], USER_1, ids.r2, "contraindicated_exercise", "drop_suggestion", "output",
+         "dropped Jump Squat", minutes(6)),
+    ]  # fmt: skip
+    assert (await checkpoint(logged.url, "coaching"))[0] == logged.events[-1].position
+
+
+async def test_every_batching_gives_the_same_rows(logged: Logged) -> None:
+    whole = await project_all(logged)
+    await reset(logged.url)
+    await project_in_batches(logged.url, logged.events, list(range(len(logged.events) + 1)))
+    assert await all_rows(logged.url) == whole
+    assert [len(rows) for rows in whole.values()] == [4, 11, 2, 2]
+
+
+async def test_applying_events_again_changes_nothing(logged: Logged) -> None:
+    projected = await project_all(logged)
+
+    async with await psycopg.AsyncConnection.connect(logged.url, autocommit=True) as conn:
+        again = await apply_batch(conn, COACHING, logged.events)  # the checkpoint drops them all
+        async with conn.transaction():  # and the projection itself ignores what its rows already hold
+            await COACHING.apply(conn, COACHING.schema, logged.events)
+            await COACHING.apply(conn, COACHING.schema, logged.events[len(logged.events) // 2 :])
+            for start in range(0, len(logged.events), 7):
+                await COACHING.apply(conn, COACHING.schema, logged.events[start : start + 7])
+
+    assert again.applied == 0
+    assert await all_rows(logged.url) == projected
+
+    # A batch reaching back before what the rows hold: only its newer events count (usage once).
+    count = len(logged.events)
+    for behind in (count // 4, count // 2 - 1):
+        await reset(logged.url)
+        await project_in_batches(logged.url, logged.events, [0, count // 2])
+        async with await psycopg.AsyncConnection.connect(logged.url) as conn, conn.transaction():
+            await COACHING.apply(conn, COACHING.schema, logged.events[behind:])
+        assert await all_rows(logged.url) == projected
+
+
+async def test_a_rebuild_gives_the_same_rows(logged: Logged) -> None:
+    await reset(logged.url)
+    runners = Runners()
+    runner = ProjectionRunner(logged.store, logged.url, COACHING, batch_size=3)
+    runners.start(runner)
+    try:
+        await wait_for(logged.url, logged.events[-1].position, name="coaching")
+    finally:
+        await runners.stop(runner)
+    live = await all_rows(logged.url)
+    assert live == await project_all(logged)
+
+    report = await rebuild(logged.store, logged.url, COACHING, page_size=5)
+    assert (report.projection, report.position) == ("coaching", logged.events[-1].position)
+    assert await all_rows(logged.url) == live
+
+    # A bound of 2 rows in memory: sessions are flushed, forgotten and loaded back again and again.
+    await rebuild(logged.store, logged.url, CoachingProjection(replay_max_rows=2), page_size=3)
+    assert await all_rows(logged.url) == live
+    async with await psycopg.AsyncConnection.connect(logged.url) as conn:
+        cursor = await conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'ai%' ORDER BY 1")
+        assert [row[0] for row in await cursor.fetchall()] == ["ai"]
+        cursor = await conn.execute("SELECT name FROM projections.checkpoints WHERE name LIKE 'coaching%'")
+        assert [row[0] for row in await cursor.fetchall()] == ["coaching"]
+
+
+async def test_the_cli_lists_and_rebuilds_the_projection(logged: Logged) -> None:
+    live = await project_all(logged)
+    status = fitcoach(logged.url, "projections", "status")
+    assert status.returncode == 0, status.stderr
+    [row] = [row for row in status.stdout.splitlines() if row.startswith("coaching ")]
+    assert row.split()[:3] == ["coaching", str(logged.events[-1].position), "0"]
+
+    await reset(logged.url)
+    rebuilt = fitcoach(logged.url, "projections", "rebuild", "coaching")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout.startswith(f"rebuilt coaching: {len(logged.events):,} events")
+    assert await all_rows(logged.url) == live
+
+
+async def test_usage_sums_tokens_and_replies_per_user_and_utc_day(
+    logged: Logged, read_model: PostgresCoachingReadModel
+) -> None:
+    await project_all(logged)
+    first = await read_model.usage(USER_1, date(2026, 12, 3))
+    assert (first.input_tokens, first.output_tokens, first.replies) == (1200 + 500, 300 + 100, 2)
+    # Session C's reply came at 23:00 in UTC-5: 4 December in UTC.
+    late = await read_model.usage(USER_1, date(2026, 12, 4))
+    assert (late.input_tokens, late.output_tokens, late.replies) == (10, 20, 1)
+    nothing = await read_model.usage(USER_2, date(2026, 12, 3))  # D's reply is still being generated
+    assert (nothing.user_id, nothing.day, nothing.input_tokens, nothing.output_tokens, nothing.replies) == (
+        USER_2, date(2026, 12, 3), 0, 0, 0,
+    )  # fmt: skip
+
+
+async def test_the_read_model_pages_sessions_newest_first_and_messages_in_order(
+    logged: Logged, read_model: PostgresCoachingReadModel
+) -> None:
+    await project_all(logged)
+    ids = logged.ids
+
+    first = await read_model.sessions_of(USER_1, limit=2)
+    assert [s.id for s in first.sessions] == [ids.sessions["C"], ids.sessions["B"]]
+    assert first.next is not None
+    second = await read_model.sessions_of(USER_1, limit=2, after=first.next)
+    assert ([s.id for s in second.sessions], second.next) == ([ids.sessions["A"]], None)
+    assert [s.id for s in (await read_model.sessions_of(USER_2, limit=5)).sessions] == [ids.sessions["D"]]
+    assert await read_model.session(ids.m1) is None
+    reply = await read_model.message(ids.r2)
+    assert reply is not None
+    assert (reply.id, reply.session_id, reply.status) == (ids.r2, ids.sessions["A"], "completed")
+    assert await read_model.message(ids.sessions["A"]) is None
+
+    pages, after = [], None
+    while True:
+        page = await read_model.messages(ids.sessions["A"], limit=2, after=after)
+        pages.append([m.id for m in page.messages])
+        if page.next is None:
+            break
+        after = page.next
+    assert pages == [[ids.m1, ids.m2], [ids.r1, ids.r2], [ids.r3]]
+    assert (await read_model.messages(ids.sessions["A"], limit=2, after=2**40)).messages == ()
+
+    for limit in (0, 101):
+        with pytest.raises(InvalidPageSize):
+            await read_model.messages(ids.sessions["A"], limit=limit)
+        with pytest.raises(InvalidPageSize):
+            await read_model.sessions_of(USER_1, limit=limit)
+
+
+async def test_an_event_the_projection_cannot_apply_stops_it_at_that_event(projection_url, projection_store):
+    """An unknown event type, and a completion whose claim has no row (appended past the decider), are
+    refused rather than skipped or turned into invented rows; the checkpoint stays before them."""
+    metadata = EventMetadata("ai_coach", uuid.uuid4(), uuid.uuid4())
+    unknown = NewEvent(uuid.uuid4(), "CoachTeleported", 1, {}, metadata)
+    await projection_store.append(coaching_stream(uuid.uuid4()), [unknown], StreamState.NO_STREAM)
+    session_id, reply_id = uuid.uuid4(), uuid.uuid4()
+    started = CoachingSessionStarted(
+        session_id=session_id, user_id=USER_1, personality=Personality.CALM, plan_id=None, at=minutes(0)
+    )
+    orphan = CoachReplyCompleted(
+        session_id=session_id,
+        reply_id=reply_id,
+        message_id=uuid.uuid4(),
+        text="A reply nobody claimed.",
+        suggestions=(),
+        safety_action=None,
+        safety_notes=(),
+        confidence=0.5,
+        usage=usage(10, 10),
+        at=minutes(1),
+    )
+    written = [NewEvent(uuid.uuid4(), *encode(event), metadata) for event in (started, orphan)]
+    await projection_store.append(coaching_stream(session_id), written, StreamState.NO_STREAM)
+    events = await projection_store.read_all(limit=10)
+
+    async with await psycopg.AsyncConnection.connect(projection_url, autocommit=True) as conn:
+        with pytest.raises(EventFailed) as failed:
+            await apply_batch(conn, COACHING, events)
+        assert failed.value.event.event_id == unknown.event_id
+        with pytest.raises(EventFailed) as failed:
+            await apply_batch(conn, COACHING, events[1:])
+        assert failed.value.event.event_id == written[1].event_id
+        await apply_batch(conn, COACHING, events[1:2])  # the session's start alone is fine
+    assert (await checkpoint(projection_url, "coaching"))[0] == events[1].position
+    assert [len(rows) for rows in (await all_rows(projection_url)).values()] == [1, 0, 0, 0]
+
+
+async def test_reads_before_the_migration_say_the_read_model_is_unavailable(projection_url):
+    async with await psycopg.AsyncConnection.connect(projection_url, autocommit=True) as conn:
+        await conn.execute("DROP SCHEMA ai CASCADE")
+    reads = await PostgresCoachingReadModel.connect(projection_url, max_size=1)
+    try:
+        with pytest.raises(ReadModelUnavailable, match="run the projections migration"):
+            await reads.sessions_of(USER_1, limit=10)
+        with pytest.raises(ReadModelUnavailable, match="run the projections migration"):
+            await reads.usage(USER_1, date(2026, 12, 3))
+    finally:
+        await reads.close()
