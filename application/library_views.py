@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.library.contraindications import Contraindication
+from domain.library.state import LibraryExercise
 from domain.library.values import Category, Equipment, Level, MovementPattern, Muscle
 
 LIBRARY_PROJECTION = "library"
@@ -41,6 +42,38 @@ class LibraryExerciseView:
     """The library stream's version the row was built from."""
     updated_at: datetime
     last_position: int
+
+
+def slug_of(exercise_id: str) -> str:
+    """The exercise's URL slug: its id in lower case, '_' as '-' ("Barbell_Squat" -> "barbell-squat")."""
+    return exercise_id.lower().replace("_", "-")
+
+
+def library_view_of(exercise: LibraryExercise, version: int, position: int) -> LibraryExerciseView:
+    """The view of an exercise's state at stream `version` (global `position`): what the read model's row
+    will hold once the projection has caught up."""
+    definition = exercise.definition
+    return LibraryExerciseView(
+        id=definition.exercise_id,
+        slug=slug_of(definition.exercise_id),
+        name=definition.name,
+        aliases=definition.aliases,
+        category=definition.category.value,
+        force=None if definition.force is None else definition.force.value,
+        mechanic=None if definition.mechanic is None else definition.mechanic.value,
+        level=definition.level.value,
+        equipment=tuple(item.value for item in definition.equipment),
+        primary_muscles=tuple(muscle.value for muscle in definition.primary_muscles),
+        secondary_muscles=tuple(muscle.value for muscle in definition.secondary_muscles),
+        patterns=tuple(pattern.value for pattern in definition.patterns),
+        contraindications=tuple(tag.value for tag in definition.contraindications),
+        cues=definition.cues,
+        variations=definition.variations,
+        retired=exercise.retired,
+        version=version,
+        updated_at=exercise.updated_at,
+        last_position=position,
+    )
 
 
 @dataclass(frozen=True, slots=True)

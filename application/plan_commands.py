@@ -4,18 +4,25 @@ Ownership is checked by a guard on the same folded state `decide` sees, so there
 the check and the write. Someone else's plan is reported as not found, so ids cannot be probed.
 The result is the plan as of the write itself (the state the command was decided on, plus its events),
 never read-model data.
+
+An exercise a plan takes (an addition, or a swap to another id) must be in the exercise library and not
+retired; its name, when left blank, is the library's. Exercises already in a plan are not checked again,
+so plans that hold ids from before the library stay readable and editable; nor is a retried command id,
+which gets its first result even if the exercise has left the library since.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from uuid import UUID, uuid4
 
 from application.eventstore import EventStore
+from application.exercise_catalogue import CatalogueEntry, ExerciseCatalogue
 from application.handler import CommandHandler, CommandMetadata
 from application.plan_views import ExerciseView, PlanView, VersionView
+from domain.library.errors import RetiredExercise, UnknownExercise
 from domain.plans import Plan, decode, fold
-from domain.plans.commands import CreateWorkoutPlan, PlanCommand
+from domain.plans.commands import AddExercise, CreateWorkoutPlan, PlanCommand, UpdateExercise
 from domain.plans.errors import PlanNotFound
 from domain.plans.events import PlanEvent, WorkoutPlanCreated
 from domain.plans.streams import plan_stream
@@ -39,9 +46,15 @@ class PlanWritten:
 
 
 class PlanCommands:
-    def __init__(self, store: EventStore, handler: CommandHandler[PlanCommand, Plan, PlanEvent]) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        handler: CommandHandler[PlanCommand, Plan, PlanEvent],
+        catalogue: ExerciseCatalogue,
+    ) -> None:
         self._store = store
         self._handler = handler
+        self._catalogue = catalogue
 
     async def execute(
         self,
@@ -51,7 +64,15 @@ class PlanCommands:
         command_id: UUID | None = None,
         expected_version: int | None = None,
     ) -> PlanWritten:
-        """Raises DomainError (PlanNotFound for a plan the requester may not change)."""
+        """Raises DomainError (PlanNotFound for a plan the requester may not change; UnknownExercise or
+        RetiredExercise for an exercise the library does not offer)."""
+        try:
+            command = await self._with_library(command)
+        except (UnknownExercise, RetiredExercise):
+            if command_id is None or not await self._handled(command.plan_id, command_id):
+                raise
+            # A retry of a write made before the exercise left the library: the handler answers it with
+            # its first result, as any other retry.
 
         def guard(state: Plan | None) -> None:
             if isinstance(command, CreateWorkoutPlan):
@@ -75,6 +96,37 @@ class PlanCommands:
             plan, position = await self._plan_at(command.plan_id, result.stream_version)
         view = plan_view_of(plan, result.stream_version, position)
         return PlanWritten(view, versions_of(plan), result.position, repeated=result.repeated)
+
+    async def _with_library(self, command: PlanCommand) -> PlanCommand:
+        """The command with blank exercise names filled in from the library; raises for an exercise the
+        library does not offer."""
+        if isinstance(command, AddExercise):
+            exercise = command.exercise
+            entry = await self._offered(exercise.exercise_id, "exercise.exercise_id")
+            if exercise.name.strip():
+                return command
+            return replace(command, exercise=replace(exercise, name=entry.name))
+        if isinstance(command, UpdateExercise):
+            changes = command.changes
+            if changes.exercise_id is None or changes.exercise_id == command.exercise_id:
+                return command  # the exercise stays: a legacy id is as editable as it was
+            entry = await self._offered(changes.exercise_id, "new_exercise_id")
+            if changes.name is not None and changes.name.strip():
+                return command
+            return replace(command, changes=replace(changes, name=entry.name))
+        return command
+
+    async def _handled(self, plan_id: UUID, command_id: UUID) -> bool:
+        recorded = await self._store.read_stream(plan_stream(plan_id))
+        return any(record.metadata.command_id == command_id for record in recorded)
+
+    async def _offered(self, exercise_id: str, field: str) -> CatalogueEntry:
+        entry = await self._catalogue.entry(exercise_id)
+        if entry is None:
+            raise UnknownExercise(exercise_id, field)
+        if entry.retired:
+            raise RetiredExercise(exercise_id, field)
+        return entry
 
     async def _plan_at(self, plan_id: UUID, version: int) -> tuple[Plan, int]:
         recorded = await self._store.read_stream(plan_stream(plan_id), to_version=version)

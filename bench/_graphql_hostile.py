@@ -21,6 +21,7 @@ from application.plan_reads import MAX_PAGE_SIZE
 from bench._graphql_seed import ADD_EXERCISE, CATCH_UP_TIMEOUT_SECONDS, CREATE_PLAN, PASSWORD, REGISTER, call
 from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
 from fitcoach.settings import Settings
+from tests.library_support import TEST_EXERCISE_IDS
 
 EXERCISE_SCALARS = "exerciseId name sets reps weightKg restSeconds tempo notes"
 EXERCISE = f"exercises {{ {EXERCISE_SCALARS} alternatives }}"
@@ -97,7 +98,7 @@ async def _seed_plan(client: httpx.AsyncClient, token: str, number: int) -> None
     ]
     for index in range(MAX_EXERCISES):
         exercise = {
-            "exerciseId": f"Heavy_{number}_{index}",
+            "exerciseId": TEST_EXERCISE_IDS[index],
             "name": f"Heavy exercise {number} {index}",
             "sets": 5,
             "reps": 5,

@@ -19,6 +19,7 @@ from bench._graphql_report import LATENCY_ROWS, report
 from bench._graphql_rows import Row, build_rows, hostile_rows
 from bench._graphql_seed import seed
 from bench._graphql_server import ServedApi, delete_redis_prefix, served_api
+from tests.library_support import define_test_library_at
 
 PLANS_PER_USER = 20
 """The measured page is `workoutPlans(first: 20)`: every user has exactly one page of plans."""
@@ -78,6 +79,7 @@ def run(args: argparse.Namespace, url: str, redis_prefix: str) -> tuple[list[Row
     with served_api(url, redis_prefix) as served:
         print(f"server pid {served.pid} on port {served.port}; seeding ...", file=sys.stderr)
         started = time.monotonic()
+        asyncio.run(define_test_library_at(url))  # plans take exercises of the library only
         users = asyncio.run(
             seed(served.url, users=args.users, plans=PLANS_PER_USER, exercises=args.exercises)
         )

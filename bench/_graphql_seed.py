@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from tests.library_support import TEST_EXERCISE_IDS
+
 CATCH_UP_TIMEOUT_SECONDS = 120.0
 PASSWORD = "correct horse battery staple"
 
@@ -65,7 +67,7 @@ async def _seed_user(client: httpx.AsyncClient, index: int, plans: int, exercise
         plan_input = {"name": f"Plan {number}", "description": "benchmark plan", "durationMinutes": 50}
         created = await call(client, CREATE_PLAN, {"input": plan_input}, token)
         plan_id = created["createWorkoutPlan"]["plan"]["id"]
-        exercise_ids = tuple(f"Exercise_{number}_{e}" for e in range(exercises))
+        exercise_ids = TEST_EXERCISE_IDS[:exercises]  # plans take exercises of the library
         for exercise_id in exercise_ids:
             exercise = {
                 "exerciseId": exercise_id,

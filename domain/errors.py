@@ -32,9 +32,7 @@ class DisallowedCharacter(ValidationError):
 
 class ConcurrencyConflict(DomainError):
     def __init__(self, current_version: int) -> None:
-        super().__init__(
-            "CONFLICT", f"the plan was changed concurrently; it is now at version {current_version}"
-        )
+        super().__init__("CONFLICT", f"it was changed concurrently; it is now at version {current_version}")
         self.current_version = current_version
 
 

@@ -24,6 +24,7 @@ from schema.accounts.mutations import AccountMutations
 from schema.accounts.types import User
 from schema.admin import AdminMutations
 from schema.error_codes import ErrorCodes
+from schema.library.mutations import LibraryMutations
 from schema.library.types import LibraryExercise
 from schema.mutation_limits import MutationRateLimit
 from schema.pacing import paced_execution
@@ -52,7 +53,7 @@ class SchemaConfig:
 
 
 @strawberry.type
-class Mutation(PlanMutations, AccountMutations, AdminMutations):
+class Mutation(PlanMutations, AccountMutations, AdminMutations, LibraryMutations):
     pass
 
 

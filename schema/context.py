@@ -13,6 +13,7 @@ from uuid import UUID
 from strawberry.types import Info as StrawberryInfo
 
 from application.accounts import Accounts
+from application.library_commands import LibraryCommands
 from application.library_reads import LibraryReads
 from application.plan_commands import PlanCommands, Requester
 from application.plan_reads import PlanReads
@@ -29,6 +30,8 @@ class Services:
     """What the resolvers use: application services and ports, never an adapter by its type."""
 
     plan_commands: PlanCommands
+    library_commands: LibraryCommands
+    """Admins' changes of the exercise library."""
     plan_reads: PlanReads
     library_reads: LibraryReads
     users: UserReadModel

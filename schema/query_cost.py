@@ -52,9 +52,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from application.plan_reads import MAX_PAGE_SIZE
+from domain.library import validation as library
 from domain.library.contraindications import Contraindication
-from domain.library.validation import MAX_ALIASES, MAX_CUES, MAX_TAGS, MAX_VARIATIONS
-from domain.library.values import Equipment, Muscle
 from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
 from domain.users.validation import MAX_LIST_ITEMS
 from schema.errors import ApiError
@@ -73,16 +72,16 @@ LIST_BOUNDS: Mapping[str, int] = {
     "User.goals": MAX_LIST_ITEMS,
     "User.injuries": MAX_LIST_ITEMS,
     "User.availableEquipment": MAX_LIST_ITEMS,
+    "LibraryExercise.aliases": library.MAX_ALIASES,
+    "LibraryExercise.equipment": library.MAX_TAGS,
+    "LibraryExercise.primaryMuscles": library.MAX_TAGS,
+    "LibraryExercise.secondaryMuscles": library.MAX_TAGS,
+    "LibraryExercise.patterns": library.MAX_TAGS,
+    "LibraryExercise.contraindications": library.MAX_TAGS,
+    "LibraryExercise.cues": library.MAX_CUES,
+    "LibraryExercise.variations": library.MAX_VARIATIONS,
     "*.userErrors": MAX_USER_ERRORS,
     "LibraryExerciseConnection.edges": PAGE,
-    "LibraryExercise.aliases": MAX_ALIASES,
-    "LibraryExercise.equipment": len(Equipment),
-    "LibraryExercise.primaryMuscles": len(Muscle),
-    "LibraryExercise.secondaryMuscles": len(Muscle),
-    "LibraryExercise.patterns": MAX_TAGS,
-    "LibraryExercise.contraindications": MAX_TAGS,
-    "LibraryExercise.cues": MAX_CUES,
-    "LibraryExercise.variations": MAX_VARIATIONS,
     "LibraryRestrictions.excluded": len(Contraindication),
     "LibraryRestrictions.unrecognisedConditions": MAX_LIST_ITEMS,
     "LibraryRestrictions.unrecognisedEquipment": MAX_LIST_ITEMS,

@@ -40,8 +40,13 @@ class AddExercise:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExerciseChanges:
-    """Fields to change on an exercise; None leaves a field as it is. `tempo=""` clears the tempo."""
+    """Fields to change on an exercise; None leaves a field as it is. `tempo=""` clears the tempo.
 
+    A new `exercise_id` swaps in another exercise at the same place, keeping the prescription (sets, reps,
+    ...) unless changed too: the plan records it as the old one removed, the new one added and, unless
+    it was last, the order restored."""
+
+    exercise_id: str | None = None
     name: str | None = None
     sets: int | None = None
     reps: int | None = None

@@ -140,6 +140,8 @@ def _update(command: UpdateExercise, plan: Plan) -> list[PlanEvent]:
     if current is None:
         raise ExerciseNotFound(command.exercise_id)
     updated = validation.exercise(_with_changes(current, command.changes), prefix="changes")
+    if updated.exercise_id != current.exercise_id:
+        return _swap(command, plan, updated)
     changed = tuple(
         f.name for f in fields(PlannedExercise) if getattr(updated, f.name) != getattr(current, f.name)
     )
@@ -152,9 +154,31 @@ def _update(command: UpdateExercise, plan: Plan) -> list[PlanEvent]:
     ]
 
 
+def _swap(command: UpdateExercise, plan: Plan, replacement: PlannedExercise) -> list[PlanEvent]:
+    """Another exercise in the place of `command.exercise_id`, as the events the plan already knows."""
+    if replacement.exercise_id in plan.exercise_ids:
+        raise DuplicateExercise(replacement.exercise_id)
+    order = tuple(
+        replacement.exercise_id if exercise_id == command.exercise_id else exercise_id
+        for exercise_id in plan.exercise_ids
+    )
+    events: list[PlanEvent] = [
+        ExerciseRemoved(
+            plan_id=plan.plan_id, exercise_id=command.exercise_id, actor=command.actor, at=command.at
+        ),
+        ExerciseAdded(plan_id=plan.plan_id, exercise=replacement, actor=command.actor, at=command.at),
+    ]
+    if order[-1] != replacement.exercise_id:  # an addition goes last: put it back in the old place
+        events.append(
+            ExercisesReordered(plan_id=plan.plan_id, exercise_ids=order, actor=command.actor, at=command.at)
+        )
+    return events
+
+
 def _with_changes(current: PlannedExercise, changes: ExerciseChanges) -> PlannedExercise:
     return replace(
         current,
+        exercise_id=current.exercise_id if changes.exercise_id is None else changes.exercise_id,
         name=current.name if changes.name is None else changes.name,
         sets=current.sets if changes.sets is None else changes.sets,
         reps=current.reps if changes.reps is None else changes.reps,

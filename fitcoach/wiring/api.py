@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from application.auth_ports import PasswordHasher
 from application.cache import Cache
 from application.eventstore import EventStore
+from application.exercise_catalogue import LoggedExerciseCatalogue
+from application.library_commands import LibraryCommands
 from application.library_reads import LibraryReads
 from application.persisted_queries import PersistedQueries
 from application.plan_commands import PlanCommands
@@ -55,6 +57,7 @@ class Api:
     """The read models' and token store's pool, which `/ready` and `/metrics` borrow from too."""
     core: Core
     plan_commands: PlanCommands
+    library_commands: LibraryCommands
     plan_reads: PlanReads
     plan_read_model: PostgresPlanReadModel
     library_reads: LibraryReads
@@ -161,7 +164,8 @@ async def build_api(
             database_url=database_url,
             read_pool=reads,
             core=core,
-            plan_commands=PlanCommands(core.store, core.plans),
+            plan_commands=PlanCommands(core.store, core.plans, LoggedExerciseCatalogue(core.store)),
+            library_commands=LibraryCommands(core.store, core.library),
             plan_reads=PlanReads(plan_read_model, cache, checkpoints),
             plan_read_model=plan_read_model,
             library_reads=LibraryReads(PostgresLibraryReadModel(reads), cache),

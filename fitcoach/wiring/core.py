@@ -30,6 +30,7 @@ class Core:
     settings: Settings
     store: EventStore
     plans: CommandHandler[PlanCommand, Plan, PlanEvent]
+    library: CommandHandler[LibraryCommand, LibraryExercise, LibraryEvent]
     snapshots: Snapshots | None = None
 
     async def close(self) -> None:
@@ -101,13 +102,14 @@ async def build_core(
         snapshots=snapshots,
         snapshot_every=settings.snapshot_every,
     )
-    return Core(settings=settings, store=store, plans=plans, snapshots=snapshots)
+    library = library_handler(settings, store)
+    return Core(settings=settings, store=store, plans=plans, library=library, snapshots=snapshots)
 
 
 def library_handler(
     settings: Settings, store: EventStore
 ) -> CommandHandler[LibraryCommand, LibraryExercise, LibraryEvent]:
-    """The command path of library exercises (imports and, later, the admin mutations)."""
+    """The command path of library exercises (imports and the admin mutations)."""
     return CommandHandler(store, LIBRARY, retries=settings.command_retries)
 
 

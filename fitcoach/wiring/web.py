@@ -48,6 +48,7 @@ def resolver_services(api: Api) -> Services:
     settings = api.settings
     return Services(
         plan_commands=api.plan_commands,
+        library_commands=api.library_commands,
         plan_reads=api.plan_reads,
         library_reads=api.library_reads,
         users=api.user_read_model,

@@ -37,8 +37,13 @@ class DifficultyLevel(enum.Enum):
 
 @strawberry.input
 class ExerciseInput:
-    exercise_id: str = strawberry.field(description="Catalogue id, e.g. Barbell_Squat; unique in a plan.")
-    name: str
+    exercise_id: str = strawberry.field(
+        description="A library exercise's id, e.g. Barbell_Squat; unique in a plan. An id the library does "
+        "not have is an UNKNOWN_EXERCISE user error, a retired one RETIRED_EXERCISE."
+    )
+    name: str | None = strawberry.field(
+        default=None, description="What the plan calls it; left out or blank, the library's name."
+    )
     sets: int
     reps: int
     weight_kg: float = 0.0
@@ -50,7 +55,7 @@ class ExerciseInput:
     def to_domain(self) -> PlannedExercise:
         return PlannedExercise(
             exercise_id=self.exercise_id,
-            name=self.name,
+            name=self.name or "",  # blank: the library's name (`PlanCommands`)
             sets=self.sets,
             reps=self.reps,
             weight_kg=self.weight_kg,
@@ -112,9 +117,18 @@ class AddExerciseInput(PlanChangeInput):
         )
 
 
-@strawberry.input(description="Fields left out stay as they are; an empty tempo clears it.")
+@strawberry.input(
+    description="Fields left out stay as they are; an empty tempo clears it. With `newExerciseId`, another "
+    "library exercise takes this one's place and prescription (its name is the library's unless `name` is "
+    "given); the plan's version then moves by two or three (removed, added, order restored)."
+)
 class UpdateExerciseInput(PlanChangeInput):
-    exercise_id: str
+    exercise_id: str = strawberry.field(description="The plan's exercise to change.")
+    new_exercise_id: str | None = strawberry.field(
+        default=None,
+        description="A library exercise to swap in: UNKNOWN_EXERCISE or RETIRED_EXERCISE when the library "
+        "does not offer it.",
+    )
     name: str | None = None
     sets: int | None = None
     reps: int | None = None
@@ -126,6 +140,7 @@ class UpdateExerciseInput(PlanChangeInput):
 
     def to_command(self, at: datetime) -> UpdateExercise:
         changes = ExerciseChanges(
+            exercise_id=self.new_exercise_id,
             name=self.name,
             sets=self.sets,
             reps=self.reps,

@@ -12,11 +12,13 @@ from pathlib import Path
 from schema.ids import global_id
 from tests.api.graphql_client import Session, create_plan, exercise
 from tests.api.server import RunningApi
+from tests.library_support import BENCH, DEADLIFT, SQUAT
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 SEED = 20240601
-EXERCISES = ("Barbell_Squat", "Bench_Press", "Deadlift")
+EXERCISES = (SQUAT, BENCH, DEADLIFT)
+PAGE_SIZES = [1, 20, 100]
 RUN_TIMEOUT_SECONDS = 120
 ADD = "mutation Add($input: AddExerciseInput!) { addExercise(input: $input) { userErrors { code } } }"
 VERSION = (
@@ -38,6 +40,7 @@ def fuzz_config(
         "Query.workoutPlan.id": "plans",
         "Query.node.id": "nodes",
         "Query.exercise.id": "library",
+        "Query.workoutPlans.first": "page_sizes",
         "Mutation.*.input.planId": "plans",
         "Mutation.*.input.exerciseId": "exercises",
         "Mutation.*.input.exercise.exerciseId": "exercises",
@@ -53,6 +56,8 @@ def fuzz_config(
         f"values = {_toml([*plan_ids, *user_ids, *(library_ids or [])])}",
         "[dictionaries.library]",
         f"values = {_toml(library_ids or [global_id('LibraryExercise', 'None_Defined')])}",
+        "[dictionaries.page_sizes]",
+        f"values = {_toml(PAGE_SIZES)}",
         "[dictionaries.exercises]",
         f"values = {_toml(list(EXERCISES))}",
         "[parameters]",

@@ -1,5 +1,6 @@
 """A real fitcoach API for tests: uvicorn on a free port, on a migrated throwaway database and the
-real Redis (under a key prefix of its own), with the projectors running in process."""
+real Redis (under a key prefix of its own), with the projectors running in process, and the test exercise
+library defined."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from fitcoach.wiring.core import migrate_all
 from server import create_app
 from tests.accounts.conftest import cheap_hasher
 from tests.conftest import ADMIN_URL
+from tests.library_support import define_test_library
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 TEST_SECRET = "api-test-secret-that-is-long-enough-0123456789"
@@ -82,8 +84,14 @@ test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, though
 
 @asynccontextmanager
 async def running_api(settings: Settings, **adapters: Any) -> AsyncIterator[RunningApi]:
-    """Serve the app on a free port until the block ends; `adapters` go to `build_api`."""
+    """Serve the app on a free port until the block ends; `adapters` go to `build_api`. The store holds the
+    test library (`tests.library_support`) before the first request."""
     api = await build_api(settings, passwords=cheap_hasher(), **adapters)
+    try:
+        await define_test_library(api.core.store)
+    except BaseException:
+        await api.close()
+        raise
     port = free_port()
     config = uvicorn.Config(
         create_app(settings, api=api), host="127.0.0.1", port=port, log_level="warning", lifespan="on"

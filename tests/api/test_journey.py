@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.api.graphql_client import CREATE_PLAN, PLAN_FIELDS, data, execute, exercise, register
 from tests.api.ws_client import graphql_ws
+from tests.library_support import BENCH, DEADLIFT, PRESS, ROW, SQUAT
 
 LOGIN = """
 mutation Login($input: LoginInput!) {
@@ -37,14 +38,6 @@ WATCH = """subscription Watch($planId: ID!) {
   workoutPlanChanged(planId: $planId) { id version exercises { exerciseId } }
 }"""
 ME = "{ me { id email displayName } }"
-
-SQUAT, BENCH, ROW, PRESS, DEADLIFT = (
-    "Barbell_Squat",
-    "Bench_Press",
-    "Bent_Over_Row",
-    "Overhead_Press",
-    "Deadlift",
-)
 
 
 async def test_sign_up_build_a_plan_change_it_and_watch_it_change(served, client):

@@ -34,6 +34,10 @@ LIMITS = {
 }
 CREATE = "{alias}: createWorkoutPlan(input: {{name: {name}}}) {{ plan {{ id }} userErrors {{ code }} }}"
 LOGOUT = '{alias}: logout(input: {{refreshToken: "not-a-refresh-token"}}) {{ ended }}'
+RETIRE = (
+    '{alias}: retireExercise(input: {{exerciseId: "Test_Plank", reason: "Old", expectedVersion: 1}})'
+    " {{ userErrors {{ code }} }}"
+)
 PLAN_NAMES = "query { workoutPlans(first: 100) { edges { node { name } } } }"
 
 
@@ -114,6 +118,19 @@ async def test_each_user_has_a_bucket_of_their_own_and_queries_cost_nothing(limi
             assert me == {"data": {"me": {"displayName": "Ada"}}}
 
 
+async def test_library_mutations_cost_a_token_each_even_when_forbidden(limited):
+    ada = await signed_up(limited, "Ada")
+    async with peer(limited) as http:
+        retirements = " ".join(RETIRE.format(alias=f"r{i}") for i in range(BURST))
+        forbidden = await send(http, f"mutation {{ {retirements} }}", ada.access_token)
+        # The first refusal ends the document (its payload is non-null), yet all twenty were paid for.
+        assert forbidden["data"] is None
+        assert [error["extensions"]["code"] for error in forbidden["errors"]] == ["FORBIDDEN"]
+        assert_refused(
+            await send(http, f"mutation {{ {RETIRE.format(alias='r')} }}", ada.access_token), within=60
+        )
+
+
 async def test_signed_out_mutations_are_limited_per_client_ip(limited):
     ada = await signed_up(limited, "Ada")
     async with peer(limited) as http, peer(limited) as neighbour:
@@ -172,6 +189,12 @@ async def test_without_redis_the_buckets_are_kept_in_process(without_redis):
         ("mutation($s: Boolean!) { a: logout @skip(if: $s) { ended } }", {"s": True}, 0),
         ("mutation($s: Boolean = true) { a: logout @skip(if: $s) { ended } }", None, 0),
         ("mutation($s: Boolean = true) { a: logout @skip(if: $s) { ended } }", {"s": False}, 1),
+        (
+            "mutation { defineExercise(input: $d) { __typename } reviseExercise(input: $r) { __typename }"
+            " retireExercise(input: $t) { __typename } }",
+            None,
+            3,
+        ),
     ],
     ids=[
         "aliases",
@@ -184,6 +207,7 @@ async def test_without_redis_the_buckets_are_kept_in_process(without_redis):
         "skip by variable",
         "skip by default",
         "default overridden",
+        "library mutations",
     ],
 )
 def test_a_mutation_costs_one_per_root_field_it_runs(document, variables, cost):

@@ -11,10 +11,11 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.adapters.api_ports.redis_server import eventually
-from tests.api.graphql_client import register
+from tests.api.graphql_client import exercise, register
 from tests.api.query_cost.query_cost_support import _seed_plan
 from tests.api.query_cost.test_query_cost import PAGE, tables_of
 from tests.api.statement_log import CostApi, counted_api
+from tests.library_support import BENCH, ROW, SQUAT
 
 PLANS = 12
 NESTED = """{ workoutPlans(first: 12) { edges { cursor node {
@@ -49,7 +50,7 @@ async def test_every_list_waiting_its_turn_gives_the_same_answers(paced_api, tok
 
     nodes = [edge["node"] for edge in page["workoutPlans"]["edges"]]
     assert [node["name"] for node in nodes] == [f"Plan {n:02d}" for n in reversed(range(PLANS))]
-    exercises = ["Barbell Squat", "Bench Press", "Bent Over Row"]
+    exercises = [exercise(exercise_id)["name"] for exercise_id in (SQUAT, BENCH, ROW)]
     assert all([e["name"] for e in node["exercises"]] == exercises for node in nodes)
     assert all([e["node"]["versionNumber"] for e in node["versions"]["edges"]] == [1, 2] for node in nodes)
     assert {node["owner"]["displayName"] for node in nodes} == {"Owner"}
@@ -68,16 +69,12 @@ async def test_nested_and_aliased_lists_keep_their_order(paced_api, token):
         assert (
             [e["name"] for e in node["a"]]
             == [e["name"] for e in node["b"]]
-            == [
-                "Barbell Squat",
-                "Bench Press",
-                "Bent Over Row",
-            ]
+            == [exercise(exercise_id)["name"] for exercise_id in (SQUAT, BENCH, ROW)]
         )
         versions = [v["node"] for v in node["versions"]["edges"]]
         assert [[e["exerciseId"] for e in v["exercises"]] for v in versions] == [
-            ["Barbell_Squat", "Bench_Press"],
-            ["Barbell_Squat", "Bench_Press", "Bent_Over_Row"],
+            [SQUAT, BENCH],
+            [SQUAT, BENCH, ROW],
         ]
 
 

@@ -12,8 +12,8 @@ from domain.plans.streams import plan_stream
 from tests.api.graphql_client import Session, data, exercise
 from tests.api.live_support import PASSWORD, assert_no_internal_errors, raw_id
 from tests.api.server import RunningApi
+from tests.library_support import BENCH, DEADLIFT, SQUAT
 
-SQUAT, BENCH = "Barbell_Squat", "Bench_Press"
 LOGIN = """mutation($input: LoginInput!) {
   login(input: $input) { tokens { accessToken refreshToken } userErrors { code } }
 }"""
@@ -75,7 +75,7 @@ def mutation(name: str, input_type: str) -> str:
 
 MUTATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "renameWorkoutPlan": (mutation("renameWorkoutPlan", "RenameWorkoutPlanInput"), {"name": "Bob's now"}),
-    "addExercise": (mutation("addExercise", "AddExerciseInput"), {"exercise": exercise("Deadlift")}),
+    "addExercise": (mutation("addExercise", "AddExerciseInput"), {"exercise": exercise(DEADLIFT)}),
     "updateExercise": (mutation("updateExercise", "UpdateExerciseInput"), {"exerciseId": SQUAT, "sets": 9}),
     "removeExercise": (mutation("removeExercise", "RemoveExerciseInput"), {"exerciseId": SQUAT}),
     "reorderExercises": (

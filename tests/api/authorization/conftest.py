@@ -12,18 +12,17 @@ import pytest
 from domain.users.values import Role
 from tests.api.authorization.authorization_support import (
     ADD,
-    BENCH,
     MUTATIONS,
     OWNER,
     PLAN,
     PLANS,
-    SQUAT,
     World,
     sign_in_again,
 )
 from tests.api.graphql_client import CREATE_PLAN, exercise, register
 from tests.api.live_support import call, eventually, raw_id, server_errors_fail_the_test
 from tests.api.server import RunningApi
+from tests.library_support import BENCH, SQUAT
 
 
 @pytest.fixture(autouse=True)

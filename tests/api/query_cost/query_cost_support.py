@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.api.graphql_client import Session, create_plan, exercise
+from tests.library_support import BENCH, ROW, SQUAT
 
 PLANS = 50
 ARCHIVED = 5
@@ -37,9 +38,9 @@ async def _changed(session: Session, mutation: str, input: dict[str, Any]) -> No
 
 async def _seed_plan(session: Session, number: int) -> str:
     plan_id: str = (await create_plan(session, f"Plan {number:02d}"))["id"]
-    for exercise_id in ("Barbell_Squat", "Bench_Press"):
+    for exercise_id in (SQUAT, BENCH):
         await _changed(session, ADD, {"planId": plan_id, "exercise": exercise(exercise_id)})
     await _changed(session, SAVE_VERSION, {"planId": plan_id, "changeDescription": "Week 1"})
-    await _changed(session, ADD, {"planId": plan_id, "exercise": exercise("Bent_Over_Row")})
+    await _changed(session, ADD, {"planId": plan_id, "exercise": exercise(ROW)})
     await _changed(session, SAVE_VERSION, {"planId": plan_id, "changeDescription": "Week 2"})
     return plan_id

@@ -16,6 +16,7 @@ from tests.adapters.api_ports.redis_server import eventually
 from tests.api.graphql_client import create_plan, exercise, register
 from tests.api.query_cost.query_cost_support import ADD, SAVE_VERSION, _changed
 from tests.api.statement_log import CostApi
+from tests.library_support import SQUAT
 
 VERSIONS = 25
 PAGE = """query($id: ID!, $first: Int, $after: String) {
@@ -33,7 +34,7 @@ PAGE = """query($id: ID!, $first: Int, $after: String) {
 async def plan(cost_api: CostApi) -> dict[str, Any]:
     owner = await register(cost_api.http, "Owner")
     plan_id = (await create_plan(owner, "Many versions"))["id"]
-    await _changed(owner, ADD, {"planId": plan_id, "exercise": exercise("Barbell_Squat")})
+    await _changed(owner, ADD, {"planId": plan_id, "exercise": exercise(SQUAT)})
     for week in range(1, VERSIONS + 1):
         await _changed(owner, SAVE_VERSION, {"planId": plan_id, "changeDescription": f"Week {week}"})
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from domain.actor import Actor
 from domain.plans import decide, validation
+from domain.plans.commands import UpdateExercise
 from domain.plans.errors import DuplicateExercise, ExerciseNotFound, InvalidOrder, TooManyExercises
 from domain.plans.events import ExerciseAdded, ExerciseRemoved, ExercisesReordered, ExerciseUpdated
 from tests.domain.plans import (
@@ -162,3 +165,48 @@ def test_reorder_must_be_an_exact_permutation(order):
     with pytest.raises(InvalidOrder) as error:
         decide(reorder(*order), given(created(), added("A"), added("B")))
     assert error.value.code == "INVALID_ORDER"
+
+
+def swap(exercise_id: str, new_exercise_id: str, **changes: object) -> UpdateExercise:
+    command = update_exercise(exercise_id, Actor.USER, **changes)
+    return replace(command, changes=replace(command.changes, exercise_id=new_exercise_id))
+
+
+def test_swapping_in_another_exercise_keeps_its_place_and_prescription():
+    history = given(created(), added(exercise("Barbell_Squat", sets=5)), added("Deadlift"), added("Plank"))
+
+    events = decide(swap("Barbell_Squat", "Front_Squat", name="Front squat"), history)
+
+    swapped = exercise("Front_Squat", name="Front squat", sets=5)
+    assert events == [
+        ExerciseRemoved(plan_id=PLAN_ID, exercise_id="Barbell_Squat", actor=Actor.USER, at=WHEN),
+        ExerciseAdded(plan_id=PLAN_ID, exercise=swapped, actor=Actor.USER, at=WHEN),
+        ExercisesReordered(
+            plan_id=PLAN_ID, exercise_ids=("Front_Squat", "Deadlift", "Plank"), actor=Actor.USER, at=WHEN
+        ),
+    ]
+    plan = given(
+        created(), added(exercise("Barbell_Squat", sets=5)), added("Deadlift"), added("Plank"), *events
+    )
+    assert plan is not None
+    assert plan.exercises[0] == swapped
+
+
+def test_swapping_the_last_exercise_needs_no_reorder():
+    events = decide(swap("Plank", "Side_Plank"), given(created(), added("Squat"), added("Plank")))
+
+    assert [type(event) for event in events] == [ExerciseRemoved, ExerciseAdded]
+
+
+def test_an_exercise_cannot_be_swapped_for_one_the_plan_holds():
+    with pytest.raises(DuplicateExercise):
+        decide(swap("Squat", "Plank"), given(created(), added("Squat"), added("Plank")))
+
+
+def test_naming_the_same_id_is_an_ordinary_update():
+    events = decide(swap("Squat", "Squat", sets=4), given(created(), added("Squat")))
+
+    assert [(type(event), event.exercise.sets) for event in events if isinstance(event, ExerciseUpdated)] == [
+        (ExerciseUpdated, 4)
+    ]
+    assert len(events) == 1
