@@ -28,6 +28,7 @@ from schema.coaching.subscriptions import CoachingSubscription
 from schema.coaching.types import CoachingSession, CoachMessage
 from schema.error_codes import ErrorCodes
 from schema.library.mutations import LibraryMutations
+from schema.library.types import LibraryExercise
 from schema.mutation_limits import MutationRateLimit
 from schema.pacing import paced_execution
 from schema.plans.mutations import PlanMutations
@@ -72,7 +73,7 @@ class FitcoachSchema(strawberry.Schema):
         unexpected ones (with the request id), so nothing is logged here."""
 
 
-NODES: list[type] = [WorkoutPlan, User, CoachingSession, CoachMessage]
+NODES: list[type] = [WorkoutPlan, User, LibraryExercise, CoachingSession, CoachMessage]
 """The types behind the `Node` interface, listed so that the schema has them whichever fields name them."""
 
 

@@ -17,6 +17,7 @@ from application.coaching.acceptance import SuggestionAcceptance
 from application.coaching.commands import CoachingCommands
 from application.coaching.reads import CoachingReads
 from application.library_commands import LibraryCommands
+from application.library_reads import LibraryReads
 from application.plan_commands import PlanCommands, Requester
 from application.plan_reads import PlanReads
 from application.pubsub import PubSub
@@ -38,6 +39,7 @@ class Services:
     coaching: CoachingCommands
     suggestions: SuggestionAcceptance
     coaching_reads: CoachingReads
+    library_reads: LibraryReads
     users: UserReadModel
     accounts: Accounts
     pubsub: PubSub
@@ -93,6 +95,9 @@ class Context:
     connection_params: dict[str, object] | None = field(default=None, repr=False)
     """A WebSocket's `connection_init` payload (it carries the access token), on the connection's
     own context only."""
+    read_library: bool = False
+    """Set by every resolver that reads the exercise library: the per-user response cache, which the
+    library's changes do not invalidate, must then not keep the result (`web.cached_reads`)."""
 
     @classmethod
     def of(cls, services: Services, *, request_id: str, client_ip: str) -> Context:
@@ -114,7 +119,7 @@ class Context:
 
 
 def _loaders(services: Services) -> Loaders:
-    return build_loaders(services.plan_reads, services.users)
+    return build_loaders(services.plan_reads, services.users, services.library_reads)
 
 
 Info = StrawberryInfo[Context, None]

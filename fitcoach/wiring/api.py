@@ -23,6 +23,7 @@ from application.coaching.reads import CoachingReads
 from application.eventstore import EventStore
 from application.exercise_catalogue import LoggedExerciseCatalogue
 from application.library_commands import LibraryCommands
+from application.library_reads import LibraryReads
 from application.persisted_queries import PersistedQueries
 from application.plan_commands import PlanCommands
 from application.plan_reads import PlanReads
@@ -72,6 +73,7 @@ class Api:
     coaching_commands: CoachingCommands
     suggestion_acceptance: SuggestionAcceptance
     coaching_reads: CoachingReads
+    library_reads: LibraryReads
     user_read_model: PostgresUserReadModel
     accounts: Accounts
     sessions: SessionCheck
@@ -108,6 +110,7 @@ async def build_api(
     from adapters.auth.passwords import Argon2PasswordHasher
     from adapters.postgres.checkpoints import PostgresCheckpointWaiter
     from adapters.postgres.coaching_read_model import PostgresCoachingReadModel
+    from adapters.postgres.library_read_model import PostgresLibraryReadModel
     from adapters.postgres.plan_read_model import PostgresPlanReadModel
     from adapters.postgres.pool import open_pool
     from adapters.postgres.refresh_tokens import PostgresRefreshTokens
@@ -190,6 +193,7 @@ async def build_api(
             coaching_commands=coaching_commands,
             suggestion_acceptance=SuggestionAcceptance(core.store, coaching_commands, coach_limits),
             coaching_reads=CoachingReads(PostgresCoachingReadModel(reads), checkpoints),
+            library_reads=LibraryReads(PostgresLibraryReadModel(reads), cache),
             user_read_model=user_read_model,
             accounts=accounts,
             sessions=sessions,

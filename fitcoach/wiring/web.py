@@ -53,6 +53,7 @@ def resolver_services(api: Api) -> Services:
         coaching=api.coaching_commands,
         suggestions=api.suggestion_acceptance,
         coaching_reads=api.coaching_reads,
+        library_reads=api.library_reads,
         users=api.user_read_model,
         accounts=api.accounts,
         pubsub=api.pubsub,
