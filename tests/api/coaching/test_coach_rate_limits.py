@@ -17,7 +17,7 @@ from domain.coaching import coaching_stream
 from fitcoach.settings import Settings
 from tests.api.coaching.coach_support import SEND, START, start_session
 from tests.api.graphql_client import register
-from tests.api.live_support import raw_id
+from tests.api.live_support import codes, raw_id
 from tests.api.server import RunningApi, fresh_database, running_api, test_settings
 
 DEFAULTS = Settings.model_fields
@@ -103,3 +103,25 @@ async def test_given_20_messages_in_a_minute_when_more_are_sent_then_they_are_re
         refused_in = sessions[len(sent) // 3]
         recorded = await chatty.api.core.store.read_stream(coaching_stream(raw_id(refused_in["id"])))
         assert [record.type for record in recorded].count("UserMessageSent") == len(sent) % 3
+
+
+@pytest.fixture(scope="module")
+async def strict() -> AsyncIterator[RunningApi]:
+    """An API whose general mutation limit is 3 at once, then one a minute."""
+    overrides = {"mutation_rate_limit_burst": 3, "mutation_rate_limit_per_minute": 1}
+    async with fresh_database() as url, running_api(test_settings(url, **overrides)) as running:
+        yield running
+
+
+async def test_given_the_mutation_rate_limit_then_coaching_mutations_count_against_it(strict):
+    async with strict.client() as http:
+        ada = await register(http, "Ada")  # signed out: counted against the address, not Ada
+        session = await start_session(ada)
+        for text in ("One", "Two"):
+            body = await ada.data(SEND, {"input": {"sessionId": session["id"], "text": text}})
+            assert body["sendCoachMessage"]["userErrors"] == []
+        refused = await ada.execute(SEND, {"input": {"sessionId": session["id"], "text": "Three"}})
+        assert codes(refused) == ["RATE_LIMITED"]
+        assert refused["data"] is None
+        recorded = await strict.api.core.store.read_stream(coaching_stream(raw_id(session["id"])))
+        assert [record.type for record in recorded].count("UserMessageSent") == 2
