@@ -159,3 +159,8 @@ class CoachingReadModel(Protocol):
     async def usage(self, user_id: UUID, day: date) -> CoachUsageView:
         """The user's usage on a UTC day; zeros for a day without replies."""
         ...
+
+    async def waiting_sessions(self, *, limit: int) -> tuple[UUID, ...]:
+        """Up to `limit` sessions with a user message still waiting for its reply, the longest waiting
+        first (the coach worker's sweep: unclaimed messages and claims whose worker died)."""
+        ...
