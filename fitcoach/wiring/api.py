@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from application.auth_ports import PasswordHasher
 from application.cache import Cache
+from application.coaching.worker import CoachWorker
 from application.eventstore import EventStore
 from application.exercise_catalogue import LoggedExerciseCatalogue
 from application.library_commands import LibraryCommands
@@ -34,6 +35,7 @@ from fitcoach.wiring.adapters import (
     pubsub_from,
     redis_stores_from,
 )
+from fitcoach.wiring.coach import build_coach_worker, library_reads_for
 from fitcoach.wiring.core import Core, build_core, build_projection_runners, resolve_database_url
 from projections.runner import ProjectionRunner
 
@@ -70,11 +72,15 @@ class Api:
     responses: ResponseCache | None = None
     """Cached read results (None when FITCOACH_RESPONSE_CACHE is off)."""
     runners: list[ProjectionRunner] = field(default_factory=list)
+    coach_worker: CoachWorker | None = None
+    """Answers chat messages in this process (None when FITCOACH_COACH_WORKER_IN_PROCESS is off)."""
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def close(self) -> None:
         for runner in self.runners:
             runner.stop()
+        if self.coach_worker is not None:
+            self.coach_worker.stop()
         for close in reversed(self.closers):
             with contextlib.suppress(Exception):
                 await close()
@@ -88,6 +94,7 @@ async def build_api(
     pubsub: PubSub | None = None,
     passwords: PasswordHasher | None = None,
     run_projections: bool | None = None,
+    run_coach_worker: bool | None = None,
 ) -> Api:
     """The API's services. Tests pass their own adapters; the rest follows the settings."""
     from adapters.auth.access_tokens import JwtAccessTokens
@@ -183,4 +190,14 @@ async def build_api(
         raise
     if settings.in_process_projections if run_projections is None else run_projections:
         api.runners = build_projection_runners(settings, core.store, cache=cache, publisher=pubsub)
+    if settings.coach_worker_in_process if run_coach_worker is None else run_coach_worker:
+        api.coach_worker = build_coach_worker(
+            settings,
+            core.store,
+            pubsub=api.pubsub,
+            cache=api.cache,
+            read_pool=api.read_pool,
+            library=library_reads_for(api.read_pool),
+            closers=api.closers,
+        )
     return api

@@ -17,6 +17,7 @@ import anthropic
 
 from adapters.anthropic.coach_model import AnthropicCoachModel
 from adapters.exercise_data.parse import shipped_library
+from adapters.memory.library_reads import InMemoryLibraryReadModel
 from adapters.postgres.coaching_read_model import PostgresCoachingReadModel
 from adapters.postgres.plan_read_model import PostgresPlanReadModel
 from adapters.postgres.store import PostgresEventStore
@@ -30,14 +31,11 @@ from application.coaching.model import CoachModel
 from application.coaching.offline_coach import OfflineCoachModel
 from application.coaching.reply_stream import ReplyMessage, reply_channel
 from application.handler import CommandHandler, CommandMetadata
-from application.library_views import ExerciseSearch, LibraryExerciseView, SearchPage, library_view_of
 from domain.coaching import coaching_stream, decode
 from domain.coaching.commands import SendUserMessage, StartCoachingSession
 from domain.coaching.decider import COACHING
 from domain.coaching.events import CoachingEvent
 from domain.coaching.values import Personality
-from domain.library.availability import is_available
-from domain.library.state import LibraryExercise
 from domain.users.commands import ProfileChanges, RegisterUser, UpdateProfile
 from domain.users.decider import USERS
 from projections.registry import PROJECTIONS
@@ -49,37 +47,6 @@ from tests.projections.conftest import Runners, projector_database
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-class ShippedLibraryReads:
-    """The `LibraryReadModel` port over the shipped library, in memory, with the port's filters.
-
-    Stands in until the PostgreSQL adapter (`library.exercises`) is on this branch."""
-
-    def __init__(self) -> None:
-        definitions = shipped_library().definitions
-        self._views = {
-            d.exercise_id: library_view_of(LibraryExercise(definition=d, defined_at=AT, updated_at=AT), 1, 1)
-            for d in definitions
-        }
-        self._definitions = {d.exercise_id: d for d in definitions}
-
-    async def search(self, search: ExerciseSearch, *, limit: int, offset: int) -> SearchPage:
-        from domain.library.availability import Availability
-
-        availability = Availability(search.exclude, search.available_equipment, (), ())
-        found = sorted(
-            (
-                self._views[i]
-                for i, d in self._definitions.items()
-                if is_available(d.equipment, d.contraindications, availability)
-            ),
-            key=lambda view: (view.name, view.id),
-        )
-        return SearchPage(tuple(found[offset : offset + limit]), len(found), offset)
-
-    async def exercises(self, ids: Sequence[str]) -> dict[str, LibraryExerciseView]:
-        return {i: self._views[i] for i in ids if i in self._views}
-
-
 @dataclass
 class Coach:
     url: str
@@ -89,7 +56,10 @@ class Coach:
     read_model: PostgresCoachingReadModel
     plans: PostgresPlanReadModel
     stand_in: AnthropicStandIn
-    library: ShippedLibraryReads = field(default_factory=ShippedLibraryReads)
+    redis_prefix: str
+    library: InMemoryLibraryReadModel = field(
+        default_factory=lambda: InMemoryLibraryReadModel(shipped_library().definitions)
+    )
 
     @property
     def handler(self) -> CommandHandler[Any, Any, Any]:
@@ -219,7 +189,7 @@ async def coach_on_real_servers() -> AsyncIterator[Coach]:
         for projection in PROJECTIONS:
             runners.start(ProjectionRunner(store, url, projection))
         try:
-            yield Coach(url, store, pubsub, cache, read_model, plans, stand_in)
+            yield Coach(url, store, pubsub, cache, read_model, plans, stand_in, prefix)
         finally:
             await runners.stop_all()
             stand_in.stop()
