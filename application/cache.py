@@ -22,6 +22,13 @@ class CacheKind(enum.Enum):
     SESSION = ("session:{}", 3600)
     RESPONSES = ("graphql:responses:{}", 300)
     """Not in the specification: a user's cached GraphQL read results, versioned by global position."""
+    LIBRARY_GENERATION = ("library:generation", 600)
+    """Not in the specification: the exercise library's generation (its newest change's position)."""
+    LIBRARY_SEARCH = ("library:search:{}:{}", 600)
+    """Not in the specification: one exercise search's page, by library generation and search hash."""
+    LIBRARY_RESPONSE = ("library:response:{}:{}", 600)
+    """Not in the specification: a GraphQL result that reads only the library, shared by every viewer,
+    by library generation and request hash."""
 
     def __init__(self, template: str, ttl_seconds: int) -> None:
         self.template = template
@@ -48,6 +55,18 @@ class CacheKey:
     @classmethod
     def responses(cls, user_id: object) -> CacheKey:
         return cls(CacheKind.RESPONSES, (str(user_id),))
+
+    @classmethod
+    def library_generation(cls) -> CacheKey:
+        return cls(CacheKind.LIBRARY_GENERATION, ())
+
+    @classmethod
+    def library_search(cls, generation: int, search_hash: str) -> CacheKey:
+        return cls(CacheKind.LIBRARY_SEARCH, (str(generation), search_hash))
+
+    @classmethod
+    def library_response(cls, generation: int, request_hash: str) -> CacheKey:
+        return cls(CacheKind.LIBRARY_RESPONSE, (str(generation), request_hash))
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,9 @@ class SearchPage:
     """How many exercises match, over all pages."""
     offset: int
     """How many matches come before this page."""
+    generation: int = 0
+    """The library's generation the page was read at: the largest `last_position` of its rows, read in
+    the same statement (what `LibraryReads` caches the page under)."""
 
     @property
     def has_next(self) -> bool:
@@ -117,4 +120,8 @@ class LibraryReadModel(Protocol):
     async def exercises(self, ids: Sequence[str]) -> dict[str, LibraryExerciseView]:
         """The exercises found among `ids`, retired ones included, in one statement whatever their number
         (for dataloaders); unknown ids are absent from the answer."""
+        ...
+
+    async def generation(self) -> int:
+        """The library's generation now: the largest `last_position` of its rows (0 when empty)."""
         ...

@@ -4,11 +4,17 @@ add it here, and `fitcoach migrate` creates its tables. Nothing registers itself
 from __future__ import annotations
 
 from projections.coaching.projection import CoachingProjection
+from projections.library.projection import LibraryProjection
 from projections.projection import Projection
 from projections.users.projection import UsersProjection
 from projections.workout.projection import WorkoutPlansProjection
 
-PROJECTIONS: tuple[Projection, ...] = (WorkoutPlansProjection(), UsersProjection(), CoachingProjection())
+PROJECTIONS: tuple[Projection, ...] = (
+    WorkoutPlansProjection(),
+    UsersProjection(),
+    CoachingProjection(),
+    LibraryProjection(),
+)
 
 
 class UnknownProjection(LookupError):

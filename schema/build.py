@@ -25,6 +25,7 @@ from schema.accounts.types import User
 from schema.admin import AdminMutations
 from schema.error_codes import ErrorCodes
 from schema.library.mutations import LibraryMutations
+from schema.library.types import LibraryExercise
 from schema.mutation_limits import MutationRateLimit
 from schema.pacing import paced_execution
 from schema.plans.mutations import PlanMutations
@@ -64,7 +65,7 @@ class FitcoachSchema(strawberry.Schema):
         unexpected ones (with the request id), so nothing is logged here."""
 
 
-NODES: list[type] = [WorkoutPlan, User]
+NODES: list[type] = [WorkoutPlan, User, LibraryExercise]
 """The types behind the `Node` interface, listed so that the schema has them whichever fields name them."""
 
 

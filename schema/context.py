@@ -14,6 +14,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from application.accounts import Accounts
 from application.library_commands import LibraryCommands
+from application.library_reads import LibraryReads
 from application.plan_commands import PlanCommands, Requester
 from application.plan_reads import PlanReads
 from application.pubsub import PubSub
@@ -32,6 +33,7 @@ class Services:
     library_commands: LibraryCommands
     """Admins' changes of the exercise library."""
     plan_reads: PlanReads
+    library_reads: LibraryReads
     users: UserReadModel
     accounts: Accounts
     pubsub: PubSub
@@ -87,6 +89,9 @@ class Context:
     connection_params: dict[str, object] | None = field(default=None, repr=False)
     """A WebSocket's `connection_init` payload (it carries the access token), on the connection's
     own context only."""
+    read_library: bool = False
+    """Set by every resolver that reads the exercise library: the per-user response cache, which the
+    library's changes do not invalidate, must then not keep the result (`web.cached_reads`)."""
 
     @classmethod
     def of(cls, services: Services, *, request_id: str, client_ip: str) -> Context:
@@ -108,7 +113,7 @@ class Context:
 
 
 def _loaders(services: Services) -> Loaders:
-    return build_loaders(services.plan_reads, services.users)
+    return build_loaders(services.plan_reads, services.users, services.library_reads)
 
 
 Info = StrawberryInfo[Context, None]

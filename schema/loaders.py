@@ -1,6 +1,6 @@
-"""Per-request dataloaders: every plan, page of versions and user a request touches is fetched in one
-batched statement per kind, whatever the shape of the query (pages of versions: one per distinct
-`first`/`after`). A plan's exercises come in the same statement as the plan itself
+"""Per-request dataloaders: every plan, page of versions, user and library exercise a request touches
+is fetched in one batched statement per kind, whatever the shape of the query (pages of versions: one
+per distinct `first`/`after`). A plan's exercises come in the same statement as the plan itself
 (`PlanReadModel.plans`). Plans go through the plan cache first (`PlanReads.get_plans`,
 `workout:plan:{planId}`), so a cached plan costs no statement at all."""
 
@@ -14,9 +14,12 @@ from uuid import UUID
 
 from aiodataloader import DataLoader
 
-from application.plan_reads import PlanReads, VersionPage
+from application.library_reads import LibraryReads
+from application.library_views import LibraryExerciseView
+from application.plan_reads import MAX_PAGE_SIZE, PlanReads, VersionPage
 from application.plan_views import PlanView
 from application.user_reads import UserReadModel, UserView
+from domain.plans.validation import MAX_EXERCISES
 
 
 class VersionPageKey(NamedTuple):
@@ -33,6 +36,8 @@ class Loaders:
     plans: DataLoader[UUID, PlanView | None]
     version_pages: DataLoader[VersionPageKey, VersionPage]
     users: DataLoader[UUID, UserView | None]
+    library_exercises: DataLoader[str, LibraryExerciseView | None]
+    """By exercise id (what plans hold): retired ones included, None for an id not in the library."""
 
     def prime_plans(self, views: Sequence[PlanView]) -> None:
         """A page of plans already read: later `plans.load` of them costs nothing."""
@@ -40,7 +45,7 @@ class Loaders:
             self.plans.prime(view.id, view)
 
 
-def build_loaders(reads: PlanReads, users: UserReadModel) -> Loaders:
+def build_loaders(reads: PlanReads, users: UserReadModel, library: LibraryReads) -> Loaders:
     async def load_plans(ids: list[UUID]) -> list[PlanView | None]:
         found = await reads.get_plans(ids)
         return [found.get(plan_id) for plan_id in ids]
@@ -73,9 +78,15 @@ def build_loaders(reads: PlanReads, users: UserReadModel) -> Loaders:
         found = await users.users(ids)
         return [found.get(user_id) for user_id in ids]
 
+    async def load_library_exercises(ids: list[str]) -> list[LibraryExerciseView | None]:
+        found = await library.exercises(ids)
+        return [found.get(exercise_id) for exercise_id in ids]
+
     options: dict[str, Any] = {"max_batch_size": 500}
     return Loaders(
         plans=DataLoader(load_plans, **options),
         version_pages=DataLoader(load_version_pages, **options),
         users=DataLoader(load_users, **options),
+        # A page of plans holds at most MAX_PAGE_SIZE x MAX_EXERCISES ids: one statement for all of them.
+        library_exercises=DataLoader(load_library_exercises, max_batch_size=MAX_PAGE_SIZE * MAX_EXERCISES),
     )

@@ -72,3 +72,16 @@ def parse_version_cursor(cursor: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # int('²') raises
         raise BadUserInput("after is not a valid cursor", field="after")
     return int(raw)
+
+
+def search_cursor(index: int) -> str:
+    """The cursor of the `index`-th (from 0) exercise of a search's matches."""
+    return _encode(f"search|{index}")
+
+
+def parse_search_cursor(cursor: str) -> int:
+    """How many matches a page of a search starts after."""
+    raw = _decode(cursor, "search")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise BadUserInput("after is not a valid cursor", field="after")
+    return int(raw) + 1

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
 from application.plan_reads import PageCursor
 from application.plan_views import PlanView
+from domain.library.values import Category, Equipment, Level, MovementPattern, Muscle
 from schema.accounts.types import User, viewer_user
 from schema.context import Info, Viewer
 from schema.errors import NotFound
-from schema.ids import parse_global_id
+from schema.ids import LIBRARY_EXERCISE, parse_global_id, parse_node_id
+from schema.library.search import LibraryExerciseConnection, library_exercise, search_exercises
+from schema.library.types import LibraryExercise
 from schema.node import Node
 from schema.pages import PageInfo, page_size, parse_plan_cursor, plan_cursor
 from schema.plans.types import WorkoutPlan
@@ -51,6 +55,8 @@ class Query:
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         viewer = info.context.require_viewer()
+        if parse_node_id(id)[0] == LIBRARY_EXERCISE:
+            return await library_exercise(info, id)
         type_name, raw = parse_global_id(id)
         if type_name == "WorkoutPlan":
             return WorkoutPlan.of(await visible_plan(info, raw))
@@ -65,6 +71,54 @@ class Query:
     async def workout_plan(self, info: Info, id: strawberry.ID) -> WorkoutPlan:
         _, plan_id = parse_global_id(id, expect="WorkoutPlan")
         return WorkoutPlan.of(await visible_plan(info, plan_id))
+
+    @strawberry.field(
+        description="Exercises of the library, retired ones left out: ranked by relevance to `search` (full "
+        "text, typos forgiven), else by name. Every other argument narrows the result. `availableTo: true` "
+        "keeps what the signed-in viewer has the equipment for and their injuries allow (see "
+        "`restrictions`)."
+    )
+    async def exercises(
+        self,
+        info: Info,
+        search: str | None = None,
+        muscles: Annotated[
+            list[Muscle] | None, strawberry.argument(description="Any of these among the primary muscles.")
+        ] = None,
+        equipment: Annotated[
+            list[Equipment] | None, strawberry.argument(description="Uses any of these.")
+        ] = None,
+        level: Level | None = None,
+        category: Category | None = None,
+        pattern: MovementPattern | None = None,
+        exclude_contraindications: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Contraindication tags none of the exercises may carry."),
+        ] = None,
+        available_to: Annotated[
+            bool | None,
+            strawberry.argument(description="True: only what the signed-in viewer may do (sign-in needed)."),
+        ] = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> LibraryExerciseConnection:
+        return await search_exercises(
+            info,
+            search=search,
+            muscles=muscles,
+            equipment=equipment,
+            level=level,
+            category=category,
+            pattern=pattern,
+            exclude_contraindications=exclude_contraindications,
+            available_to=available_to,
+            first=first,
+            after=after,
+        )
+
+    @strawberry.field(description="A library exercise by its id, retired or not.")
+    async def exercise(self, info: Info, id: strawberry.ID) -> LibraryExercise:
+        return await library_exercise(info, id)
 
     @strawberry.field(description="The signed-in user's plans, most recently changed first.")
     async def workout_plans(

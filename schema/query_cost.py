@@ -53,6 +53,7 @@ from strawberry.schema.schema import validate_document
 
 from application.plan_reads import MAX_PAGE_SIZE
 from domain.library import validation as library
+from domain.library.contraindications import Contraindication
 from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
 from domain.users.validation import MAX_LIST_ITEMS
 from schema.errors import ApiError
@@ -80,6 +81,10 @@ LIST_BOUNDS: Mapping[str, int] = {
     "LibraryExercise.cues": library.MAX_CUES,
     "LibraryExercise.variations": library.MAX_VARIATIONS,
     "*.userErrors": MAX_USER_ERRORS,
+    "LibraryExerciseConnection.edges": PAGE,
+    "LibraryRestrictions.excluded": len(Contraindication),
+    "LibraryRestrictions.unrecognisedConditions": MAX_LIST_ITEMS,
+    "LibraryRestrictions.unrecognisedEquipment": MAX_LIST_ITEMS,
 }
 """Every list field of the schema (`Type.field`, or `*.field` for any type); a test checks that none is
 missing. One that is falls back to `MAX_PAGE_SIZE`."""

@@ -26,6 +26,8 @@ Operation = Literal[
     "coaching_sessions",
     "coaching_messages",
     "coach_usage",
+    "library_search",
+    "library_exercises",
 ]
 Table = Literal[
     "workout.workout_plans",
@@ -35,6 +37,7 @@ Table = Literal[
     "ai.coaching_sessions",
     "ai.coaching_messages",
     "ai.coach_usage",
+    "library.exercises",
 ]
 
 DATABASE_QUERY_DURATION = Histogram(

@@ -20,6 +20,7 @@ from application.coaching.worker import CoachWorker
 from application.eventstore import EventStore
 from application.exercise_catalogue import LoggedExerciseCatalogue
 from application.library_commands import LibraryCommands
+from application.library_reads import LibraryReads
 from application.persisted_queries import PersistedQueries
 from application.plan_commands import PlanCommands
 from application.plan_reads import PlanReads
@@ -61,6 +62,7 @@ class Api:
     library_commands: LibraryCommands
     plan_reads: PlanReads
     plan_read_model: PostgresPlanReadModel
+    library_reads: LibraryReads
     user_read_model: PostgresUserReadModel
     accounts: Accounts
     sessions: SessionCheck
@@ -101,6 +103,7 @@ async def build_api(
     from adapters.auth.oidc import OidcIdTokenVerifier, apple, google
     from adapters.auth.passwords import Argon2PasswordHasher
     from adapters.postgres.checkpoints import PostgresCheckpointWaiter
+    from adapters.postgres.library_read_model import PostgresLibraryReadModel
     from adapters.postgres.plan_read_model import PostgresPlanReadModel
     from adapters.postgres.pool import open_pool
     from adapters.postgres.refresh_tokens import PostgresRefreshTokens
@@ -172,6 +175,7 @@ async def build_api(
             library_commands=LibraryCommands(core.store, core.library),
             plan_reads=PlanReads(plan_read_model, cache, checkpoints),
             plan_read_model=plan_read_model,
+            library_reads=LibraryReads(PostgresLibraryReadModel(reads), cache),
             user_read_model=user_read_model,
             accounts=accounts,
             sessions=sessions,

@@ -50,6 +50,7 @@ def resolver_services(api: Api) -> Services:
         plan_commands=api.plan_commands,
         library_commands=api.library_commands,
         plan_reads=api.plan_reads,
+        library_reads=api.library_reads,
         users=api.user_read_model,
         accounts=api.accounts,
         pubsub=api.pubsub,

@@ -13,6 +13,8 @@ from application.plan_views import ExerciseView, PlanView, VersionView
 from schema.accounts.types import User
 from schema.context import Info
 from schema.ids import global_id
+from schema.library.search import load_library_exercise
+from schema.library.types import LibraryExercise
 from schema.loaders import VersionPageKey
 from schema.node import Node
 from schema.pages import PageInfo, page_size, parse_version_cursor, version_cursor
@@ -35,6 +37,14 @@ class Exercise:
     tempo: str | None
     notes: str
     alternatives: list[str]
+
+    @strawberry.field(
+        description="The library's entry for `exerciseId` (retired ones too); null when the library has no "
+        "such exercise, as for plans written before it."
+    )
+    async def library_exercise(self, info: Info) -> LibraryExercise | None:
+        view = await load_library_exercise(info, self.exercise_id)
+        return None if view is None else LibraryExercise.of(view)
 
     @classmethod
     def of(cls, view: ExerciseView) -> Exercise:

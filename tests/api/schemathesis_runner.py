@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from schema.ids import global_id
 from tests.api.graphql_client import Session, create_plan, exercise
 from tests.api.server import RunningApi
 from tests.library_support import BENCH, DEADLIFT, SQUAT
@@ -30,12 +31,15 @@ def _toml(value: object) -> str:
     return json.dumps(value)  # a JSON string or list of strings is valid TOML
 
 
-def fuzz_config(path: Path, *, plan_ids: list[str], user_ids: list[str]) -> Path:
+def fuzz_config(
+    path: Path, *, plan_ids: list[str], user_ids: list[str], library_ids: list[str] | None = None
+) -> Path:
     """A schemathesis.toml whose dictionaries bind id and exercise arguments to real values, most of the
     time (the rest stay random, so malformed ids are fuzzed too)."""
     bindings = {
         "Query.workoutPlan.id": "plans",
         "Query.node.id": "nodes",
+        "Query.exercise.id": "library",
         "Query.workoutPlans.first": "page_sizes",
         "Mutation.*.input.planId": "plans",
         "Mutation.*.input.exerciseId": "exercises",
@@ -49,7 +53,9 @@ def fuzz_config(path: Path, *, plan_ids: list[str], user_ids: list[str]) -> Path
         "[dictionaries.users]",
         f"values = {_toml(user_ids)}",
         "[dictionaries.nodes]",
-        f"values = {_toml([*plan_ids, *user_ids])}",
+        f"values = {_toml([*plan_ids, *user_ids, *(library_ids or [])])}",
+        "[dictionaries.library]",
+        f"values = {_toml(library_ids or [global_id('LibraryExercise', 'None_Defined')])}",
         "[dictionaries.page_sizes]",
         f"values = {_toml(PAGE_SIZES)}",
         "[dictionaries.exercises]",

@@ -23,9 +23,23 @@ from domain.users.values import Role
 from schema.errors import BadUserInput
 from schema.ids import global_id, parse_global_id
 from schema.pages import parse_plan_cursor, parse_version_cursor
-from tests.api.graphql_client import create_plan, data, register
+from tests.adapters.api_ports.redis_server import eventually
+from tests.api.graphql_client import Session, create_plan, data, register
 from tests.api.schemathesis_runner import fuzz_config, never_returned_data, plans_of, schemathesis
 from tests.api.server import fresh_database, running_api, test_settings
+from tests.library_support import TEST_LIBRARY
+
+
+async def defined_library(user: Session) -> list[str]:
+    """The global ids of the shared test library's exercises (every served API holds it), once projected."""
+
+    async def projected() -> bool:
+        found = await user.data("{ exercises(first: 1) { totalCount } }")
+        return bool(found["exercises"]["totalCount"] == len(TEST_LIBRARY))
+
+    assert await eventually(projected, attempts=400)
+    return [global_id("LibraryExercise", exercise.exercise_id) for exercise in TEST_LIBRARY]
+
 
 ADMIN_MUTATIONS = (
     "Mutation.setUserRole",
@@ -43,6 +57,7 @@ async def test_schemathesis_finds_no_server_error_with_or_without_a_token(tmp_pa
     ):
         user, other, admin = [await register(client, name) for name in ("Fuzz", "Other", "Admin")]
         plans = [*await plans_of(user), (await create_plan(other, "Not yours"))["id"]]
+        library_ids = await defined_library(user)
         _, admin_id = parse_global_id(admin.user_id, expect="User")
         await served.api.accounts.set_role(admin_id, Role.ADMIN)
         assert (await data(client, "{ me { role } }", token=admin.access_token))["me"]["role"] == "ADMIN"
@@ -50,6 +65,7 @@ async def test_schemathesis_finds_no_server_error_with_or_without_a_token(tmp_pa
             tmp_path / "schemathesis.toml",
             plan_ids=plans,
             user_ids=[other.user_id, user.user_id, global_id("User", UUID(int=1))],
+            library_ids=library_ids,
         )
 
         runs = {

@@ -194,4 +194,7 @@ def test_the_kinds_carry_the_specified_ttls() -> None:
         CacheKind.AI_RESPONSE: 600,
         CacheKind.SESSION: 3600,
         CacheKind.RESPONSES: 300,  # ours, not the specification's: cached GraphQL read results
+        CacheKind.LIBRARY_GENERATION: 600,  # ours too: the exercise library's searches
+        CacheKind.LIBRARY_SEARCH: 600,
+        CacheKind.LIBRARY_RESPONSE: 600,
     }

@@ -1,0 +1,1 @@
+"""Tests of the exercise library read side: projection, search, cache."""
