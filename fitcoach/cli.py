@@ -112,9 +112,10 @@ async def _project(settings: Settings) -> int:
 
 
 async def _coach_worker(settings: Settings) -> int:
+    from adapters.postgres.library_read_model import PostgresLibraryReadModel
     from adapters.postgres.pool import open_pool
     from fitcoach.wiring.adapters import api_cache_from, pubsub_from
-    from fitcoach.wiring.coach import build_coach_worker, library_reads_for
+    from fitcoach.wiring.coach import build_coach_worker
     from fitcoach.wiring.core import event_store_from
 
     if settings.redis_url is None:
@@ -142,7 +143,7 @@ async def _coach_worker(settings: Settings) -> int:
             pubsub=pubsub,
             cache=cache,
             read_pool=pool,
-            library=library_reads_for(pool),
+            library=PostgresLibraryReadModel(pool),
             closers=closers,
         )
         loop = asyncio.get_running_loop()

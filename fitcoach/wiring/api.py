@@ -36,7 +36,7 @@ from fitcoach.wiring.adapters import (
     pubsub_from,
     redis_stores_from,
 )
-from fitcoach.wiring.coach import build_coach_worker, library_reads_for
+from fitcoach.wiring.coach import build_coach_worker
 from fitcoach.wiring.core import Core, build_core, build_projection_runners, resolve_database_url
 from projections.runner import ProjectionRunner
 
@@ -201,7 +201,7 @@ async def build_api(
             pubsub=api.pubsub,
             cache=api.cache,
             read_pool=api.read_pool,
-            library=library_reads_for(api.read_pool),
+            library=PostgresLibraryReadModel(api.read_pool),
             closers=api.closers,
         )
     return api

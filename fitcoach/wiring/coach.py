@@ -97,14 +97,3 @@ def build_coach_worker(
         concurrency=settings.coach_concurrency,
         sweep_seconds=settings.coach_sweep_seconds,
     )
-
-
-def library_reads_for(read_pool: AsyncConnectionPool) -> LibraryReadModel:
-    """The library the coach offers exercises from.
-
-    Until the PostgreSQL read model of the library (`library.exercises`) is wired here: the shipped
-    library in process, which does not see exercises an admin defines or retires later."""
-    from adapters.exercise_data.parse import shipped_library
-    from adapters.memory.library_reads import InMemoryLibraryReadModel
-
-    return InMemoryLibraryReadModel(shipped_library().definitions)

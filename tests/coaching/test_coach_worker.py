@@ -5,7 +5,7 @@ claims, and a clean stop."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from uuid import UUID
 
 import pytest
@@ -18,7 +18,7 @@ from application.coaching.worker import CoachWorker
 from domain.coaching import MAX_ATTEMPTS
 from domain.coaching.events import CoachReplyCompleted, CoachReplyFailed, CoachReplyStarted
 from tests.adapters.api_ports.redis_server import eventually
-from tests.coaching.worker_support import ChannelRecorder, Coach, coach_on_real_servers
+from tests.coaching.worker_support import ChannelRecorder, Coach
 
 SHORT_LEASE = ReplyPolicy(lease_seconds=0.5)
 
@@ -42,12 +42,6 @@ class HangingModel:
         self.asked.set()
         await asyncio.Event().wait()
         raise AssertionError("never answers")
-
-
-@pytest.fixture
-async def coach() -> AsyncIterator[Coach]:
-    async with coach_on_real_servers() as running:
-        yield running
 
 
 def offline_worker(coach: Coach, **options: float) -> CoachWorker:

@@ -10,15 +10,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from domain.coaching.events import CoachReplyCompleted, CoachReplyStarted
 from tests.adapters.api_ports.redis_server import REDIS_URL, eventually
 from tests.coaching.anthropic_server import Streamed
-from tests.coaching.worker_support import Coach, coach_on_real_servers
+from tests.coaching.worker_support import Coach
 
 REPO = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 10  # the shortest the settings allow
@@ -57,12 +54,6 @@ class WorkerProcess:
             self.process.wait(10)
         self._log.close()
         Path(self._log.name).unlink(missing_ok=True)
-
-
-@pytest.fixture
-async def coach() -> AsyncIterator[Coach]:
-    async with coach_on_real_servers() as running:
-        yield running
 
 
 async def test_a_worker_killed_mid_reply_is_taken_over_by_another_process(coach: Coach) -> None:

@@ -5,7 +5,7 @@ restrictions dropped and noted, the daily budget, and the response cache."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import pytest
 from prometheus_client import REGISTRY
@@ -17,15 +17,9 @@ from application.coaching.response_cache import CACHED_PROVIDER
 from domain.coaching.events import CoachReplyCompleted, CoachReplyStarted, SafetyTriggered
 from domain.coaching.values import Direction, SafetyAction, SafetyCategory
 from tests.coaching.anthropic_server import Failing, Streamed
-from tests.coaching.worker_support import ChannelRecorder, Coach, coach_on_real_servers
+from tests.coaching.worker_support import ChannelRecorder, Coach
 
 KNEE_REPLACEMENT = "total knee replacement last year"
-
-
-@pytest.fixture
-async def coach() -> AsyncIterator[Coach]:
-    async with coach_on_real_servers() as running:
-        yield running
 
 
 def completed_in(events: Sequence[object]) -> list[CoachReplyCompleted]:

@@ -8,17 +8,18 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import anthropic
+import psycopg
 
 from adapters.anthropic.coach_model import AnthropicCoachModel
 from adapters.exercise_data.parse import shipped_library
-from adapters.memory.library_reads import InMemoryLibraryReadModel
 from adapters.postgres.coaching_read_model import PostgresCoachingReadModel
+from adapters.postgres.library_read_model import PostgresLibraryReadModel
 from adapters.postgres.plan_read_model import PostgresPlanReadModel
 from adapters.postgres.store import PostgresEventStore
 from adapters.redis.cache import RedisCache
@@ -31,11 +32,14 @@ from application.coaching.model import CoachModel
 from application.coaching.offline_coach import OfflineCoachModel
 from application.coaching.reply_stream import ReplyMessage, reply_channel
 from application.handler import CommandHandler, CommandMetadata
+from application.library_import import LibraryImport
+from application.library_views import LIBRARY_PROJECTION
 from domain.coaching import coaching_stream, decode
 from domain.coaching.commands import SendUserMessage, StartCoachingSession
 from domain.coaching.decider import COACHING
 from domain.coaching.events import CoachingEvent
 from domain.coaching.values import Personality
+from domain.library.decider import LIBRARY
 from domain.users.commands import ProfileChanges, RegisterUser, UpdateProfile
 from domain.users.decider import USERS
 from projections.registry import PROJECTIONS
@@ -57,9 +61,7 @@ class Coach:
     plans: PostgresPlanReadModel
     stand_in: AnthropicStandIn
     redis_prefix: str
-    library: InMemoryLibraryReadModel = field(
-        default_factory=lambda: InMemoryLibraryReadModel(shipped_library().definitions)
-    )
+    library: PostgresLibraryReadModel
 
     @property
     def handler(self) -> CommandHandler[Any, Any, Any]:
@@ -150,23 +152,7 @@ class Coach:
 
     async def projected(self, position: int) -> None:
         """Wait until the coaching projection has applied `position`."""
-
-        async def reached() -> bool:
-            async with await _connect(self.url) as connection:
-                row = await (
-                    await connection.execute(
-                        "SELECT position FROM projections.checkpoints WHERE name = 'coaching'"
-                    )
-                ).fetchone()
-            return row is not None and row[0] >= position
-
-        assert await eventually(reached, attempts=400), "the coaching projection did not catch up"
-
-
-async def _connect(url: str) -> Any:
-    import psycopg
-
-    return await psycopg.AsyncConnection.connect(url)
+        await _caught_up(self.url, "coaching", position)
 
 
 def _metadata(user_id: UUID | None) -> CommandMetadata:
@@ -174,28 +160,59 @@ def _metadata(user_id: UUID | None) -> CommandMetadata:
     return CommandMetadata(command_id=command_id, correlation_id=command_id, user_id=user_id)
 
 
+@dataclass
+class CoachDatabase:
+    url: str
+    store: PostgresEventStore
+
+
 @contextlib.asynccontextmanager
-async def coach_on_real_servers() -> AsyncIterator[Coach]:
-    prefix = unique_prefix()
+async def coach_database() -> AsyncIterator[CoachDatabase]:
+    """A migrated database holding the shipped library, with every projection running."""
     async with projector_database() as url:
-        store = await PostgresEventStore.connect(url, max_size=6)
-        pubsub = await RedisPubSub.connect(REDIS_URL, prefix=prefix)
-        cache = await RedisCache.connect(REDIS_URL, prefix=prefix)
-        read_model = await PostgresCoachingReadModel.connect(url, max_size=2)
-        plans = await PostgresPlanReadModel.connect(url, max_size=2)
-        stand_in = AnthropicStandIn()
-        stand_in.start()
+        store = await PostgresEventStore.connect(url, max_size=8)
         runners = Runners()
-        for projection in PROJECTIONS:
-            runners.start(ProjectionRunner(store, url, projection))
         try:
-            yield Coach(url, store, pubsub, cache, read_model, plans, stand_in, prefix)
+            await LibraryImport(store, CommandHandler(store, LIBRARY)).run(shipped_library())
+            for projection in PROJECTIONS:
+                runners.start(ProjectionRunner(store, url, projection))
+            await _caught_up(url, LIBRARY_PROJECTION, await store.current_position())
+            yield CoachDatabase(url, store)
         finally:
             await runners.stop_all()
-            stand_in.stop()
-            for closeable in (plans, read_model, cache, pubsub, store):
-                await closeable.close()
-            await delete_prefixed(REDIS_URL, prefix)
+            await store.close()
+
+
+@contextlib.asynccontextmanager
+async def coach_on_real_servers(database: CoachDatabase) -> AsyncIterator[Coach]:
+    """Fresh Redis keys, read models and Claude's stand-in over the shared database."""
+    prefix = unique_prefix()
+    pubsub = await RedisPubSub.connect(REDIS_URL, prefix=prefix)
+    cache = await RedisCache.connect(REDIS_URL, prefix=prefix)
+    read_model = await PostgresCoachingReadModel.connect(database.url, max_size=2)
+    plans = await PostgresPlanReadModel.connect(database.url, max_size=2)
+    library = await PostgresLibraryReadModel.connect(database.url, max_size=2)
+    stand_in = AnthropicStandIn()
+    stand_in.start()
+    try:
+        yield Coach(database.url, database.store, pubsub, cache, read_model, plans, stand_in, prefix, library)
+    finally:
+        stand_in.stop()
+        for closeable in (library, plans, read_model, cache, pubsub):
+            await closeable.close()
+        await delete_prefixed(REDIS_URL, prefix)
+
+
+async def _caught_up(url: str, name: str, position: int) -> None:
+    async def reached() -> bool:
+        async with await psycopg.AsyncConnection.connect(url) as connection:
+            cursor = await connection.execute(
+                "SELECT position FROM projections.checkpoints WHERE name = %s", (name,)
+            )
+            row = await cursor.fetchone()
+        return row is not None and row[0] >= position
+
+    assert await eventually(reached, attempts=600), f"the {name} projection did not catch up"
 
 
 class ChannelRecorder:
