@@ -34,12 +34,16 @@ from application.coaching.reply_stream import ReplyMessage, reply_channel
 from application.handler import CommandHandler, CommandMetadata
 from application.library_import import LibraryImport
 from application.library_views import LIBRARY_PROJECTION
+from domain.actor import Actor
 from domain.coaching import coaching_stream, decode
 from domain.coaching.commands import SendUserMessage, StartCoachingSession
 from domain.coaching.decider import COACHING
 from domain.coaching.events import CoachingEvent
 from domain.coaching.values import Personality
 from domain.library.decider import LIBRARY
+from domain.plans.commands import AddExercise, CreateWorkoutPlan
+from domain.plans.decider import WORKOUT_PLANS
+from domain.plans.values import Difficulty, PlannedExercise
 from domain.users.commands import ProfileChanges, RegisterUser, UpdateProfile
 from domain.users.decider import USERS
 from projections.registry import PROJECTIONS
@@ -47,8 +51,6 @@ from projections.runner import ProjectionRunner
 from tests.adapters.api_ports.redis_server import REDIS_URL, delete_prefixed, eventually, unique_prefix
 from tests.coaching.anthropic_server import AnthropicStandIn
 from tests.projections.conftest import Runners, projector_database
-
-AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -121,17 +123,60 @@ class Coach:
         )
         return user_id
 
-    async def session(self, user_id: UUID, personality: Personality = Personality.CALM) -> UUID:
+    async def session(
+        self, user_id: UUID, personality: Personality = Personality.CALM, *, plan_id: UUID | None = None
+    ) -> UUID:
         session_id = uuid.uuid4()
         command = StartCoachingSession(
             session_id=session_id,
             user_id=user_id,
             personality=personality,
-            plan_id=None,
+            plan_id=plan_id,
             at=datetime.now(UTC),
         )
         await self.handler.handle(command, _metadata(user_id))
         return session_id
+
+    async def plan(self, owner_id: UUID, name: str, exercise_ids: Sequence[str]) -> UUID:
+        """A plan of the owner's with the library's exercises, once the plans projection shows it."""
+        plan_id = uuid.uuid4()
+        plans = CommandHandler(self.store, WORKOUT_PLANS)
+        commands: list[Any] = [
+            CreateWorkoutPlan(
+                plan_id=plan_id,
+                owner_id=owner_id,
+                name=name,
+                description="",
+                difficulty=Difficulty.BEGINNER,
+                duration_minutes=45,
+                actor=Actor.USER,
+                at=datetime.now(UTC),
+            )
+        ]
+        views = await self.library.exercises(list(exercise_ids))
+        for exercise_id in exercise_ids:
+            exercise = PlannedExercise(
+                exercise_id=exercise_id,
+                name=views[exercise_id].name,
+                sets=3,
+                reps=10,
+                weight_kg=20.0,
+                rest_seconds=90,
+            )
+            commands.append(
+                AddExercise(plan_id=plan_id, exercise=exercise, actor=Actor.USER, at=datetime.now(UTC))
+            )
+        position = 0
+        for command in commands:
+            position = (await plans.handle(command, _metadata(owner_id))).position
+        await _caught_up(self.url, "workout_plans", position)
+        return plan_id
+
+    async def update_profile(self, user_id: UUID, changes: ProfileChanges) -> None:
+        users = CommandHandler(self.store, USERS)
+        await users.handle(
+            UpdateProfile(user_id=user_id, changes=changes, at=datetime.now(UTC)), _metadata(user_id)
+        )
 
     async def send(self, session_id: UUID, text: str) -> tuple[UUID, int]:
         """The message's id and the global position of its event."""
