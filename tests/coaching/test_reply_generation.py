@@ -11,7 +11,9 @@ import pytest
 from prometheus_client import REGISTRY
 
 from adapters.prometheus.coach_metrics import PrometheusCoachMetrics
+from application.coaching.fallback import FallbackCoachModel
 from application.coaching.generation import BUDGET_NOTE, ReplyOutcome, ReplyPolicy
+from application.coaching.offline_coach import OfflineCoachModel
 from application.coaching.reply_stream import ReplySignal
 from application.coaching.response_cache import CACHED_PROVIDER
 from domain.coaching.events import CoachReplyCompleted, CoachReplyStarted, SafetyTriggered
@@ -198,3 +200,42 @@ async def test_the_claim_is_recorded_with_the_chains_first_provider(coach: Coach
     await coach.generator().attend(session)
     [claim] = [e for e in await coach.events(session) if isinstance(e, CoachReplyStarted)]
     assert (claim.provider, claim.model, claim.attempt) == ("anthropic", "claude-test", 1)
+
+
+async def test_consecutive_failures_open_claudes_circuit_until_the_cool_down_is_over(coach: Coach) -> None:
+    now = [0.0]
+    chain = FallbackCoachModel(
+        (coach.claude(), OfflineCoachModel()),
+        PrometheusCoachMetrics(),
+        failures=3,
+        cool_down_seconds=30.0,
+        clock=lambda: now[0],
+    )
+    generator = coach.generator(chain=chain)
+    coach.stand_in.script.extend([Failing(529), Failing(500), Failing(529), Streamed(texts=("Back.",))])
+    user = await coach.user()
+    open_before = sample(
+        "ai_request_duration_seconds_count",
+        {"model": "claude-test", "personality": "calm", "status": "circuit_open"},
+    )
+
+    async def ask() -> CoachReplyCompleted:
+        session = await coach.session(user)
+        await coach.send(session, f"how should I warm up? ({session})")  # never the same: no cache
+        assert await generator.attend(session) is ReplyOutcome.COMPLETED
+        [reply] = completed_in(await coach.events(session))
+        return reply
+
+    assert [(await ask()).usage.provider for _ in range(4)] == ["offline"] * 4
+    assert len(coach.stand_in.requests) == 3  # the fourth was not sent: the circuit was open
+    assert chain.circuit_open("anthropic")
+    assert (
+        sample(
+            "ai_request_duration_seconds_count",
+            {"model": "claude-test", "personality": "calm", "status": "circuit_open"},
+        )
+        == open_before + 1
+    )
+    now[0] += 31.0  # the cool-down is over: a trial call goes through and closes it
+    assert (await ask()).usage.provider == "anthropic"
+    assert not chain.circuit_open("anthropic")

@@ -81,13 +81,14 @@ class Coach:
         self,
         *,
         links: Sequence[CoachModel] | None = None,
+        chain: FallbackCoachModel | None = None,
         policy: ReplyPolicy | None = None,
         metrics: CoachMetrics | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> ReplyGenerator:
         offline = OfflineCoachModel()
         metrics = metrics or NoCoachMetrics()
-        chain = FallbackCoachModel(links if links is not None else (self.claude(), offline), metrics)
+        chain = chain or FallbackCoachModel(links if links is not None else (self.claude(), offline), metrics)
         extra: dict[str, Any] = {} if clock is None else {"clock": clock}
         return ReplyGenerator(
             store=self.store,
