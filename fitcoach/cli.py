@@ -114,6 +114,7 @@ async def _project(settings: Settings) -> int:
 async def _coach_worker(settings: Settings) -> int:
     from adapters.postgres.library_read_model import PostgresLibraryReadModel
     from adapters.postgres.pool import open_pool
+    from application.library_reads import LibraryReads
     from fitcoach.wiring.adapters import api_cache_from, pubsub_from
     from fitcoach.wiring.coach import build_coach_worker
     from fitcoach.wiring.core import event_store_from
@@ -143,7 +144,7 @@ async def _coach_worker(settings: Settings) -> int:
             pubsub=pubsub,
             cache=cache,
             read_pool=pool,
-            library=PostgresLibraryReadModel(pool),
+            library=LibraryReads(PostgresLibraryReadModel(pool), cache),
             closers=closers,
         )
         loop = asyncio.get_running_loop()

@@ -201,7 +201,7 @@ async def build_api(
             pubsub=api.pubsub,
             cache=api.cache,
             read_pool=api.read_pool,
-            library=PostgresLibraryReadModel(api.read_pool),
+            library=api.library_reads,  # the searches cached per library generation
             closers=api.closers,
         )
     return api
