@@ -32,3 +32,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/eventstore.py
 	$(BIN)/python bench/projections.py
 	$(BIN)/python bench/catchup.py
+	$(BIN)/python bench/graphql.py
+	$(BIN)/python bench/library.py
