@@ -44,8 +44,10 @@ _USAGE = """
 SELECT input_tokens, output_tokens, replies FROM ai.coach_usage WHERE user_id = %(user_id)s AND day = %(day)s
 """
 _WAITING = """
-SELECT session_id FROM ai.coaching_messages WHERE role = 'user' AND status = 'waiting'
- GROUP BY session_id ORDER BY min(position) LIMIT %(limit)s
+SELECT m.session_id FROM ai.coaching_messages m
+  JOIN ai.coaching_sessions s ON s.id = m.session_id AND s.status = 'active'
+ WHERE m.role = 'user' AND m.status = 'waiting'
+ GROUP BY m.session_id ORDER BY min(m.position) LIMIT %(limit)s
 """
 _SESSIONS_TABLE: Table = "ai.coaching_sessions"
 _MESSAGES_TABLE: Table = "ai.coaching_messages"

@@ -161,6 +161,7 @@ class CoachingReadModel(Protocol):
         ...
 
     async def waiting_sessions(self, *, limit: int) -> tuple[UUID, ...]:
-        """Up to `limit` sessions with a user message still waiting for its reply, the longest waiting
-        first (the coach worker's sweep: unclaimed messages and claims whose worker died)."""
+        """Up to `limit` active sessions with a user message still waiting for its reply, the longest
+        waiting first (the coach worker's sweep: unclaimed messages and claims whose worker died). An
+        ended session is left out: nothing can claim its messages any more."""
         ...

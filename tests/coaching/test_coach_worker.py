@@ -5,7 +5,9 @@ claims, and a clean stop."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
@@ -15,7 +17,9 @@ from application.coaching.model import CoachAnswer, CoachPrompt, TextSink
 from application.coaching.offline_coach import OfflineCoachModel
 from application.coaching.reply_stream import ReplySignal
 from application.coaching.worker import CoachWorker
+from application.handler import CommandMetadata
 from domain.coaching import MAX_ATTEMPTS
+from domain.coaching.commands import EndCoachingSession
 from domain.coaching.events import CoachReplyCompleted, CoachReplyFailed, CoachReplyStarted
 from tests.adapters.api_ports.redis_server import eventually
 from tests.coaching.worker_support import ChannelRecorder, Coach
@@ -172,3 +176,18 @@ async def test_stop_ends_the_worker_and_cuts_off_a_reply_in_flight_after_the_gra
     await asyncio.wait_for(task, 5)
     started, finished = await replies(coach, session)
     assert (len(started), finished) == (1, [])  # its claim expires and another worker takes it over
+
+
+async def test_the_sweep_sees_active_sessions_with_waiting_messages_only(coach: Coach) -> None:
+    user = await coach.user()
+    waiting, answered, ended = [await coach.session(user) for _ in range(3)]
+    for session in (waiting, answered, ended):
+        await coach.send(session, "how should I warm up?")
+    assert await coach.generator(links=(OfflineCoachModel(),)).attend(answered) is ReplyOutcome.COMPLETED
+    end = EndCoachingSession(session_id=ended, at=datetime.now(UTC))
+    result = await coach.handler.handle(end, CommandMetadata(uuid.uuid4(), uuid.uuid4(), user_id=user))
+    await coach.projected(result.position)
+    found = await coach.read_model.waiting_sessions(limit=100)
+    assert waiting in found
+    assert answered not in found
+    assert ended not in found
