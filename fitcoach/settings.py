@@ -348,7 +348,7 @@ class Settings(BaseSettings):
         "without either the offline coach answers every message. Never logged.",
     )
     anthropic_model: str = Field(
-        default="claude-sonnet-4-5",
+        default="claude-sonnet-4-6",
         min_length=1,
         max_length=60,
         description="The Claude model the coach asks first.",
