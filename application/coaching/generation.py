@@ -193,9 +193,13 @@ class ReplyGenerator:
         prompt = prepared.prompt
         if await self._over_budget(prepared.user_id):
             await publisher.delta(BUDGET_NOTE)
+            started = time.perf_counter()
             answer = await self._offline.answer(prompt, publisher.delta)
             self._metrics.model_request(
-                model=self._offline.model, personality=prompt.personality.value, status="ok", seconds=0.0
+                model=self._offline.model,
+                personality=prompt.personality.value,
+                status="ok",
+                seconds=time.perf_counter() - started,
             )
             return replace(answer, text=BUDGET_NOTE + answer.text)
         key = response_key(
