@@ -9,14 +9,16 @@
    midway and the next one starts again).
 6. The checks after the model drop what may not be suggested; `CompleteReply` records every trigger;
    `completed` is published with the position to wait for in the read model.
-If every model fails: `FailReply`, and `failed` is published. If anything else goes wrong, the claim is
-left to expire: the sweep claims the message again, up to `MAX_ATTEMPTS`, then marks it failed.
+If every model fails: `FailReply`, and `failed` is published. A chain slower than `MODEL_SHARE_OF_LEASE`
+of the lease is cut off and the offline coach answers (after a `reset`). If anything else goes wrong, the
+claim is left to expire: the sweep claims the message again, up to `MAX_ATTEMPTS`, then marks it failed.
 
 Neither the user's words nor the reply's are logged.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 import time
@@ -63,6 +65,9 @@ SAFETY_MODEL = "fitcoach-safety-1"
 ATTEMPTS_EXHAUSTED = "attempts_exhausted"
 PROVIDER_ERROR = "provider_error"
 BUDGET_NOTE = "You have used today's coaching budget, so the offline coach answers until tomorrow (UTC).\n\n"
+MODEL_SHARE_OF_LEASE = 0.75
+"""The share of the lease the model chain may take; past it the offline coach answers, so that the reply
+is completed while the claim still holds."""
 EMPTY_ANSWER = "I have nothing to add to that; could you tell me a bit more about what you need?"
 _LOST_RACE = (
     ConcurrencyConflict,
@@ -209,7 +214,15 @@ class ReplyGenerator:
         if cached is not None:
             await publisher.whole(cached.text)
             return cached
-        answer = await self._model.answer(prompt, publisher.delta, on_reset=publisher.reset)
+        try:
+            async with asyncio.timeout(self._policy.lease_seconds * MODEL_SHARE_OF_LEASE):
+                answer = await self._model.answer(prompt, publisher.delta, on_reset=publisher.reset)
+        except TimeoutError:
+            # The chain would outlast the claim (another worker would take the message over): the offline
+            # coach answers now instead.
+            self._metrics.fallback(provider=self._model.provider)
+            await publisher.reset(self._offline.provider)
+            return await self._offline.answer(prompt, publisher.delta)
         if answer.usage.provider != self._model.links[-1].provider:
             await self._responses.put(key, answer)  # a fallback's answer is not kept past the outage
         return answer

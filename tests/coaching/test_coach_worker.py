@@ -191,3 +191,26 @@ async def test_the_sweep_sees_active_sessions_with_waiting_messages_only(coach: 
     assert waiting in found
     assert answered not in found
     assert ended not in found
+
+
+async def test_a_chain_slower_than_the_lease_is_cut_off_and_the_offline_coach_answers(coach: Coach) -> None:
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    model = HangingModel()
+    generator = coach.generator(links=(model, OfflineCoachModel()), policy=ReplyPolicy(lease_seconds=1.0))
+    recorder = ChannelRecorder()
+    async with recorder.listening(coach.pubsub, session):
+        assert await generator.attend(session) is ReplyOutcome.COMPLETED
+        await recorder.until(lambda heard: any(m.signal is ReplySignal.COMPLETED for m in heard))
+    started, finished = await replies(coach, session)
+    [completed] = finished
+    assert isinstance(completed, CoachReplyCompleted)
+    assert completed.usage.provider == "offline"
+    signals = [m.signal for m in recorder.messages]
+    reset = signals.index(ReplySignal.RESET)
+    assert signals[:reset] == [ReplySignal.STARTED, ReplySignal.DELTA]  # the hanging model's word, void
+    after = [m for m in recorder.messages[reset:] if m.signal is ReplySignal.DELTA]
+    assert after[0].seq == 1
+    assert "".join(m.text for m in after) == completed.text
+    assert len(started) == 1
