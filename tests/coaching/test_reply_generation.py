@@ -239,3 +239,19 @@ async def test_consecutive_failures_open_claudes_circuit_until_the_cool_down_is_
     now[0] += 31.0  # the cool-down is over: a trial call goes through and closes it
     assert (await ask()).usage.provider == "anthropic"
     assert not chain.circuit_open("anthropic")
+
+
+async def test_a_second_claude_model_answers_before_the_offline_coach(coach: Coach) -> None:
+    coach.stand_in.script.extend([Failing(529), Streamed(texts=("Warm up gently.",), model="claude-second")])
+    links = (coach.claude("claude-first"), coach.claude("claude-second"), OfflineCoachModel())
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    assert await coach.generator(links=links).attend(session) is ReplyOutcome.COMPLETED
+    [reply] = completed_in(await coach.events(session))
+    assert (reply.usage.provider, reply.usage.model, reply.text) == (
+        "anthropic",
+        "claude-second",
+        "Warm up gently.",
+    )
+    assert [request["model"] for request in coach.stand_in.requests] == ["claude-first", "claude-second"]
