@@ -61,10 +61,9 @@ class CoachWorker:
         self._stopping.set()
 
     async def run(self) -> None:
-        """Follow and sweep until `stop()`."""
-        head = await self._store.current_position()
+        """Follow and sweep until `stop()`. An unreachable store is retried, never fatal."""
         background = [
-            asyncio.create_task(self._follow(head), name="coach follow"),
+            asyncio.create_task(self._follow(), name="coach follow"),
             asyncio.create_task(self._sweep(), name="coach sweep"),
         ]
         try:
@@ -104,9 +103,12 @@ class CoachWorker:
         finally:
             self._running.pop(session_id, None)
 
-    async def _follow(self, after: int) -> None:
+    async def _follow(self) -> None:
+        after: int | None = None
         while True:
             try:
+                if after is None:
+                    after = await self._store.current_position()  # the sweep covers what came before
                 async for record in self._store.subscribe_all(after=after):
                     after = record.position
                     session_id = _waiting_in(record)
