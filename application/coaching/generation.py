@@ -163,6 +163,7 @@ class ReplyGenerator:
             return await self._generate(conversation, reply_id, publisher)
         except Exception:
             log.exception("reply %s of session %s: left for its lease to expire", reply_id, session_id)
+            await publisher.reset("")  # what was streamed is void; the message is claimed again later
             return ReplyOutcome.LEFT_TO_EXPIRE
 
     async def _generate(

@@ -214,3 +214,31 @@ async def test_a_chain_slower_than_the_lease_is_cut_off_and_the_offline_coach_an
     assert after[0].seq == 1
     assert "".join(m.text for m in after) == completed.text
     assert len(started) == 1
+
+
+class BrokenModel(HangingModel):
+    """A model with a bug: it streams a word, then raises something no fallback expects."""
+
+    async def answer(self, prompt: CoachPrompt, on_text: TextSink) -> CoachAnswer:
+        await on_text("Let me ")
+        raise RuntimeError("a bug")
+
+
+async def test_an_unexpected_error_voids_the_streamed_text_and_leaves_the_claim_to_expire(
+    coach: Coach,
+) -> None:
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    recorder = ChannelRecorder()
+    async with recorder.listening(coach.pubsub, session):
+        outcome = await coach.generator(links=(BrokenModel(), OfflineCoachModel())).attend(session)
+        await recorder.until(lambda heard: any(m.signal is ReplySignal.RESET for m in heard))
+    assert outcome is ReplyOutcome.LEFT_TO_EXPIRE
+    assert [m.signal for m in recorder.messages] == [
+        ReplySignal.STARTED,
+        ReplySignal.DELTA,
+        ReplySignal.RESET,
+    ]
+    started, finished = await replies(coach, session)
+    assert (len(started), finished) == (1, [])  # the sweep claims it again once the lease has run out
