@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from application.auth_ports import PasswordHasher
 from application.cache import Cache
-from application.coaching.worker import CoachWorker
 from application.eventstore import EventStore
 from application.exercise_catalogue import LoggedExerciseCatalogue
 from application.library_commands import LibraryCommands
@@ -36,7 +35,6 @@ from fitcoach.wiring.adapters import (
     pubsub_from,
     redis_stores_from,
 )
-from fitcoach.wiring.coach import build_coach_worker
 from fitcoach.wiring.core import Core, build_core, build_projection_runners, resolve_database_url
 from projections.runner import ProjectionRunner
 
@@ -46,6 +44,7 @@ if TYPE_CHECKING:
     from adapters.postgres.plan_read_model import PostgresPlanReadModel
     from adapters.postgres.user_read_model import PostgresUserReadModel
     from application.accounts import Accounts
+    from application.coaching.worker import CoachWorker
     from application.session_check import SessionCheck
 
 
@@ -195,6 +194,8 @@ async def build_api(
     if settings.in_process_projections if run_projections is None else run_projections:
         api.runners = build_projection_runners(settings, core.store, cache=cache, publisher=pubsub)
     if settings.coach_worker_in_process if run_coach_worker is None else run_coach_worker:
+        from fitcoach.wiring.coach import build_coach_worker
+
         api.coach_worker = build_coach_worker(
             settings,
             core.store,
