@@ -12,6 +12,10 @@ from application.eventstore import EventStore
 from application.handler import CommandHandler
 from application.pubsub import PubSub
 from application.snapshots import Snapshots
+from domain.coaching import CoachingSession
+from domain.coaching.commands import CoachingCommand
+from domain.coaching.decider import COACHING
+from domain.coaching.events import CoachingEvent
 from domain.library.commands import LibraryCommand
 from domain.library.decider import LIBRARY
 from domain.library.events import LibraryEvent
@@ -111,6 +115,13 @@ def library_handler(
 ) -> CommandHandler[LibraryCommand, LibraryExercise, LibraryEvent]:
     """The command path of library exercises (imports and the admin mutations)."""
     return CommandHandler(store, LIBRARY, retries=settings.command_retries)
+
+
+def coaching_handler(
+    settings: Settings, store: EventStore
+) -> CommandHandler[CoachingCommand, CoachingSession, CoachingEvent]:
+    """The command path of coaching sessions (the API's mutations and the coach worker)."""
+    return CommandHandler(store, COACHING, retries=settings.command_retries)
 
 
 def build_projection_runners(

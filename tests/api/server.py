@@ -75,6 +75,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         "mutation_rate_limit_per_minute": 1_000_000,  # tests sign up and write from one address, fast
         "mutation_rate_limit_burst": 100_000,
         "projection_standby_retry_seconds": 0.2,
+        "coach_worker_in_process": False,  # API tests drive replies themselves; tests/coaching run the worker
     }
     return Settings(**{**values, **overrides})
 
