@@ -76,11 +76,15 @@ def create_app(settings: Settings | None = None, *, api: Api | None = None) -> S
         tasks = [
             asyncio.create_task(runner.run(), name=f"projection {runner.name}") for runner in services.runners
         ]
+        if services.coach_worker is not None:
+            tasks.append(asyncio.create_task(services.coach_worker.run(), name="coach worker"))
         try:
             yield
         finally:
             for runner in services.runners:
                 runner.stop()
+            if services.coach_worker is not None:
+                services.coach_worker.stop()
             if tasks:
                 await asyncio.wait(tasks, timeout=10)
             if api is None:

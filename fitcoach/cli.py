@@ -7,7 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from fitcoach.settings import Settings, SettingsError, load_settings
@@ -37,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
         help="create or upgrade the PostgreSQL schemas and load the shipped exercise library (idempotent)",
     )
     commands.add_parser("project", help="run every projection in this process until SIGTERM or SIGINT")
+    commands.add_parser(
+        "coach-worker",
+        help="answer coach chat messages in this process until SIGTERM or SIGINT (set "
+        "FITCOACH_COACH_WORKER_IN_PROCESS=false on the API then)",
+    )
     projections = commands.add_parser("projections", help="inspect or rebuild the projections")
     actions = projections.add_subparsers(dest="action", required=True)
     actions.add_parser("status", help="checkpoint, lag and state of each projection")
@@ -104,6 +109,53 @@ async def _project(settings: Settings) -> int:
             failed = True
             log.error("projection %s ended with %s", runner.name, type(outcome).__name__, exc_info=outcome)
     return 1 if failed else 0
+
+
+async def _coach_worker(settings: Settings) -> int:
+    from adapters.postgres.library_read_model import PostgresLibraryReadModel
+    from adapters.postgres.pool import open_pool
+    from application.library_reads import LibraryReads
+    from fitcoach.wiring.adapters import api_cache_from, pubsub_from
+    from fitcoach.wiring.coach import build_coach_worker
+    from fitcoach.wiring.core import event_store_from
+
+    if settings.redis_url is None:
+        log.warning(
+            "coach worker without FITCOACH_REDIS_URL: replies are recorded, but their live text reaches no "
+            "API process and the response cache is this process's own"
+        )
+    closers: list[Callable[[], Awaitable[None]]] = []
+    try:
+        store = await event_store_from(settings)
+        closers.append(store.close)
+        pool = await open_pool(
+            settings.resolved_database_url,
+            min_size=settings.db_pool_min_size,
+            max_size=settings.db_pool_max_size,
+        )
+        closers.append(pool.close)
+        pubsub = await pubsub_from(settings)
+        closers.append(pubsub.close)
+        cache = await api_cache_from(settings)
+        closers.append(cache.close)
+        worker = build_coach_worker(
+            settings,
+            store,
+            pubsub=pubsub,
+            cache=cache,
+            read_pool=pool,
+            library=LibraryReads(PostgresLibraryReadModel(pool), cache),
+            closers=closers,
+        )
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, worker.stop)
+        log.info("coach worker: answering messages until SIGTERM or SIGINT")
+        await worker.run()
+    finally:
+        for close in reversed(closers):
+            await close()
+    return 0
 
 
 async def _status(settings: Settings) -> int:
@@ -176,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "project":
             return asyncio.run(_project(settings))
+        if args.command == "coach-worker":
+            return asyncio.run(_coach_worker(settings))
         if args.command == "library":
             from fitcoach.library_commands import import_library_file
 

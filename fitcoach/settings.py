@@ -354,12 +354,76 @@ class Settings(BaseSettings):
         "cluster-wide (advisory lock), so replicas may all leave it on. `docker-compose.yml` turns it "
         "off and runs `fitcoach project`.",
     )
+    # The AI coach (application/coaching/)
+    anthropic_api_key: SecretStr | None = Field(
+        default=None,
+        validate_default=True,
+        description="Key of Anthropic's API, for Claude as the coach; unset: `ANTHROPIC_API_KEY`, and "
+        "without either the offline coach answers every message. Never logged.",
+    )
+    anthropic_model: str = Field(
+        default="claude-sonnet-4-6",
+        min_length=1,
+        max_length=60,
+        description="The Claude model the coach asks first.",
+    )
+    anthropic_fallback_model: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=60,
+        description="A second Claude model asked when the first fails or its circuit is open, before the "
+        "offline coach; unset: none.",
+    )
+    anthropic_base_url: str | None = Field(
+        default=None,
+        description="Where Anthropic's API is reached (a proxy or a test server); unset: Anthropic's own.",
+    )
+    anthropic_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=300, description="Most a Claude call may take before the next model answers."
+    )
+    coach_daily_tokens: int = Field(
+        default=200_000,
+        ge=0,
+        le=100_000_000,
+        description="Tokens (read plus written) one user's coach replies may spend per UTC day "
+        "(`ai.coach_usage`); past it the offline coach answers, with a note saying so.",
+    )
+    coach_worker_in_process: bool = Field(
+        default=True,
+        description="Run the coach worker (it answers chat messages) inside the API process; replicas may "
+        "all run it (each message is claimed by one). Off: run `fitcoach coach-worker` on its own.",
+    )
+    coach_lease_seconds: int = Field(
+        default=120,
+        ge=10,
+        le=600,
+        description="How long a worker's claim on a message holds; a claim whose worker died is taken over "
+        "after it (3 claims at most, then the reply is marked failed).",
+    )
+    coach_concurrency: int = Field(
+        default=8, ge=1, le=1000, description="Replies one coach worker generates at once."
+    )
+    coach_sweep_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="How often the coach worker looks for messages still waiting (sent while no worker ran, "
+        "or whose worker died).",
+    )
     host: str = Field(
         default="127.0.0.1", description="Address `fitcoach serve` listens on (`--host` overrides it)."
     )
     port: int = Field(
         default=8000, ge=0, le=65535, description="Port `fitcoach serve` listens on (`--port` overrides it)."
     )
+
+    @field_validator("anthropic_api_key", mode="before")
+    @classmethod
+    def _anthropic_key_fallback(cls, value: object) -> object:
+        """Unset: Anthropic's own variable, `ANTHROPIC_API_KEY`; empty counts as unset."""
+        if value is None or value == "":
+            return os.environ.get("ANTHROPIC_API_KEY") or None
+        return value
 
     @field_validator("graphiql", "introspection", mode="before")
     @classmethod

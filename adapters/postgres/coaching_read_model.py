@@ -43,6 +43,12 @@ _MESSAGES = _MESSAGE_ROWS + (
 _USAGE = """
 SELECT input_tokens, output_tokens, replies FROM ai.coach_usage WHERE user_id = %(user_id)s AND day = %(day)s
 """
+_WAITING = """
+SELECT m.session_id FROM ai.coaching_messages m
+  JOIN ai.coaching_sessions s ON s.id = m.session_id AND s.status = 'active'
+ WHERE m.role = 'user' AND m.status = 'waiting'
+ GROUP BY m.session_id ORDER BY min(m.position) LIMIT %(limit)s
+"""
 _SESSIONS_TABLE: Table = "ai.coaching_sessions"
 _MESSAGES_TABLE: Table = "ai.coaching_messages"
 _USAGE_TABLE: Table = "ai.coach_usage"
@@ -84,6 +90,10 @@ class PostgresCoachingReadModel(PooledReads):
         rows = await self._fetch(_USAGE, {"user_id": user_id, "day": day}, ("coach_usage", _USAGE_TABLE))
         input_tokens, output_tokens, replies = rows[0] if rows else (0, 0, 0)
         return CoachUsageView(user_id, day, input_tokens, output_tokens, replies)
+
+    async def waiting_sessions(self, *, limit: int) -> tuple[UUID, ...]:
+        rows = await self._fetch(_WAITING, {"limit": limit}, ("coaching_messages", _MESSAGES_TABLE))
+        return tuple(row[0] for row in rows)
 
 
 def _check_page_size(limit: int) -> None:

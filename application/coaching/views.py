@@ -159,3 +159,9 @@ class CoachingReadModel(Protocol):
     async def usage(self, user_id: UUID, day: date) -> CoachUsageView:
         """The user's usage on a UTC day; zeros for a day without replies."""
         ...
+
+    async def waiting_sessions(self, *, limit: int) -> tuple[UUID, ...]:
+        """Up to `limit` active sessions with a user message still waiting for its reply, the longest
+        waiting first (the coach worker's sweep: unclaimed messages and claims whose worker died). An
+        ended session is left out: nothing can claim its messages any more."""
+        ...

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from adapters.postgres.plan_read_model import PostgresPlanReadModel
     from adapters.postgres.user_read_model import PostgresUserReadModel
     from application.accounts import Accounts
+    from application.coaching.worker import CoachWorker
     from application.session_check import SessionCheck
 
 
@@ -85,11 +86,15 @@ class Api:
     responses: ResponseCache | None = None
     """Cached read results (None when FITCOACH_RESPONSE_CACHE is off)."""
     runners: list[ProjectionRunner] = field(default_factory=list)
+    coach_worker: CoachWorker | None = None
+    """Answers chat messages in this process (None when FITCOACH_COACH_WORKER_IN_PROCESS is off)."""
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def close(self) -> None:
         for runner in self.runners:
             runner.stop()
+        if self.coach_worker is not None:
+            self.coach_worker.stop()
         for close in reversed(self.closers):
             with contextlib.suppress(Exception):
                 await close()
@@ -103,6 +108,7 @@ async def build_api(
     pubsub: PubSub | None = None,
     passwords: PasswordHasher | None = None,
     run_projections: bool | None = None,
+    run_coach_worker: bool | None = None,
 ) -> Api:
     """The API's services. Tests pass their own adapters; the rest follows the settings."""
     from adapters.auth.access_tokens import JwtAccessTokens
@@ -212,4 +218,16 @@ async def build_api(
         raise
     if settings.in_process_projections if run_projections is None else run_projections:
         api.runners = build_projection_runners(settings, core.store, cache=cache, publisher=pubsub)
+    if settings.coach_worker_in_process if run_coach_worker is None else run_coach_worker:
+        from fitcoach.wiring.coach import build_coach_worker
+
+        api.coach_worker = build_coach_worker(
+            settings,
+            core.store,
+            pubsub=api.pubsub,
+            cache=api.cache,
+            read_pool=api.read_pool,
+            library=api.library_reads,  # the searches cached per library generation
+            closers=api.closers,
+        )
     return api

@@ -65,6 +65,8 @@ CREATE TABLE IF NOT EXISTS {s}.coaching_messages (
 CREATE INDEX IF NOT EXISTS coaching_messages_in_order ON {s}.coaching_messages (session_id, position);
 CREATE INDEX IF NOT EXISTS coaching_messages_replies
     ON {s}.coaching_messages (in_reply_to) WHERE in_reply_to IS NOT NULL;
+CREATE INDEX IF NOT EXISTS coaching_messages_waiting
+    ON {s}.coaching_messages (position) WHERE role = 'user' AND status = 'waiting';
 
 CREATE TABLE IF NOT EXISTS {s}.coach_usage (
     user_id uuid NOT NULL,

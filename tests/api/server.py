@@ -77,6 +77,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         "coach_rate_limit_per_second": 1000,
         "coach_messages_per_minute": 10_000,
         "projection_standby_retry_seconds": 0.2,
+        "coach_worker_in_process": False,  # API tests drive replies themselves; tests/coaching run the worker
     }
     return Settings(**{**values, **overrides})
 

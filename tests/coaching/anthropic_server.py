@@ -17,6 +17,8 @@ class Streamed:
     tool_input: dict[str, Any] | None = None
     cut_after_texts: int | None = None
     """Close the connection after this many text deltas, without message_stop."""
+    hang_after_texts: int | None = None
+    """Stop sending after this many text deltas and hold the connection open (a reply in progress)."""
     model: str = "claude-test"
 
 
@@ -98,6 +100,8 @@ def _events(reply: Streamed) -> list[bytes]:
 class AnthropicStandIn:
     script: list[Streamed | Failing] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    hanging: threading.Event = field(default_factory=threading.Event)
+    """Set on stop: releases the replies that hang."""
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -135,9 +139,13 @@ class AnthropicStandIn:
                 events = _events(reply)
                 if reply.cut_after_texts is not None:
                     events = events[: 2 + reply.cut_after_texts]
+                if reply.hang_after_texts is not None:
+                    events = events[: 2 + reply.hang_after_texts]
                 for event in events:
                     self.wfile.write(event)
                     self.wfile.flush()
+                if reply.hang_after_texts is not None:
+                    owner.hanging.wait(60)
                 self.close_connection = True
 
             def log_message(self, format: str, *args: Any) -> None:
@@ -148,6 +156,7 @@ class AnthropicStandIn:
         threading.Thread(target=lambda: server.serve_forever(poll_interval=0.05), daemon=True).start()
 
     def stop(self) -> None:
+        self.hanging.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

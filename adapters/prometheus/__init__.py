@@ -1,0 +1,1 @@
+"""Prometheus adapters of the application's metrics ports."""

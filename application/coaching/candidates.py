@@ -1,0 +1,111 @@
+"""The library exercises a coach may offer one user: every exercise their restrictions and equipment allow
+(read through the `LibraryReadModel` port, page by page up to `MAX_CANDIDATES`), and the few of them a
+prompt lists (`MAX_SHOWN`, those the message speaks of first)."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from application.library_views import ExerciseSearch, LibraryExerciseView, LibraryReadModel
+from application.plan_reads import MAX_PAGE_SIZE
+from domain.library.availability import Availability
+from domain.library.contraindications import Contraindication
+from domain.library.values import (
+    Category,
+    Equipment,
+    ExerciseDefinition,
+    Force,
+    Level,
+    Mechanic,
+    MovementPattern,
+    Muscle,
+)
+
+MAX_CANDIDATES = 1000
+MAX_SHOWN = 40
+_WORD = re.compile(r"[a-z]{3,}")
+E = TypeVar("E", bound=enum.Enum)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    available: tuple[ExerciseDefinition, ...]
+    plan_exercises: tuple[ExerciseDefinition, ...]
+    """The library's definitions of the plan's exercises, in plan order (unknown ids left out)."""
+    shown: tuple[ExerciseDefinition, ...]
+    """At most `MAX_SHOWN` of `available`, for the prompt's text."""
+
+
+async def candidates_for(
+    library: LibraryReadModel, availability: Availability, plan_ids: Sequence[str], message: str
+) -> Candidates:
+    search = ExerciseSearch(
+        exclude=availability.exclude, available_equipment=availability.available_equipment
+    )
+    views: list[LibraryExerciseView] = []
+    while len(views) < MAX_CANDIDATES:
+        page = await library.search(search, limit=MAX_PAGE_SIZE, offset=len(views))
+        views.extend(page.exercises)
+        if not page.has_next or not page.exercises:
+            break
+    available = tuple(definition_of(view) for view in views)
+    in_plan = await library.exercises(list(plan_ids)) if plan_ids else {}
+    plan_exercises = tuple(definition_of(in_plan[i]) for i in plan_ids if i in in_plan)
+    return Candidates(available, plan_exercises, _shown(available, message))
+
+
+def definition_of(view: LibraryExerciseView) -> ExerciseDefinition:
+    """The read model's row as the library's definition (values this code does not know are left out)."""
+    return ExerciseDefinition(
+        exercise_id=view.id,
+        name=view.name,
+        aliases=view.aliases,
+        category=_member(Category, view.category) or Category.STRENGTH,
+        level=_member(Level, view.level) or Level.BEGINNER,
+        force=_member(Force, view.force),
+        mechanic=_member(Mechanic, view.mechanic),
+        equipment=members(Equipment, view.equipment) or (Equipment.OTHER,),
+        primary_muscles=members(Muscle, view.primary_muscles),
+        secondary_muscles=members(Muscle, view.secondary_muscles),
+        patterns=members(MovementPattern, view.patterns),
+        contraindications=members(Contraindication, view.contraindications),
+        cues=view.cues,
+        variations=view.variations,
+    )
+
+
+def described(definition: ExerciseDefinition) -> str:
+    muscles = ", ".join(muscle.value for muscle in definition.primary_muscles) or "-"
+    equipment = ", ".join(item.value for item in definition.equipment)
+    return f"{definition.exercise_id}: {definition.name}; {muscles}; {equipment}"
+
+
+def _shown(available: Sequence[ExerciseDefinition], message: str) -> tuple[ExerciseDefinition, ...]:
+    """Those whose name, muscles or patterns the message mentions first, then the rest by name."""
+    said = set(_WORD.findall(message.lower()))
+
+    def relevance(definition: ExerciseDefinition) -> int:
+        words = set(_WORD.findall(definition.name.lower()))
+        words |= {part for m in definition.primary_muscles for part in m.value.split("_")}
+        words |= {part for p in definition.patterns for part in p.value.split("_")}
+        return len(words & said)
+
+    ranked = sorted(available, key=lambda d: (-relevance(d), d.name))
+    return tuple(ranked[:MAX_SHOWN])
+
+
+def _member(kind: type[E], value: str | None) -> E | None:
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
+def members(kind: type[E], values: Sequence[str]) -> tuple[E, ...]:
+    return tuple(member for value in values if (member := _member(kind, value)) is not None)

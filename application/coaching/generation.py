@@ -1,0 +1,295 @@
+"""Generating the reply to a session's oldest waiting message, as the coach worker runs it.
+
+1. Claim it: `ClaimReply` through the command path at the version the session was read at. Losing the
+   race (another worker claimed it, or answered it) is normal: nothing else happens.
+2. Publish `started`; build the context (`application.coaching.context`).
+3. The safety check of the message: an action that stops the model is answered with our own reply.
+4. The daily token budget: past it the offline coach answers, with a note saying so.
+5. The response cache, else the fallback chain, streaming numbered deltas (a `reset` when a model fails
+   midway and the next one starts again).
+6. The checks after the model drop what may not be suggested; `CompleteReply` records every trigger;
+   `completed` is published with the position to wait for in the read model.
+If every model fails: `FailReply`, and `failed` is published. A chain slower than `MODEL_SHARE_OF_LEASE`
+of the lease is cut off and the offline coach answers (after a `reset`). If anything else goes wrong, the
+claim is left to expire: the sweep claims the message again, up to `MAX_ATTEMPTS`, then marks it failed.
+
+Neither the user's words nor the reply's are logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4, uuid5
+
+from application.cache import Cache
+from application.coaching.context import CoachContextBuilder, PreparedReply
+from application.coaching.conversation import Conversation, read_conversation
+from application.coaching.fallback import FallbackCoachModel
+from application.coaching.metrics import CoachMetrics
+from application.coaching.model import CoachAnswer, CoachModel, CoachModelError
+from application.coaching.proposals import checked_suggestions
+from application.coaching.reply_publisher import ReplyPublisher
+from application.coaching.response_cache import CoachResponseCache, response_key
+from application.coaching.views import CoachingReadModel
+from application.eventstore import EventStore
+from application.handler import CommandHandler, CommandMetadata
+from application.library_views import LibraryReadModel
+from application.pubsub import PubSub
+from domain.coaching import MAX_ATTEMPTS, CoachingSession
+from domain.coaching.commands import ClaimReply, CoachingCommand, CompleteReply, FailReply
+from domain.coaching.errors import (
+    CoachingSessionEnded,
+    ReplyAlreadyClaimed,
+    ReplyAttemptsExhausted,
+    ReplyNotClaimed,
+    ReplyNotNeeded,
+)
+from domain.coaching.events import CoachingEvent
+from domain.coaching.safety.checker import assess_message
+from domain.coaching.safety.replies import safety_reply
+from domain.coaching.validation import MAX_REPLY, MAX_TRIGGERS
+from domain.coaching.values import ReplyUsage, SafetyTrigger
+from domain.errors import ConcurrencyConflict
+
+log = logging.getLogger("fitcoach.coach")
+
+CoachingHandler = CommandHandler[CoachingCommand, CoachingSession, CoachingEvent]
+SAFETY_PROVIDER = "safety"
+SAFETY_MODEL = "fitcoach-safety-1"
+ATTEMPTS_EXHAUSTED = "attempts_exhausted"
+PROVIDER_ERROR = "provider_error"
+BUDGET_NOTE = "You have used today's coaching budget, so the offline coach answers until tomorrow (UTC).\n\n"
+MODEL_SHARE_OF_LEASE = 0.75
+"""The share of the lease the model chain may take; past it the offline coach answers, so that the reply
+is completed while the claim still holds."""
+EMPTY_ANSWER = "I have nothing to add to that; could you tell me a bit more about what you need?"
+_LOST_RACE = (
+    ConcurrencyConflict,
+    ReplyAlreadyClaimed,
+    ReplyNotNeeded,
+    ReplyAttemptsExhausted,
+    CoachingSessionEnded,
+)
+
+
+class ReplyOutcome(enum.Enum):
+    COMPLETED = "completed"
+    FAILED = "failed"
+    NOTHING_WAITING = "nothing_waiting"
+    CLAIMED_ELSEWHERE = "claimed_elsewhere"
+    """Another worker holds a live claim, won the race, or took the message over."""
+    LEFT_TO_EXPIRE = "left_to_expire"
+    """Something unexpected went wrong: the claim expires and the message is claimed again."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyPolicy:
+    lease_seconds: float = 120.0
+    daily_tokens: int = 200_000
+    """Input plus output tokens a user may spend per UTC day before the offline coach answers."""
+
+
+class ReplyGenerator:
+    def __init__(
+        self,
+        *,
+        store: EventStore,
+        handler: CoachingHandler,
+        context: CoachContextBuilder,
+        model: FallbackCoachModel,
+        offline: CoachModel,
+        pubsub: PubSub,
+        cache: Cache,
+        usage: CoachingReadModel,
+        library: LibraryReadModel,
+        metrics: CoachMetrics,
+        policy: ReplyPolicy,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        new_id: Callable[[], UUID] = uuid4,
+    ) -> None:
+        self._store = store
+        self._handler = handler
+        self._context = context
+        self._model = model
+        self._offline = offline
+        self._pubsub = pubsub
+        self._responses = CoachResponseCache(cache)
+        self._usage = usage
+        self._library = library
+        self._metrics = metrics
+        self._policy = policy
+        self._clock = clock
+        self._new_id = new_id
+
+    async def attend(self, session_id: UUID) -> ReplyOutcome:
+        """Answer the session's oldest waiting message if it is free to claim (or fail it once its
+        attempts are used up)."""
+        conversation = await read_conversation(self._store, session_id)
+        if conversation is None or conversation.message_id is None:
+            return ReplyOutcome.NOTHING_WAITING
+        state, now = conversation.state, self._clock()
+        claim = state.claim
+        if claim is not None and claim.lease_until > now:
+            return ReplyOutcome.CLAIMED_ELSEWHERE
+        if state.waiting[0].attempts >= MAX_ATTEMPTS and claim is not None:
+            return await self._exhausted(conversation, claim.reply_id)
+        reply_id = self._new_id()
+        command = ClaimReply(
+            session_id=session_id,
+            reply_id=reply_id,
+            message_id=conversation.message_id,
+            provider=self._model.provider,
+            model=self._model.model,
+            lease_until=now + timedelta(seconds=self._policy.lease_seconds),
+            at=now,
+        )
+        try:
+            await self._handler.handle(
+                command,
+                self._metadata(conversation, reply_id, "claim"),
+                expected_version=conversation.version,
+            )
+        except _LOST_RACE:
+            return ReplyOutcome.CLAIMED_ELSEWHERE
+        publisher = ReplyPublisher(self._pubsub, session_id, reply_id, conversation.message_id)
+        await publisher.started(self._model.provider)
+        try:
+            return await self._generate(conversation, reply_id, publisher)
+        except Exception:
+            log.exception("reply %s of session %s: left for its lease to expire", reply_id, session_id)
+            await publisher.reset("")  # what was streamed is void; the message is claimed again later
+            return ReplyOutcome.LEFT_TO_EXPIRE
+
+    async def _generate(
+        self, conversation: Conversation, reply_id: UUID, publisher: ReplyPublisher
+    ) -> ReplyOutcome:
+        started = time.perf_counter()
+        prepared = await self._context.prepare(conversation)
+        prompt = prepared.prompt
+        assessment = assess_message(conversation.message)
+        triggers = (*assessment.triggers, *prepared.triggers)
+        if assessment.stops_the_model:
+            text = safety_reply(assessment.triggers, prompt.personality) or EMPTY_ANSWER
+            await publisher.whole(text)
+            answer = CoachAnswer(
+                text=text,
+                changes=(),
+                confidence=1.0,
+                usage=ReplyUsage(provider=SAFETY_PROVIDER, model=SAFETY_MODEL),
+            )
+            return await self._complete(
+                conversation, reply_id, publisher, prepared, answer, triggers, started
+            )
+        try:
+            answer = await self._answer(conversation, prepared, publisher)
+        except CoachModelError as error:
+            log.warning("reply %s: every model failed (%s)", reply_id, error.failure.value)
+            return await self._fail(conversation, reply_id, publisher, PROVIDER_ERROR)
+        return await self._complete(conversation, reply_id, publisher, prepared, answer, triggers, started)
+
+    async def _answer(
+        self, conversation: Conversation, prepared: PreparedReply, publisher: ReplyPublisher
+    ) -> CoachAnswer:
+        prompt = prepared.prompt
+        if await self._over_budget(prepared.user_id):
+            await publisher.delta(BUDGET_NOTE)
+            started = time.perf_counter()
+            answer = await self._offline.answer(prompt, publisher.delta)
+            self._metrics.model_request(
+                model=self._offline.model,
+                personality=prompt.personality.value,
+                status="ok",
+                seconds=time.perf_counter() - started,
+            )
+            return replace(answer, text=BUDGET_NOTE + answer.text)
+        key = response_key(
+            prepared.user_id, conversation.message, prompt.personality, prepared.context_version
+        )
+        cached = await self._responses.get(key)
+        if cached is not None:
+            await publisher.whole(cached.text)
+            return cached
+        try:
+            async with asyncio.timeout(self._policy.lease_seconds * MODEL_SHARE_OF_LEASE):
+                answer = await self._model.answer(prompt, publisher.delta, on_reset=publisher.reset)
+        except TimeoutError:
+            # The chain would outlast the claim (another worker would take the message over): the offline
+            # coach answers now instead.
+            self._metrics.fallback(provider=self._model.provider)
+            await publisher.reset(self._offline.provider)
+            return await self._offline.answer(prompt, publisher.delta)
+        if answer.usage.provider != self._model.links[-1].provider:
+            await self._responses.put(key, answer)  # a fallback's answer is not kept past the outage
+        return answer
+
+    async def _over_budget(self, user_id: UUID) -> bool:
+        usage = await self._usage.usage(user_id, self._clock().astimezone(UTC).date())
+        return usage.input_tokens + usage.output_tokens >= self._policy.daily_tokens
+
+    async def _complete(
+        self,
+        conversation: Conversation,
+        reply_id: UUID,
+        publisher: ReplyPublisher,
+        prepared: PreparedReply,
+        answer: CoachAnswer,
+        before: tuple[SafetyTrigger, ...],
+        started: float,
+    ) -> ReplyOutcome:
+        checked = await checked_suggestions(answer, prepared.prompt.facts, self._library, self._new_id)
+        triggers = (*before, *checked.triggers)[:MAX_TRIGGERS]
+        usage = replace(answer.usage, latency_ms=round((time.perf_counter() - started) * 1000))
+        command = CompleteReply(
+            session_id=conversation.state.session_id,
+            reply_id=reply_id,
+            text=(answer.text.strip() or EMPTY_ANSWER)[:MAX_REPLY],
+            suggestions=checked.suggestions,
+            triggers=triggers,
+            confidence=min(max(answer.confidence, 0.0), 1.0),
+            usage=usage,
+            at=self._clock(),
+        )
+        try:
+            result = await self._handler.handle(command, self._metadata(conversation, reply_id, "complete"))
+        except ReplyNotClaimed:
+            log.warning("reply %s: its claim was taken over before it completed", reply_id)
+            return ReplyOutcome.CLAIMED_ELSEWHERE
+        for trigger in triggers:
+            self._metrics.safety_trigger(trigger)
+        await publisher.completed(usage.provider, result.position)
+        return ReplyOutcome.COMPLETED
+
+    async def _fail(
+        self, conversation: Conversation, reply_id: UUID, publisher: ReplyPublisher, cause: str
+    ) -> ReplyOutcome:
+        command = FailReply(
+            session_id=conversation.state.session_id, reply_id=reply_id, cause=cause, at=self._clock()
+        )
+        try:
+            await self._handler.handle(command, self._metadata(conversation, reply_id, "fail"))
+        except ReplyNotClaimed:
+            return ReplyOutcome.CLAIMED_ELSEWHERE
+        await publisher.failed(cause)
+        return ReplyOutcome.FAILED
+
+    async def _exhausted(self, conversation: Conversation, reply_id: UUID) -> ReplyOutcome:
+        assert conversation.message_id is not None
+        publisher = ReplyPublisher(
+            self._pubsub, conversation.state.session_id, reply_id, conversation.message_id
+        )
+        return await self._fail(conversation, reply_id, publisher, ATTEMPTS_EXHAUSTED)
+
+    def _metadata(self, conversation: Conversation, reply_id: UUID, step: str) -> CommandMetadata:
+        cause = conversation.cause
+        return CommandMetadata(
+            command_id=uuid5(reply_id, step),
+            correlation_id=cause.metadata.correlation_id if cause is not None else reply_id,
+            causation_id=cause.event_id if cause is not None else None,
+            user_id=conversation.state.user_id,
+        )

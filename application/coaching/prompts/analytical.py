@@ -1,0 +1,6 @@
+"""The analytical coach: its voice."""
+
+VOICE = (
+    "Voice: a sports scientist: precise, explain the why, cite the principle (progressive overload, "
+    "specificity, recovery), give numbers where they help."
+)

@@ -1,0 +1,74 @@
+"""The context builder on the real PostgreSQL: only the session's own user's profile and plan enter the
+prompt (two users side by side), their restrictions are in our instructions and rule candidates out, and
+the context version moves when the profile, the plan or the conversation does, and only then."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.coaching.context import CoachContextBuilder, PreparedReply
+from application.coaching.conversation import read_conversation
+from domain.coaching.values import Direction, SafetyAction, SafetyCategory
+from domain.library.contraindications import Contraindication
+from domain.users.commands import ProfileChanges
+from tests.coaching.worker_support import Coach
+
+
+async def prepared(coach: Coach, session: UUID) -> PreparedReply:
+    conversation = await read_conversation(coach.store, session)
+    assert conversation is not None
+    return await CoachContextBuilder(coach.store, coach.plans, coach.library).prepare(conversation)
+
+
+async def test_only_the_sessions_own_user_and_plan_enter_the_prompt(coach: Coach) -> None:
+    alice = await coach.user(injuries=["pregnant, second trimester"], equipment=["dumbbells"])
+    bob = await coach.user(injuries=["herniated disc at L5"])
+    alices_plan = await coach.plan(alice, "Alice strength", ["Dumbbell_Bench_Press"])
+    bobs_plan = await coach.plan(bob, "Bob squats", ["Barbell_Squat"])
+    session = await coach.session(alice, plan_id=alices_plan)
+    await coach.send(session, "what should I train today?")
+    reply = await prepared(coach, session)
+    context, instructions = reply.prompt.context, reply.prompt.instructions
+    assert "pregnant, second trimester" in context
+    assert "Alice strength" in context
+    assert "- Dumbbell_Bench_Press: Dumbbell Bench Press, 3 x 10 at 20 kg" in context
+    assert "herniated" not in context + instructions
+    assert "Bob squats" not in context
+    assert reply.prompt.facts.plan_exercise_ids == ("Dumbbell_Bench_Press",)
+    assert "pregnancy" in instructions
+    [trigger] = reply.triggers
+    assert (trigger.category, trigger.action, trigger.direction) == (
+        SafetyCategory.MEDICAL_RESTRICTION,
+        SafetyAction.CONSTRAIN,
+        Direction.INPUT,
+    )
+    assert "pregnancy" in trigger.note
+    assert "pregnant" not in trigger.note  # our words, not the user's
+    excluded = reply.prompt.facts.availability.exclude
+    assert Contraindication.SUPINE_PROLONGED in excluded
+    assert all(excluded.isdisjoint(c.contraindications) for c in reply.prompt.facts.candidates)
+    assert len(reply.prompt.facts.candidates) > 50
+
+    named_elsewhere = await coach.session(alice, plan_id=bobs_plan)  # someone else's plan never enters
+    await coach.send(named_elsewhere, "what should I train today?")
+    other = await prepared(coach, named_elsewhere)
+    assert "Bob squats" not in other.prompt.context
+    assert other.prompt.facts.plan_exercise_ids == ()
+
+
+async def test_the_context_version_moves_with_the_profile_the_plan_and_the_conversation(coach: Coach) -> None:
+    user = await coach.user(equipment=["dumbbells"])
+    plan = await coach.plan(user, "Week one", ["Dumbbell_Bench_Press"])
+    first = await coach.session(user, plan_id=plan)
+    second = await coach.session(user, plan_id=plan)
+    await coach.send(first, "how many sets?")
+    await coach.send(second, "something else entirely")
+    version = (await prepared(coach, first)).context_version
+    assert (await prepared(coach, second)).context_version == version  # same profile, plan, no history
+    await coach.update_profile(user, ProfileChanges(goals=("run a 10k",)))
+    after_profile = (await prepared(coach, first)).context_version
+    assert after_profile != version
+    other_plan = await coach.plan(user, "Week two", ["Pushups"])
+    third = await coach.session(user, plan_id=other_plan)
+    await coach.send(third, "how many sets?")
+    assert (await prepared(coach, third)).context_version not in (version, after_profile)

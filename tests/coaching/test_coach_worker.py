@@ -1,0 +1,244 @@
+"""The coach worker on the real PostgreSQL and Redis: exactly one reply per message with two workers racing,
+a claim whose worker died taken over once its lease runs out, a message failed after `MAX_ATTEMPTS`
+claims, and a clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from uuid import UUID
+
+import pytest
+
+from application.coaching.generation import ATTEMPTS_EXHAUSTED, ReplyGenerator, ReplyOutcome, ReplyPolicy
+from application.coaching.model import CoachAnswer, CoachPrompt, TextSink
+from application.coaching.offline_coach import OfflineCoachModel
+from application.coaching.reply_stream import ReplySignal
+from application.coaching.worker import CoachWorker
+from application.handler import CommandMetadata
+from domain.coaching import MAX_ATTEMPTS
+from domain.coaching.commands import EndCoachingSession
+from domain.coaching.events import CoachReplyCompleted, CoachReplyFailed, CoachReplyStarted
+from tests.adapters.api_ports.redis_server import eventually
+from tests.coaching.worker_support import ChannelRecorder, Coach
+
+SHORT_LEASE = ReplyPolicy(lease_seconds=0.5)
+
+
+class HangingModel:
+    """A model that streams a word, then never finishes: its worker is killed mid-reply."""
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+
+    @property
+    def provider(self) -> str:
+        return "hanging"
+
+    @property
+    def model(self) -> str:
+        return "hanging-1"
+
+    async def answer(self, prompt: CoachPrompt, on_text: TextSink) -> CoachAnswer:
+        await on_text("Let me ")
+        self.asked.set()
+        await asyncio.Event().wait()
+        raise AssertionError("never answers")
+
+
+def offline_worker(coach: Coach, **options: float) -> CoachWorker:
+    generator = coach.generator(links=(OfflineCoachModel(),))
+    return CoachWorker(coach.store, generator, coach.read_model, sweep_seconds=0.2, **options)  # type: ignore[arg-type]
+
+
+async def replies(
+    coach: Coach, session: UUID
+) -> tuple[list[CoachReplyStarted], list[CoachReplyCompleted | CoachReplyFailed]]:
+    events = await coach.events(session)
+    started = [e for e in events if isinstance(e, CoachReplyStarted)]
+    finished = [e for e in events if isinstance(e, CoachReplyCompleted | CoachReplyFailed)]
+    return started, finished
+
+
+async def finished_count(coach: Coach, sessions: Sequence[UUID], count: int) -> bool:
+    async def done() -> bool:
+        counts = [len((await replies(coach, session))[1]) for session in sessions]
+        return min(counts) >= count
+
+    return await eventually(done, attempts=300, pause=0.1)
+
+
+async def test_two_workers_racing_give_each_message_exactly_one_reply(coach: Coach) -> None:
+    workers = [offline_worker(coach), offline_worker(coach)]
+    tasks = [asyncio.create_task(worker.run()) for worker in workers]
+    await asyncio.sleep(0.3)  # both follow the log
+    user = await coach.user()
+    sessions = [await coach.session(user) for _ in range(6)]
+    try:
+        for session in sessions:
+            await coach.send(session, "how should I warm up?")
+        for session in sessions:
+            await coach.send(session, "and how do I progress?")
+        assert await finished_count(coach, sessions, 2)
+    finally:
+        for worker in workers:
+            worker.stop()
+        await asyncio.wait_for(asyncio.gather(*tasks), 15)
+    for session in sessions:
+        started, finished = await replies(coach, session)
+        assert len(started) == 2, "one claim per message: the other worker lost the race"
+        assert [type(e) for e in finished] == [CoachReplyCompleted, CoachReplyCompleted]
+        assert {e.attempt for e in started} == {1}
+
+
+async def claimed_then_killed(coach: Coach, session: UUID) -> None:
+    """A worker claims the message and dies mid-reply (its task is cancelled, its claim left behind)."""
+    model = HangingModel()
+    generator: ReplyGenerator = coach.generator(links=(model,), policy=SHORT_LEASE)
+    task = asyncio.create_task(generator.attend(session))
+    await asyncio.wait_for(model.asked.wait(), 10)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_a_worker_that_died_mid_reply_is_taken_over_once_its_lease_expires(coach: Coach) -> None:
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    await claimed_then_killed(coach, session)
+    worker = offline_worker(coach)  # started after the message: the sweep finds it
+    task = asyncio.create_task(worker.run())
+    try:
+        assert await finished_count(coach, [session], 1)
+    finally:
+        worker.stop()
+        await asyncio.wait_for(task, 15)
+    started, finished = await replies(coach, session)
+    assert [(e.provider, e.attempt) for e in started] == [("hanging", 1), ("offline", 2)]
+    [completed] = finished
+    assert isinstance(completed, CoachReplyCompleted)
+    assert completed.reply_id == started[1].reply_id
+    assert completed.usage.provider == "offline"
+
+
+async def test_after_max_attempts_the_reply_is_marked_failed_and_announced(coach: Coach) -> None:
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    for _ in range(MAX_ATTEMPTS):
+        await claimed_then_killed(coach, session)
+        await asyncio.sleep(SHORT_LEASE.lease_seconds + 0.1)
+    recorder = ChannelRecorder()
+    async with recorder.listening(coach.pubsub, session):
+        outcome = await coach.generator(links=(OfflineCoachModel(),)).attend(session)
+        await recorder.until(lambda heard: any(m.signal is ReplySignal.FAILED for m in heard))
+    assert outcome is ReplyOutcome.FAILED
+    started, finished = await replies(coach, session)
+    assert [e.attempt for e in started] == list(range(1, MAX_ATTEMPTS + 1))
+    [failed] = finished
+    assert isinstance(failed, CoachReplyFailed)
+    assert (failed.cause, failed.reply_id) == (ATTEMPTS_EXHAUSTED, started[-1].reply_id)
+    assert recorder.messages[-1].text == ATTEMPTS_EXHAUSTED
+    assert await coach.generator().attend(session) is ReplyOutcome.NOTHING_WAITING
+
+
+async def test_a_live_claim_is_left_to_its_worker(coach: Coach) -> None:
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    model = HangingModel()
+    hanging = asyncio.create_task(coach.generator(links=(model,)).attend(session))
+    try:
+        await asyncio.wait_for(model.asked.wait(), 10)
+        other = coach.generator(links=(OfflineCoachModel(),))
+        assert await other.attend(session) is ReplyOutcome.CLAIMED_ELSEWHERE
+    finally:
+        hanging.cancel()
+        await asyncio.gather(hanging, return_exceptions=True)
+    started, finished = await replies(coach, session)
+    assert (len(started), finished) == (1, [])
+
+
+async def test_stop_ends_the_worker_and_cuts_off_a_reply_in_flight_after_the_grace(coach: Coach) -> None:
+    model = HangingModel()
+    generator = coach.generator(links=(model,))
+    worker = CoachWorker(coach.store, generator, coach.read_model, sweep_seconds=0.2, grace_seconds=0.2)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.3)
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    await asyncio.wait_for(model.asked.wait(), 10)
+    worker.stop()
+    await asyncio.wait_for(task, 5)
+    started, finished = await replies(coach, session)
+    assert (len(started), finished) == (1, [])  # its claim expires and another worker takes it over
+
+
+async def test_the_sweep_sees_active_sessions_with_waiting_messages_only(coach: Coach) -> None:
+    user = await coach.user()
+    waiting, answered, ended = [await coach.session(user) for _ in range(3)]
+    for session in (waiting, answered, ended):
+        await coach.send(session, "how should I warm up?")
+    assert await coach.generator(links=(OfflineCoachModel(),)).attend(answered) is ReplyOutcome.COMPLETED
+    end = EndCoachingSession(session_id=ended, at=datetime.now(UTC))
+    result = await coach.handler.handle(end, CommandMetadata(uuid.uuid4(), uuid.uuid4(), user_id=user))
+    await coach.projected(result.position)
+    found = await coach.read_model.waiting_sessions(limit=100)
+    assert waiting in found
+    assert answered not in found
+    assert ended not in found
+
+
+async def test_a_chain_slower_than_the_lease_is_cut_off_and_the_offline_coach_answers(coach: Coach) -> None:
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    model = HangingModel()
+    generator = coach.generator(links=(model, OfflineCoachModel()), policy=ReplyPolicy(lease_seconds=1.0))
+    recorder = ChannelRecorder()
+    async with recorder.listening(coach.pubsub, session):
+        assert await generator.attend(session) is ReplyOutcome.COMPLETED
+        await recorder.until(lambda heard: any(m.signal is ReplySignal.COMPLETED for m in heard))
+    started, finished = await replies(coach, session)
+    [completed] = finished
+    assert isinstance(completed, CoachReplyCompleted)
+    assert completed.usage.provider == "offline"
+    signals = [m.signal for m in recorder.messages]
+    reset = signals.index(ReplySignal.RESET)
+    assert signals[:reset] == [ReplySignal.STARTED, ReplySignal.DELTA]  # the hanging model's word, void
+    after = [m for m in recorder.messages[reset:] if m.signal is ReplySignal.DELTA]
+    assert after[0].seq == 1
+    assert "".join(m.text for m in after) == completed.text
+    assert len(started) == 1
+
+
+class BrokenModel(HangingModel):
+    """A model with a bug: it streams a word, then raises something no fallback expects."""
+
+    async def answer(self, prompt: CoachPrompt, on_text: TextSink) -> CoachAnswer:
+        await on_text("Let me ")
+        raise RuntimeError("a bug")
+
+
+async def test_an_unexpected_error_voids_the_streamed_text_and_leaves_the_claim_to_expire(
+    coach: Coach,
+) -> None:
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    recorder = ChannelRecorder()
+    async with recorder.listening(coach.pubsub, session):
+        outcome = await coach.generator(links=(BrokenModel(), OfflineCoachModel())).attend(session)
+        await recorder.until(lambda heard: any(m.signal is ReplySignal.RESET for m in heard))
+    assert outcome is ReplyOutcome.LEFT_TO_EXPIRE
+    assert [m.signal for m in recorder.messages] == [
+        ReplySignal.STARTED,
+        ReplySignal.DELTA,
+        ReplySignal.RESET,
+    ]
+    started, finished = await replies(coach, session)
+    assert (len(started), finished) == (1, [])  # the sweep claims it again once the lease has run out
