@@ -63,9 +63,11 @@ class PlanCommands:
         *,
         command_id: UUID | None = None,
         expected_version: int | None = None,
+        correlation_id: UUID | None = None,
     ) -> PlanWritten:
         """Raises DomainError (PlanNotFound for a plan the requester may not change; UnknownExercise or
-        RetiredExercise for an exercise the library does not offer)."""
+        RetiredExercise for an exercise the library does not offer). `correlation_id` ties the write to
+        the request it is part of (an accepted coach suggestion); by default the command id."""
         try:
             command = await self._with_library(command)
         except (UnknownExercise, RetiredExercise):
@@ -87,7 +89,7 @@ class PlanCommands:
 
         command_id = command_id or uuid4()
         metadata = CommandMetadata(
-            command_id=command_id, correlation_id=command_id, user_id=requester.user_id
+            command_id=command_id, correlation_id=correlation_id or command_id, user_id=requester.user_id
         )
         result = await self._handler.handle(command, metadata, expected_version=expected_version, guard=guard)
         if not result.repeated and isinstance(result.state, Plan):

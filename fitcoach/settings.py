@@ -219,6 +219,20 @@ class Settings(BaseSettings):
         description="Mutation fields a user or IP may run at once before the per-minute rate applies "
         "(an offline client replaying its queue, say). A document with more is refused (`BAD_USER_INPUT`).",
     )
+    coach_rate_limit_per_second: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Coaching mutations a user may run per second (the specification's AI policy: a token "
+        "bucket of this many, refilled at this rate); past it they are refused (`RATE_LIMITED`).",
+    )
+    coach_messages_per_minute: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="Chat messages a user may send the coach per minute (each starts a model call; "
+        "a burst of this many, then this rate), on top of the per-second limit (`RATE_LIMITED` past it).",
+    )
     login_failures_per_address: int = Field(
         default=5,
         ge=1,

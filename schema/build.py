@@ -23,13 +23,16 @@ from strawberry.types import ExecutionContext
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.types import User
 from schema.admin import AdminMutations
+from schema.coaching.mutations import CoachingMutations
+from schema.coaching.subscriptions import CoachingSubscription
+from schema.coaching.types import CoachingSession, CoachMessage
 from schema.error_codes import ErrorCodes
 from schema.library.mutations import LibraryMutations
 from schema.library.types import LibraryExercise
 from schema.mutation_limits import MutationRateLimit
 from schema.pacing import paced_execution
 from schema.plans.mutations import PlanMutations
-from schema.plans.subscriptions import Subscription
+from schema.plans.subscriptions import PlanSubscription
 from schema.plans.types import WorkoutPlan
 from schema.queries import Query
 from schema.query_cost import QueryCostLimit
@@ -53,7 +56,12 @@ class SchemaConfig:
 
 
 @strawberry.type
-class Mutation(PlanMutations, AccountMutations, AdminMutations, LibraryMutations):
+class Mutation(PlanMutations, AccountMutations, AdminMutations, LibraryMutations, CoachingMutations):
+    pass
+
+
+@strawberry.type
+class Subscription(PlanSubscription, CoachingSubscription):
     pass
 
 
@@ -65,7 +73,7 @@ class FitcoachSchema(strawberry.Schema):
         unexpected ones (with the request id), so nothing is logged here."""
 
 
-NODES: list[type] = [WorkoutPlan, User, LibraryExercise]
+NODES: list[type] = [WorkoutPlan, User, LibraryExercise, CoachingSession, CoachMessage]
 """The types behind the `Node` interface, listed so that the schema has them whichever fields name them."""
 
 

@@ -13,6 +13,9 @@ from uuid import UUID
 from strawberry.types import Info as StrawberryInfo
 
 from application.accounts import Accounts
+from application.coaching.acceptance import SuggestionAcceptance
+from application.coaching.commands import CoachingCommands
+from application.coaching.reads import CoachingReads
 from application.library_commands import LibraryCommands
 from application.library_reads import LibraryReads
 from application.plan_commands import PlanCommands, Requester
@@ -33,6 +36,9 @@ class Services:
     library_commands: LibraryCommands
     """Admins' changes of the exercise library."""
     plan_reads: PlanReads
+    coaching: CoachingCommands
+    suggestions: SuggestionAcceptance
+    coaching_reads: CoachingReads
     library_reads: LibraryReads
     users: UserReadModel
     accounts: Accounts

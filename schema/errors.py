@@ -67,6 +67,9 @@ class UserError:
     current_version: int | None = strawberry.field(
         default=None, description="For CONFLICT: the plan's version now, to rebase on."
     )
+    retry_after_seconds: float | None = strawberry.field(
+        default=None, description="For RATE_LIMITED: how long until the request would be allowed."
+    )
 
 
 def user_error_of(error: DomainError, *, prefix: str = "input") -> UserError:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from schema.errors import BadUserInput
 
-UUID_NODE_TYPES = ("WorkoutPlan", "User")
+UUID_NODE_TYPES = ("WorkoutPlan", "User", "CoachingSession", "CoachMessage")
 LIBRARY_EXERCISE = "LibraryExercise"
 NODE_TYPES = (*UUID_NODE_TYPES, LIBRARY_EXERCISE)
 MAX_ID_LENGTH = 128
@@ -34,7 +34,8 @@ def parse_node_id(value: str, *, field: str = "id") -> tuple[str, str]:
 
 
 def parse_global_id(value: str, *, expect: str | None = None, field: str = "id") -> tuple[str, UUID]:
-    """(type name, uuid) of the global id of a plan or user; BadUserInput for anything that is not one."""
+    """(type name, uuid) of the global id of a plan, user, coaching session or coach message; BadUserInput
+    for anything that is not one."""
     type_name, raw = parse_node_id(value, field=field)
     if type_name not in UUID_NODE_TYPES or (expect is not None and type_name != expect):
         raise BadUserInput(f"{field} is not the id of a {expect or 'node'}", field=field)

@@ -74,6 +74,34 @@ def parse_version_cursor(cursor: str) -> int:
     return int(raw)
 
 
+def session_cursor(started_at: datetime, session_id: UUID) -> str:
+    return _encode(f"session|{started_at.isoformat()}|{session_id}")
+
+
+def parse_session_cursor(cursor: str) -> tuple[datetime, UUID]:
+    """(started_at, session id) of the session a page of sessions starts after."""
+    started_at, _, session_id = _decode(cursor, "session").partition("|")
+    try:
+        moment = datetime.fromisoformat(started_at)
+        if moment.tzinfo is None:
+            raise ValueError("naive")
+        return moment, UUID(session_id)
+    except ValueError:
+        raise BadUserInput("after is not a valid cursor", field="after") from None
+
+
+def message_cursor(position: int) -> str:
+    return _encode(f"message|{position}")
+
+
+def parse_message_cursor(cursor: str) -> int:
+    """The log position a page of messages starts after."""
+    raw = _decode(cursor, "message")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        raise BadUserInput("after is not a valid cursor", field="after")
+    return int(raw)
+
+
 def search_cursor(index: int) -> str:
     """The cursor of the `index`-th (from 0) exercise of a search's matches."""
     return _encode(f"search|{index}")

@@ -11,6 +11,7 @@ from application.plan_reads import PageCursor
 from application.plan_views import PlanView
 from domain.library.values import Category, Equipment, Level, MovementPattern, Muscle
 from schema.accounts.types import User, viewer_user
+from schema.coaching.queries import CoachingQueries, coaching_node
 from schema.context import Info, Viewer
 from schema.errors import NotFound
 from schema.ids import LIBRARY_EXERCISE, parse_global_id, parse_node_id
@@ -47,7 +48,7 @@ async def visible_plan(info: Info, plan_id: UUID) -> PlanView:
 
 
 @strawberry.type
-class Query:
+class Query(CoachingQueries):
     @strawberry.field(description="The signed-in user.")
     async def me(self, info: Info) -> User:
         return await viewer_user(info)
@@ -58,6 +59,8 @@ class Query:
         if parse_node_id(id)[0] == LIBRARY_EXERCISE:
             return await library_exercise(info, id)
         type_name, raw = parse_global_id(id)
+        if type_name in ("CoachingSession", "CoachMessage"):
+            return await coaching_node(info, type_name, raw)
         if type_name == "WorkoutPlan":
             return WorkoutPlan.of(await visible_plan(info, raw))
         if not may_see(viewer, raw):

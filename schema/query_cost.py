@@ -52,6 +52,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from application.plan_reads import MAX_PAGE_SIZE
+from domain.coaching.validation import MAX_SUGGESTIONS, MAX_TRIGGERS
 from domain.library import validation as library
 from domain.library.contraindications import Contraindication
 from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
@@ -66,6 +67,10 @@ MAX_USER_ERRORS = 5
 LIST_BOUNDS: Mapping[str, int] = {
     "WorkoutPlanConnection.edges": PAGE,
     "PlanVersionConnection.edges": PAGE,
+    "CoachingSessionConnection.edges": PAGE,
+    "CoachMessageConnection.edges": PAGE,
+    "CoachMessage.suggestions": MAX_SUGGESTIONS,
+    "CoachSafety.notes": MAX_TRIGGERS,
     "WorkoutPlan.exercises": MAX_EXERCISES,
     "PlanVersion.exercises": MAX_EXERCISES,
     "Exercise.alternatives": MAX_ALTERNATIVES,

@@ -87,3 +87,36 @@ class SuggestionAlreadyDecided(DomainError):
             f"suggestion {suggestion_id} was already accepted or rejected",
             "suggestion_id",
         )
+
+
+class StaleSuggestion(DomainError):
+    """The plan moved since the suggestion was made: its change no longer applies (the reason says why).
+    The suggestion stays open; the user may reject it or ask again."""
+
+    def __init__(self, suggestion_id: UUID, reason: str) -> None:
+        super().__init__(
+            "STALE_SUGGESTION",
+            f"suggestion {suggestion_id} no longer fits the plan: {reason}",
+            "suggestion_id",
+        )
+
+
+class SessionWithoutPlan(DomainError):
+    def __init__(self, session_id: UUID) -> None:
+        super().__init__(
+            "SESSION_WITHOUT_PLAN",
+            f"coaching session {session_id} has no plan to apply a suggestion to",
+            "suggestion_id",
+        )
+
+
+class UnsafeSuggestion(DomainError):
+    """The suggestion no longer suits the user as they are now (a restriction or missing equipment in
+    their profile); it stays open, and the user may reject it."""
+
+    def __init__(self, suggestion_id: UUID, reason: str) -> None:
+        super().__init__(
+            "UNSAFE_SUGGESTION",
+            f"suggestion {suggestion_id} does not suit your profile now: {reason}",
+            "suggestion_id",
+        )

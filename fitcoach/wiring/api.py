@@ -16,6 +16,10 @@ from typing import TYPE_CHECKING
 
 from application.auth_ports import PasswordHasher
 from application.cache import Cache
+from application.coaching.acceptance import SuggestionAcceptance
+from application.coaching.commands import CoachingCommands
+from application.coaching.limits import CoachLimitPolicy, CoachLimits
+from application.coaching.reads import CoachingReads
 from application.eventstore import EventStore
 from application.exercise_catalogue import LoggedExerciseCatalogue
 from application.library_commands import LibraryCommands
@@ -35,7 +39,13 @@ from fitcoach.wiring.adapters import (
     pubsub_from,
     redis_stores_from,
 )
-from fitcoach.wiring.core import Core, build_core, build_projection_runners, resolve_database_url
+from fitcoach.wiring.core import (
+    Core,
+    build_core,
+    build_projection_runners,
+    coaching_handler,
+    resolve_database_url,
+)
 from projections.runner import ProjectionRunner
 
 if TYPE_CHECKING:
@@ -61,6 +71,9 @@ class Api:
     library_commands: LibraryCommands
     plan_reads: PlanReads
     plan_read_model: PostgresPlanReadModel
+    coaching_commands: CoachingCommands
+    suggestion_acceptance: SuggestionAcceptance
+    coaching_reads: CoachingReads
     library_reads: LibraryReads
     user_read_model: PostgresUserReadModel
     accounts: Accounts
@@ -102,6 +115,7 @@ async def build_api(
     from adapters.auth.oidc import OidcIdTokenVerifier, apple, google
     from adapters.auth.passwords import Argon2PasswordHasher
     from adapters.postgres.checkpoints import PostgresCheckpointWaiter
+    from adapters.postgres.coaching_read_model import PostgresCoachingReadModel
     from adapters.postgres.library_read_model import PostgresLibraryReadModel
     from adapters.postgres.plan_read_model import PostgresPlanReadModel
     from adapters.postgres.pool import open_pool
@@ -165,15 +179,26 @@ async def build_api(
                 command_retries=settings.command_retries,
             ),
         )
+        plan_commands = PlanCommands(core.store, core.plans, LoggedExerciseCatalogue(core.store))
+        coach_limits = CoachLimits(
+            mutation_buckets,
+            CoachLimitPolicy(settings.coach_rate_limit_per_second, settings.coach_messages_per_minute),
+        )
+        coaching_commands = CoachingCommands(
+            core.store, coaching_handler(settings, core.store), plan_commands, coach_limits
+        )
         api = Api(
             settings=settings,
             database_url=database_url,
             read_pool=reads,
             core=core,
-            plan_commands=PlanCommands(core.store, core.plans, LoggedExerciseCatalogue(core.store)),
+            plan_commands=plan_commands,
             library_commands=LibraryCommands(core.store, core.library),
             plan_reads=PlanReads(plan_read_model, cache, checkpoints),
             plan_read_model=plan_read_model,
+            coaching_commands=coaching_commands,
+            suggestion_acceptance=SuggestionAcceptance(core.store, coaching_commands, coach_limits),
+            coaching_reads=CoachingReads(PostgresCoachingReadModel(reads), checkpoints),
             library_reads=LibraryReads(PostgresLibraryReadModel(reads), cache),
             user_read_model=user_read_model,
             accounts=accounts,

@@ -37,7 +37,7 @@ WORKOUT_PLAN_CHANGED = (
 
 
 @strawberry.type
-class Subscription:
+class PlanSubscription:
     @strawberry.subscription(description=WORKOUT_PLAN_CHANGED)
     async def workout_plan_changed(self, info: Info, plan_id: strawberry.ID) -> AsyncGenerator[WorkoutPlan]:
         viewer = info.context.require_viewer()  # checked as the operation started

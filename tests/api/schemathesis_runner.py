@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from uuid import UUID
 
 from schema.ids import global_id
 from tests.api.graphql_client import Session, create_plan, exercise
@@ -32,7 +33,12 @@ def _toml(value: object) -> str:
 
 
 def fuzz_config(
-    path: Path, *, plan_ids: list[str], user_ids: list[str], library_ids: list[str] | None = None
+    path: Path,
+    *,
+    plan_ids: list[str],
+    user_ids: list[str],
+    library_ids: list[str] | None = None,
+    session_ids: list[str] | None = None,
 ) -> Path:
     """A schemathesis.toml whose dictionaries bind id and exercise arguments to real values, most of the
     time (the rest stay random, so malformed ids are fuzzed too)."""
@@ -46,6 +52,9 @@ def fuzz_config(
         "Mutation.*.input.exercise.exerciseId": "exercises",
         "Mutation.reorderExercises.input.exerciseIds[*]": "exercises",
         "Mutation.setUserRole.input.userId": "users",
+        "Query.coachingSession.id": "sessions",
+        "Query.coachingSessions.first": "page_sizes",
+        "Mutation.*.input.sessionId": "sessions",
     }
     lines = [
         "[dictionaries.plans]",
@@ -53,9 +62,11 @@ def fuzz_config(
         "[dictionaries.users]",
         f"values = {_toml(user_ids)}",
         "[dictionaries.nodes]",
-        f"values = {_toml([*plan_ids, *user_ids, *(library_ids or [])])}",
+        f"values = {_toml([*plan_ids, *user_ids, *(library_ids or []), *(session_ids or [])])}",
         "[dictionaries.library]",
         f"values = {_toml(library_ids or [global_id('LibraryExercise', 'None_Defined')])}",
+        "[dictionaries.sessions]",
+        f"values = {_toml(session_ids or [global_id('CoachingSession', UUID(int=0))])}",
         "[dictionaries.page_sizes]",
         f"values = {_toml(PAGE_SIZES)}",
         "[dictionaries.exercises]",

@@ -74,6 +74,8 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         "auth_rate_limit_per_minute": 10_000,
         "mutation_rate_limit_per_minute": 1_000_000,  # tests sign up and write from one address, fast
         "mutation_rate_limit_burst": 100_000,
+        "coach_rate_limit_per_second": 1000,
+        "coach_messages_per_minute": 10_000,
         "projection_standby_retry_seconds": 0.2,
         "coach_worker_in_process": False,  # API tests drive replies themselves; tests/coaching run the worker
     }

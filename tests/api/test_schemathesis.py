@@ -24,6 +24,7 @@ from schema.errors import BadUserInput
 from schema.ids import global_id, parse_global_id
 from schema.pages import parse_plan_cursor, parse_version_cursor
 from tests.adapters.api_ports.redis_server import eventually
+from tests.api.coaching.coach_support import start_session
 from tests.api.graphql_client import Session, create_plan, data, register
 from tests.api.schemathesis_runner import fuzz_config, never_returned_data, plans_of, schemathesis
 from tests.api.server import fresh_database, running_api, test_settings
@@ -58,6 +59,11 @@ async def test_schemathesis_finds_no_server_error_with_or_without_a_token(tmp_pa
         user, other, admin = [await register(client, name) for name in ("Fuzz", "Other", "Admin")]
         plans = [*await plans_of(user), (await create_plan(other, "Not yours"))["id"]]
         library_ids = await defined_library(user)
+        sessions = [
+            (await start_session(user, planId=plans[0]))["id"],
+            (await start_session(user))["id"],
+            (await start_session(other))["id"],
+        ]
         _, admin_id = parse_global_id(admin.user_id, expect="User")
         await served.api.accounts.set_role(admin_id, Role.ADMIN)
         assert (await data(client, "{ me { role } }", token=admin.access_token))["me"]["role"] == "ADMIN"
@@ -66,6 +72,7 @@ async def test_schemathesis_finds_no_server_error_with_or_without_a_token(tmp_pa
             plan_ids=plans,
             user_ids=[other.user_id, user.user_id, global_id("User", UUID(int=1))],
             library_ids=library_ids,
+            session_ids=sessions,
         )
 
         runs = {

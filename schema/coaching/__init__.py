@@ -1,0 +1,1 @@
+"""The AI coach in GraphQL: sessions, messages, suggestions, live replies."""
