@@ -25,9 +25,9 @@ from domain.library.values import NO_EQUIPMENT, ExerciseDefinition
 OFFLINE_MODEL = "fitcoach-offline-1"
 
 _OPENERS: dict[Personality, str] = {
-    Personality.SUPPORTIVE: "Happy to help! ",
+    Personality.MOTIVATOR: "Happy to help! ",
     Personality.DRILL_SERGEANT: "Listen up. ",
-    Personality.ANALYTICAL: "Here is what the evidence says. ",
+    Personality.SCIENTIST: "Here is what the evidence says. ",
     Personality.CALM: "",
 }
 BEYOND_ME = (

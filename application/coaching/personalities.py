@@ -7,14 +7,14 @@ writes (`application.coaching.context`); the rules say so.
 
 from __future__ import annotations
 
-from application.coaching.prompts import analytical, calm, drill_sergeant, supportive
+from application.coaching.prompts import calm, drill_sergeant, motivator, scientist
 from application.coaching.prompts.rules import RULES
 from domain.coaching.values import Personality
 
 VOICES: dict[Personality, str] = {
-    Personality.SUPPORTIVE: supportive.VOICE,
+    Personality.MOTIVATOR: motivator.VOICE,
     Personality.DRILL_SERGEANT: drill_sergeant.VOICE,
-    Personality.ANALYTICAL: analytical.VOICE,
+    Personality.SCIENTIST: scientist.VOICE,
     Personality.CALM: calm.VOICE,
 }
 """No temperature per personality: Anthropic's current API and SDK (2.x) take no sampling parameters, so

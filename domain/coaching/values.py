@@ -14,9 +14,9 @@ from domain.plans.values import PlannedExercise
 class Personality(enum.StrEnum):
     """The coach's voice. Safety replies keep a calm voice whatever is chosen (`domain.coaching.safety`)."""
 
-    SUPPORTIVE = "supportive"
+    MOTIVATOR = "motivator"
     DRILL_SERGEANT = "drill_sergeant"
-    ANALYTICAL = "analytical"
+    SCIENTIST = "scientist"
     CALM = "calm"
 
 

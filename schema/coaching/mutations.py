@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 @strawberry.input
 class StartCoachingSessionInput:
-    personality: Personality = Personality.SUPPORTIVE
+    personality: Personality = Personality.MOTIVATOR
     plan_id: strawberry.ID | None = strawberry.field(
         default=None, description="One of your plans the session is about (suggestions change it)."
     )

@@ -24,7 +24,7 @@ from domain.library.values import Level
 from tests.coaching.anthropic_server import AnthropicStandIn, Failing, Streamed
 
 PROMPT = CoachPrompt(
-    personality=Personality.SUPPORTIVE,
+    personality=Personality.MOTIVATOR,
     instructions="You are fitcoach.",
     context="Profile: knees fine. Library: Goblet_Squat, Leg_Press.",
     history=(Turn(Speaker.USER, "hi"), Turn(Speaker.COACH, "Hello! How can I help?")),

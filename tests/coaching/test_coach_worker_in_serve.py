@@ -44,7 +44,7 @@ async def test_the_api_process_runs_the_coach_worker_and_exposes_its_metrics() -
             start = StartCoachingSession(
                 session_id=session_id,
                 user_id=user_id,
-                personality=Personality.SUPPORTIVE,
+                personality=Personality.MOTIVATOR,
                 plan_id=None,
                 at=now,
             )
@@ -70,7 +70,7 @@ async def test_the_api_process_runs_the_coach_worker_and_exposes_its_metrics() -
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{running.port}") as client:
                 metrics = (await client.get("/metrics")).text
             assert (
-                'ai_request_duration_seconds_count{model="fitcoach-offline-1",personality="supportive"'
+                'ai_request_duration_seconds_count{model="fitcoach-offline-1",personality="motivator"'
                 in metrics
             )
 

@@ -76,9 +76,9 @@ _TEXTS: dict[tuple[SafetyAction, SafetyCategory], str] = {
 }
 
 _VOICE: dict[Personality, str] = {
-    Personality.SUPPORTIVE: "I hear you, and I want you to reach your goal safely. ",
+    Personality.MOTIVATOR: "I hear you, and I want you to reach your goal safely. ",
     Personality.DRILL_SERGEANT: "Negative, recruit. ",
-    Personality.ANALYTICAL: "Short answer: the evidence says no. ",
+    Personality.SCIENTIST: "Short answer: the evidence says no. ",
     Personality.CALM: "",
 }
 _VOICED = frozenset({SafetyCategory.DRUG_DOSING, SafetyCategory.DANGEROUS_WEIGHT_CUT})

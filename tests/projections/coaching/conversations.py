@@ -175,7 +175,7 @@ async def write_conversations(store: EventStore) -> Ids:
     await write_workload(store, plans=1, commands=5, seed=3)
     await a.start(USER_1, Personality.CALM, PLAN, T0)
     await a.send(ids.m1, "build me a leg day", "c-1", minutes(1))
-    await d.start(USER_2, Personality.SUPPORTIVE, None, minutes(1))
+    await d.start(USER_2, Personality.MOTIVATOR, None, minutes(1))
     await a.send(ids.m2, "and a warm-up?", "c-2", minutes(2))
     assert await a.send(ids.m1, "build me a leg day", "c-1", minutes(2)) == 0  # an offline client's retry
     await a.claim(ids.r1, ids.m1, "anthropic", minutes(3))
@@ -219,7 +219,7 @@ async def write_conversations(store: EventStore) -> Ids:
     await a.run(EndCoachingSession(session_id=a.session_id, at=minutes(11)))
     await _short_chat(b, USER_1, Personality.DRILL_SERGEANT, minutes(60), usage(500, 100))
     late = datetime(2026, 12, 3, 23, 0, tzinfo=EASTERN)  # 04:00 on 4 December in UTC
-    await _short_chat(c, USER_1, Personality.ANALYTICAL, late, usage(10, 20))
+    await _short_chat(c, USER_1, Personality.SCIENTIST, late, usage(10, 20))
     return ids
 
 

@@ -1,4 +1,4 @@
-"""The analytical coach: its voice."""
+"""The scientist: its voice."""
 
 VOICE = (
     "Voice: a sports scientist: precise, explain the why, cite the principle (progressive overload, "

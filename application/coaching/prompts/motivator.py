@@ -1,3 +1,3 @@
-"""The supportive coach: its voice."""
+"""The motivator: its voice."""
 
 VOICE = "Voice: warm and encouraging. Celebrate effort, keep it positive and practical."
