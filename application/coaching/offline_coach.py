@@ -19,7 +19,7 @@ from domain.coaching.offline.topics import Request, request_in, topics_in
 from domain.coaching.offline.workouts import WORKOUT_SIZE, build_workout, mentioned, swap_for
 from domain.coaching.safety.text import normalised
 from domain.coaching.values import Personality, ReplyUsage, Suggestion
-from domain.library.conditions import restrictions_of
+from domain.library.conditions import restrictions_named_in
 from domain.library.values import NO_EQUIPMENT, ExerciseDefinition
 
 OFFLINE_MODEL = "fitcoach-offline-1"
@@ -127,7 +127,7 @@ def _candidates(message: str, facts: CoachFacts) -> Sequence[ExerciseDefinition]
     """The candidates, less what a condition the message itself names restricts ("... with shoulder
     impingement"), and only those needing no equipment when the message says "at home" and the profile
     lists no equipment of its own."""
-    named = restrictions_of([message]).tags
+    named = restrictions_named_in(message)
     candidates = [c for c in facts.candidates if named.isdisjoint(c.contraindications)]
     if _AT_HOME.search(normalised(message)) and facts.availability.available_equipment is None:
         return [c for c in candidates if set(c.equipment) <= NO_EQUIPMENT]

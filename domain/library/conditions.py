@@ -41,7 +41,21 @@ class Restrictions:
 @lru_cache(maxsize=4096)  # pure, and profiles repeat the same few texts on every search
 def conditions_in(injury: str) -> tuple[Condition, ...]:
     """The vocabulary entries `injury` mentions, in vocabulary order; () when none."""
-    said = words(injury)
+    return _conditions_named(injury)
+
+
+def restrictions_named_in(text: str) -> frozenset[Contraindication]:
+    """What the conditions a free text names restrict ("... with shoulder impingement"), uncached: chat
+    messages are one-off texts that would only push the profiles' entries out of the cache (and keep the
+    users' words in memory)."""
+    tags: set[Contraindication] = set()
+    for condition in _conditions_named(text):
+        tags |= condition.restricts
+    return frozenset(tags)
+
+
+def _conditions_named(text: str) -> tuple[Condition, ...]:
+    said = words(text)
     matched = {match.key for match in _MATCHER.matches(said)}
     return tuple(
         condition

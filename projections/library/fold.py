@@ -10,6 +10,7 @@ from typing import Any
 
 from application.eventstore import RecordedEvent
 from application.library_text import trigrams
+from application.library_views import slug_of
 from domain.library import LibraryExercise, decode, evolve
 from domain.library.codec import read_definition
 from domain.library.streams import exercise_id_of, library_stream
@@ -53,10 +54,6 @@ def fold(tracks: Tracks, event: RecordedEvent, exercise_id: str) -> None:
     except Exception as error:
         raise EventFailed(event) from error
     track.version, track.position, track.dirty = event.stream_version, event.position, True
-
-
-def slug_of(exercise_id: str) -> str:
-    return exercise_id.lower().replace("_", "-")
 
 
 def slug_suffix(exercise_id: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from application.cache import Invalidation
 from application.eventstore import RecordedEvent
 from application.library_reads import generation_invalidation
-from application.library_views import LIBRARY_PROJECTION
+from application.library_views import LIBRARY_PROJECTION, slug_of
 from domain.library.streams import LIBRARY_STREAM_PREFIX
 from projections.library.fold import (
     ExerciseTrack,
@@ -21,7 +21,6 @@ from projections.library.fold import (
     exercise_row,
     fold,
     library_exercise_id,
-    slug_of,
     slug_suffix,
     stream_of,
     track_from_row,
