@@ -115,14 +115,14 @@ async def _coach_worker(settings: Settings) -> int:
     from adapters.postgres.library_read_model import PostgresLibraryReadModel
     from adapters.postgres.pool import open_pool
     from application.library_reads import LibraryReads
-    from fitcoach.wiring.adapters import api_cache_from, pubsub_from
+    from fitcoach.wiring.adapters import api_cache_from, chat_feed_from, pubsub_from
     from fitcoach.wiring.coach import build_coach_worker
     from fitcoach.wiring.core import event_store_from
 
     if settings.redis_url is None:
         log.warning(
-            "coach worker without FITCOACH_REDIS_URL: replies are recorded, but their live text reaches no "
-            "API process and the response cache is this process's own"
+            "coach worker without FITCOACH_REDIS_URL: replies are recorded, but their live events "
+            "(coachChat) reach no API process and the response cache is this process's own"
         )
     closers: list[Callable[[], Awaitable[None]]] = []
     try:
@@ -136,12 +136,14 @@ async def _coach_worker(settings: Settings) -> int:
         closers.append(pool.close)
         pubsub = await pubsub_from(settings)
         closers.append(pubsub.close)
+        feed = await chat_feed_from(settings, pubsub)
+        closers.append(feed.close)
         cache = await api_cache_from(settings)
         closers.append(cache.close)
         worker = build_coach_worker(
             settings,
             store,
-            pubsub=pubsub,
+            feed=feed,
             cache=cache,
             read_pool=pool,
             library=LibraryReads(PostgresLibraryReadModel(pool), cache),

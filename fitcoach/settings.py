@@ -410,6 +410,21 @@ class Settings(BaseSettings):
         description="How often the coach worker looks for messages still waiting (sent while no worker ran, "
         "or whose worker died).",
     )
+    coach_feed_maxlen: int = Field(
+        default=1000,
+        ge=10,
+        le=100_000,
+        description="Events of one chat kept for `coachChat` to resume from (messages, reply starts, text "
+        "frames of at most 50 ms, completions); Redis trims to about this many. A client whose cursor is "
+        "older gets a GAP event and reads the session's messages again.",
+    )
+    coach_feed_ttl_seconds: int = Field(
+        default=3600,
+        ge=10,
+        le=7 * 24 * 3600,
+        description="How long a chat's events are kept after its last one (then a resuming client gets a "
+        "GAP event).",
+    )
     host: str = Field(
         default="127.0.0.1", description="Address `fitcoach serve` listens on (`--host` overrides it)."
     )

@@ -14,6 +14,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from application.accounts import Accounts
 from application.coaching.acceptance import SuggestionAcceptance
+from application.coaching.chat_feed import ChatFeed
 from application.coaching.commands import CoachingCommands
 from application.coaching.reads import CoachingReads
 from application.library_commands import LibraryCommands
@@ -44,6 +45,8 @@ class Services:
     accounts: Accounts
     pubsub: PubSub
     """Plan changes, for subscriptions."""
+    chat_feed: ChatFeed
+    """Every coaching chat's events, for `coachChat`."""
     auth_attempts: RateLimiter
     auth_limit: RateLimit
     """Auth mutations per client IP and per signed-in user (FITCOACH_AUTH_RATE_LIMIT_PER_MINUTE)."""

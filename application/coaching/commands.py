@@ -1,6 +1,9 @@
 """Coaching commands as the API issues them: start a session, send a message, accept or reject a
 suggestion, end a session. Each goes through the one command path (`CommandHandler` with `COACHING`).
 
+A message sent is also written into the session's `ChatFeed` (`coachChat` shows it on every device);
+a message sent again (the same commandId or clientMessageId) is not written twice.
+
 Only the session's owner acts on it: someone else's session is refused as a missing one
 (`CoachingSessionNotFound`), by a guard on the same folded state `decide` sees. Every command counts
 against the coach's rate limits (`application.coaching.limits`) before anything is read or written.
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4, uuid5
 
+from application.coaching.chat_feed import ChatEntry, ChatEntryKind, ChatFeed
 from application.coaching.limits import CoachLimits
 from application.coaching.views import CoachingMessageView, CoachingSessionView
 from application.eventstore import EventStore
@@ -57,12 +61,18 @@ class MessageSent:
 
 class CoachingCommands:
     def __init__(
-        self, store: EventStore, handler: CoachingHandler, plans: PlanCommands, limits: CoachLimits
+        self,
+        store: EventStore,
+        handler: CoachingHandler,
+        plans: PlanCommands,
+        limits: CoachLimits,
+        feed: ChatFeed,
     ) -> None:
         self._store = store
         self._handler = handler
         self._plans = plans
         self._limits = limits
+        self._feed = feed
 
     @property
     def plans(self) -> PlanCommands:
@@ -125,9 +135,10 @@ class CoachingCommands:
         session = session_view(result)
         sent = [event for event in result.events if isinstance(event, UserMessageSent)]
         if sent:
-            return MessageSent(
-                _message_view(sent[0], session.user_id, result.position), session, result.repeated
-            )
+            message = _message_view(sent[0], session.user_id, result.position)
+            if not result.repeated:
+                await self._feed.append(session_id, _message_entry(message))
+            return MessageSent(message, session, result.repeated)
         # An offline client sending its queued message again: the message it sent the first time.
         return MessageSent(await self._message_by_client_id(session, client_message_id), session, True)
 
@@ -233,6 +244,10 @@ def session_view(result: CommandResult[CoachingEvent]) -> CoachingSessionView:
         version=result.stream_version,
         last_position=result.position,
     )
+
+
+def _message_entry(message: CoachingMessageView) -> ChatEntry:
+    return ChatEntry(kind=ChatEntryKind.MESSAGE, message_id=message.id, position=message.position)
 
 
 def _message_view(event: UserMessageSent, user_id: UUID, position: int) -> CoachingMessageView:

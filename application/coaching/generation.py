@@ -2,7 +2,7 @@
 
 1. Claim it: `ClaimReply` through the command path at the version the session was read at. Losing the
    race (another worker claimed it, or answered it) is normal: nothing else happens.
-2. Publish `started`; build the context (`application.coaching.context`).
+2. Write `started` into the session's `ChatFeed`; build the context (`application.coaching.context`).
 3. The safety check of the message: an action that stops the model is answered with our own reply.
 4. The daily token budget: past it the offline coach answers, with a note saying so.
 5. The response cache, else the fallback chain, streaming numbered deltas (a `reset` when a model fails
@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4, uuid5
 
 from application.cache import Cache
+from application.coaching.chat_feed import ChatFeed
 from application.coaching.context import CoachContextBuilder, PreparedReply
 from application.coaching.conversation import Conversation, read_conversation
 from application.coaching.fallback import FallbackCoachModel
@@ -40,7 +41,6 @@ from application.coaching.views import CoachingReadModel
 from application.eventstore import EventStore
 from application.handler import CommandHandler, CommandMetadata
 from application.library_views import LibraryReadModel
-from application.pubsub import PubSub
 from domain.coaching import MAX_ATTEMPTS, CoachingSession
 from domain.coaching.commands import ClaimReply, CoachingCommand, CompleteReply, FailReply
 from domain.coaching.errors import (
@@ -104,7 +104,7 @@ class ReplyGenerator:
         context: CoachContextBuilder,
         model: FallbackCoachModel,
         offline: CoachModel,
-        pubsub: PubSub,
+        feed: ChatFeed,
         cache: Cache,
         usage: CoachingReadModel,
         library: LibraryReadModel,
@@ -118,7 +118,7 @@ class ReplyGenerator:
         self._context = context
         self._model = model
         self._offline = offline
-        self._pubsub = pubsub
+        self._feed = feed
         self._responses = CoachResponseCache(cache)
         self._usage = usage
         self._library = library
@@ -157,7 +157,7 @@ class ReplyGenerator:
             )
         except _LOST_RACE:
             return ReplyOutcome.CLAIMED_ELSEWHERE
-        publisher = ReplyPublisher(self._pubsub, session_id, reply_id, conversation.message_id)
+        publisher = ReplyPublisher(self._feed, session_id, reply_id, conversation.message_id)
         await publisher.started(self._model.provider)
         try:
             return await self._generate(conversation, reply_id, publisher)
@@ -281,7 +281,7 @@ class ReplyGenerator:
     async def _exhausted(self, conversation: Conversation, reply_id: UUID) -> ReplyOutcome:
         assert conversation.message_id is not None
         publisher = ReplyPublisher(
-            self._pubsub, conversation.state.session_id, reply_id, conversation.message_id
+            self._feed, conversation.state.session_id, reply_id, conversation.message_id
         )
         return await self._fail(conversation, reply_id, publisher, ATTEMPTS_EXHAUSTED)
 

@@ -1,60 +1,124 @@
-"""Publishing one reply's live messages (`application.coaching.reply_stream`) on its session's channel:
-`started`, the text as numbered `delta`s, `reset` when a model failed midway (numbering restarts at 1),
-then `completed` with the position to wait for, or `failed`. Best effort, like every `PubSub` message:
-the completed reply is in the log whatever a subscriber missed."""
+"""Writing one reply into its session's `ChatFeed` as the worker generates it: `started`, the text as
+numbered `delta` frames, `reset` when a model failed midway (numbering restarts at 1), then `completed`
+with the position to wait for in the read model, or `failed`.
+
+Text is coalesced: a frame collects what the model streams for at most `frame_seconds` (50 ms), or
+`max_frame` characters, whichever comes first, so a fast model costs a follower one push per frame, not
+one per token. Whatever is pending is written before a reset, a completion or a failure, and appends are
+made one at a time, so the feed's order is the order of the calls.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from uuid import UUID
 
-from application.coaching.reply_stream import ReplyMessage, ReplySignal, reply_channel
-from application.pubsub import PubSub
+from application.coaching.chat_feed import ChatEntry, ChatEntryKind, ChatFeed
 
-MAX_DELTA = 500
-"""Characters per delta when a whole text is published at once (a safety reply, a cached answer)."""
+FRAME_SECONDS = 0.05
+MAX_FRAME = 500
+"""Characters per delta frame (also how a whole text written at once is cut: a safety reply, a cached
+answer)."""
 
 
 class ReplyPublisher:
-    def __init__(self, pubsub: PubSub, session_id: UUID, reply_id: UUID, message_id: UUID) -> None:
-        self._pubsub = pubsub
-        self._channel = reply_channel(session_id)
+    def __init__(
+        self,
+        feed: ChatFeed,
+        session_id: UUID,
+        reply_id: UUID,
+        message_id: UUID,
+        *,
+        frame_seconds: float = FRAME_SECONDS,
+        max_frame: int = MAX_FRAME,
+    ) -> None:
+        self._feed = feed
+        self._session_id = session_id
         self._reply_id = reply_id
         self._message_id = message_id
+        self._frame_seconds = frame_seconds
+        self._max_frame = max_frame
         self._seq = 0
+        self._pending: list[str] = []
+        self._pending_chars = 0
+        self._timer: asyncio.Task[None] | None = None
+        self._writing = asyncio.Lock()
 
     async def started(self, provider: str) -> None:
-        await self._publish(ReplySignal.STARTED, provider=provider)
+        await self._write(ChatEntryKind.STARTED, provider=provider)
 
     async def delta(self, text: str) -> None:
-        if not text:
-            return
-        self._seq += 1
-        await self._publish(ReplySignal.DELTA, seq=self._seq, text=text)
+        while text:
+            room = self._max_frame - self._pending_chars
+            self._pending.append(text[:room])
+            self._pending_chars += len(text[:room])
+            text = text[room:]
+            if self._pending_chars >= self._max_frame:
+                await self.flush()
+        if self._pending and self._timer is None:
+            self._timer = asyncio.create_task(self._flush_soon(), name="coach reply frame")
 
     async def whole(self, text: str) -> None:
-        for start in range(0, len(text), MAX_DELTA):
-            await self.delta(text[start : start + MAX_DELTA])
+        await self.delta(text)
+        await self.flush()
 
     async def reset(self, provider: str) -> None:
+        await self.flush()
         self._seq = 0
-        await self._publish(ReplySignal.RESET, provider=provider)
+        await self._write(ChatEntryKind.RESET, provider=provider)
 
     async def completed(self, provider: str, position: int) -> None:
-        await self._publish(ReplySignal.COMPLETED, provider=provider, position=position)
+        await self._end()
+        await self._write(ChatEntryKind.COMPLETED, provider=provider, position=position)
 
     async def failed(self, cause: str) -> None:
-        await self._publish(ReplySignal.FAILED, text=cause)
+        await self._end()
+        await self._write(ChatEntryKind.FAILED, text=cause)
 
-    async def _publish(
-        self, signal: ReplySignal, *, seq: int = 0, text: str = "", provider: str = "", position: int = 0
+    async def flush(self) -> None:
+        """Write the pending text as one delta frame now."""
+        async with self._writing:
+            if not self._pending:
+                return
+            text = "".join(self._pending)
+            self._pending.clear()
+            self._pending_chars = 0
+            self._seq += 1
+            await self._append(ChatEntryKind.DELTA, seq=self._seq, text=text)
+
+    async def _flush_soon(self) -> None:
+        while True:
+            await asyncio.sleep(self._frame_seconds)
+            await self.flush()
+            if not self._pending:  # else text came in while that frame was written: it gets the next one
+                self._timer = None
+                return
+
+    async def _end(self) -> None:
+        await self.flush()
+        if self._timer is not None:
+            self._timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._timer
+            self._timer = None
+
+    async def _write(
+        self, kind: ChatEntryKind, *, text: str = "", provider: str = "", position: int = 0
     ) -> None:
-        message = ReplyMessage(
-            signal=signal,
-            reply_id=self._reply_id,
+        async with self._writing:
+            await self._append(kind, text=text, provider=provider, position=position)
+
+    async def _append(
+        self, kind: ChatEntryKind, *, seq: int = 0, text: str = "", provider: str = "", position: int = 0
+    ) -> None:
+        entry = ChatEntry(
+            kind=kind,
             message_id=self._message_id,
+            reply_id=self._reply_id,
             seq=seq,
             text=text,
             provider=provider,
             position=position,
         )
-        await self._pubsub.publish(self._channel, message.to_json())
+        await self._feed.append(self._session_id, entry)

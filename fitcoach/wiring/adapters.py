@@ -1,5 +1,6 @@
-"""The adapters `build_api` picks from the settings: the cache, pub/sub, the rate limiters and persisted
-queries (Redis when configured, else in process), and the access-token secret. Nothing connects at import.
+"""The adapters `build_api` picks from the settings: the cache, pub/sub, the chat feed, the rate limiters
+and persisted queries (Redis when configured, else in process), and the access-token secret. Nothing
+connects at import.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from application.cache import Cache
+from application.coaching.chat_feed import ChatFeed
 from application.persisted_queries import PersistedQueries
 from application.pubsub import PubSub
 from application.rate_limits import RateLimiter, TokenBuckets
@@ -44,6 +46,27 @@ async def pubsub_from(settings: Settings) -> PubSub:
     from adapters.memory.pubsub import InMemoryPubSub
 
     return InMemoryPubSub(max_pending=settings.pubsub_max_pending)
+
+
+async def chat_feed_from(settings: Settings, pubsub: PubSub) -> ChatFeed:
+    """Redis Streams when configured (every replica and worker resumes from the same chats; live events ride
+    on `pubsub`, which the caller closes), else in process."""
+    if settings.redis_url is None:
+        from adapters.memory.chat_feed import InMemoryChatFeed
+
+        return InMemoryChatFeed(
+            maxlen=settings.coach_feed_maxlen, ttl_seconds=settings.coach_feed_ttl_seconds
+        )
+    from adapters.redis.chat_feed import RedisChatFeed
+
+    return await RedisChatFeed.connect(
+        settings.redis_url,
+        pubsub,
+        prefix=settings.redis_key_prefix,
+        timeout_seconds=settings.redis_timeout_seconds,
+        maxlen=settings.coach_feed_maxlen,
+        ttl_seconds=settings.coach_feed_ttl_seconds,
+    )
 
 
 async def redis_stores_from(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from application.auth_ports import PasswordHasher
 from application.cache import Cache
 from application.coaching.acceptance import SuggestionAcceptance
+from application.coaching.chat_feed import ChatFeed
 from application.coaching.commands import CoachingCommands
 from application.coaching.limits import CoachLimitPolicy, CoachLimits
 from application.coaching.reads import CoachingReads
@@ -34,6 +35,7 @@ from domain.users.values import IdentityProvider
 from fitcoach.settings import Settings
 from fitcoach.wiring.adapters import (
     api_cache_from,
+    chat_feed_from,
     jwt_secret_for,
     mutation_buckets_from,
     pubsub_from,
@@ -80,6 +82,8 @@ class Api:
     sessions: SessionCheck
     cache: Cache
     pubsub: PubSub
+    chat_feed: ChatFeed
+    """Every chat's events, for `coachChat` (the coach worker writes its replies into it)."""
     rate_limiter: RateLimiter
     persisted_queries: PersistedQueries
     mutation_buckets: TokenBuckets
@@ -144,6 +148,8 @@ async def build_api(
         closers.append(cache.close)
         pubsub = pubsub or await pubsub_from(settings)
         closers.append(pubsub.close)
+        chat_feed = await chat_feed_from(settings, pubsub)
+        closers.append(chat_feed.close)
         rate_limiter, persisted_queries = await redis_stores_from(settings, closers)
         mutation_buckets = await mutation_buckets_from(settings, closers)
         checkpoints = await PostgresCheckpointWaiter.start(database_url)
@@ -185,7 +191,7 @@ async def build_api(
             CoachLimitPolicy(settings.coach_rate_limit_per_second, settings.coach_messages_per_minute),
         )
         coaching_commands = CoachingCommands(
-            core.store, coaching_handler(settings, core.store), plan_commands, coach_limits
+            core.store, coaching_handler(settings, core.store), plan_commands, coach_limits, chat_feed
         )
         api = Api(
             settings=settings,
@@ -205,6 +211,7 @@ async def build_api(
             sessions=sessions,
             cache=cache,
             pubsub=pubsub,
+            chat_feed=chat_feed,
             rate_limiter=rate_limiter,
             persisted_queries=persisted_queries,
             mutation_buckets=mutation_buckets,
@@ -224,7 +231,7 @@ async def build_api(
         api.coach_worker = build_coach_worker(
             settings,
             core.store,
-            pubsub=api.pubsub,
+            feed=api.chat_feed,
             cache=api.cache,
             read_pool=api.read_pool,
             library=api.library_reads,  # the searches cached per library generation

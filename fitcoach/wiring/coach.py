@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from application.cache import Cache
+from application.coaching.chat_feed import ChatFeed
 from application.coaching.context import CoachContextBuilder
 from application.coaching.fallback import FallbackCoachModel
 from application.coaching.generation import ReplyGenerator, ReplyPolicy
@@ -18,7 +19,6 @@ from application.coaching.offline_coach import OfflineCoachModel
 from application.coaching.worker import CoachWorker
 from application.eventstore import EventStore
 from application.library_views import LibraryReadModel
-from application.pubsub import PubSub
 from fitcoach.settings import Settings
 from fitcoach.wiring.core import coaching_handler
 
@@ -60,7 +60,7 @@ def build_coach_worker(
     settings: Settings,
     store: EventStore,
     *,
-    pubsub: PubSub,
+    feed: ChatFeed,
     cache: Cache,
     read_pool: AsyncConnectionPool,
     library: LibraryReadModel,
@@ -81,7 +81,7 @@ def build_coach_worker(
         context=CoachContextBuilder(store, PostgresPlanReadModel(read_pool), library),
         model=chain,
         offline=offline,
-        pubsub=pubsub,
+        feed=feed,
         cache=cache,
         usage=coaching,
         library=library,

@@ -57,6 +57,7 @@ def resolver_services(api: Api) -> Services:
         users=api.user_read_model,
         accounts=api.accounts,
         pubsub=api.pubsub,
+        chat_feed=api.chat_feed,
         auth_attempts=api.rate_limiter,
         auth_limit=RateLimit(settings.auth_rate_limit_per_minute, PER_MINUTE),
         mutation_buckets=api.mutation_buckets,

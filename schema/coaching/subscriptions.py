@@ -1,88 +1,137 @@
-"""`coachReply(sessionId)`: a session's replies as they are written, pushed to every device watching it.
+"""`coachChat(sessionId, after)`: every event of a chat as it happens, each with a cursor to resume after.
 
-The coach worker publishes each reply's signals on `coach-reply:{sessionId}` (`application.coaching.
-reply_stream`): started, the text deltas with their sequence numbers, a reset when a fallback starts
-over, then completed (with the log position of `CoachReplyCompleted`: the final `CoachMessage` is read
-from the read model once the projection has reached it) or failed. Delivery is best effort: a client
-that sees a gap in `seq` waits for the completed message, which carries the whole text. The viewer is
-checked again before every push (sign-out, role change, expiry), as `workoutPlanChanged` does.
+The events come from the session's `ChatFeed` (application.coaching.chat_feed): messages sent from any
+device, and each reply as the coach worker writes it (started, text frames, reset, completed with the
+`CoachMessage` read from the read model once the `coaching` projection has reached it, or failed).
+Passing the last cursor seen as `after` resumes with nothing lost and nothing repeated, on any replica;
+when the feed no longer holds what followed that cursor, a GAP event says so first. The viewer is checked
+again before every push (sign-out, role change, expiry), as `workoutPlanChanged` does.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import AsyncGenerator
+from uuid import UUID
 
 import strawberry
 
-from application.coaching.reply_stream import ReplyMessage, ReplySignal, reply_channel
+from application.coaching.chat_feed import ChatEntry, ChatEntryKind, FeedCursor, FeedItem, InvalidCursor
 from schema.coaching.types import CoachMessage
 from schema.context import Info
-from schema.errors import NotFound
+from schema.errors import BadUserInput, NotFound
 from schema.ids import global_id, parse_global_id
 from schema.plans.subscriptions import live_viewer
 from schema.queries import may_see
 
 
-@strawberry.enum
-class CoachReplySignal(enum.Enum):
+@strawberry.enum(description="What happened in the chat.")
+class CoachChatEventKind(enum.Enum):
+    MESSAGE = "message"
     STARTED = "started"
     DELTA = "delta"
     RESET = "reset"
     COMPLETED = "completed"
     FAILED = "failed"
+    GAP = "gap"
 
 
-@strawberry.type(description="One step of a reply being written.")
-class CoachReplyEvent:
-    signal: CoachReplySignal
-    reply_id: strawberry.ID = strawberry.field(description="The reply's CoachMessage id.")
-    message_id: strawberry.ID = strawberry.field(description="The user message it answers.")
-    seq: int = strawberry.field(description="A DELTA's number within the reply, from 1 (again after RESET).")
-    text: str = strawberry.field(description="A DELTA's text, or the cause of a failure.")
-    provider: str = strawberry.field(description="Who is answering (on STARTED and RESET).")
-    message: CoachMessage | None = strawberry.field(description="On COMPLETED: the reply as recorded.")
+KIND_DESCRIPTIONS = {
+    "MESSAGE": "The user sent `message` (from this device or another one).",
+    "STARTED": "The coach started the reply `replyId` to `messageId` (`provider` answers). Again for the "
+    "same message: the earlier attempt was abandoned, its text is void.",
+    "DELTA": "The next piece of the reply's text, `seq` from 1; pieces are frames of at most 50 ms.",
+    "RESET": "The reply's text so far is void: `provider` starts again (seq restarts at 1).",
+    "COMPLETED": "The reply is done: `message` is the reply as recorded (its text is the whole text).",
+    "FAILED": "No model could answer: `text` is the cause.",
+    "GAP": "Events after your cursor are no longer kept: read the session's `messages` again; the events "
+    "that follow this one are complete.",
+}
 
 
-COACH_REPLY = (
-    "The session's replies as they are written: STARTED, DELTAs in `seq` order (RESET voids the text so "
-    "far), then COMPLETED with the recorded message, or FAILED. Best effort: after a gap in `seq`, wait "
-    "for COMPLETED, which carries the whole text."
+@strawberry.type(description="One event of a coaching chat.")
+class CoachChatEvent:
+    cursor: str = strawberry.field(description="Pass it as `after` to resume right after this event.")
+    kind: CoachChatEventKind = strawberry.field(
+        description=" ".join(f"{kind}: {text}" for kind, text in KIND_DESCRIPTIONS.items())
+    )
+    message_id: strawberry.ID | None = strawberry.field(
+        description="The user's message: the one sent (MESSAGE) or the one answered."
+    )
+    reply_id: strawberry.ID | None = strawberry.field(description="The reply's CoachMessage id.")
+    seq: int = strawberry.field(description="A DELTA's number within its reply, from 1; 0 otherwise.")
+    text: str = strawberry.field(description="A DELTA's text, or a failure's cause; empty otherwise.")
+    provider: str = strawberry.field(description="Who answers (STARTED, RESET, COMPLETED); empty otherwise.")
+    message: CoachMessage | None = strawberry.field(
+        description="MESSAGE: the user's message; COMPLETED: the reply, as recorded."
+    )
+
+
+COACH_CHAT = (
+    "Every event of the chat as it happens, each with a `cursor`. Without `after`: the events from now on; "
+    "with the last cursor you saw: every event after it, once, then the live ones (on any replica, also "
+    "after the server that wrote them restarted). A reply is STARTED, DELTAs in `seq` order (RESET voids "
+    "the text so far), then COMPLETED or FAILED. A GAP event means what followed your cursor is no longer "
+    "kept: read the session's `messages` again. To miss nothing on opening a chat, take the session's "
+    "`chatCursor`, then read its messages, then subscribe after that cursor (events the messages already "
+    "show may come again: match them by id)."
 )
 
 
 @strawberry.type
 class CoachingSubscription:
-    @strawberry.subscription(description=COACH_REPLY)
-    async def coach_reply(self, info: Info, session_id: strawberry.ID) -> AsyncGenerator[CoachReplyEvent]:
+    @strawberry.subscription(description=COACH_CHAT)
+    async def coach_chat(
+        self, info: Info, session_id: strawberry.ID, after: str | None = None
+    ) -> AsyncGenerator[CoachChatEvent]:
         viewer = info.context.require_viewer()
         _, raw = parse_global_id(session_id, expect="CoachingSession", field="sessionId")
+        cursor = _cursor(after)
         services = info.context.services
         owner = await services.coaching.owner_of(raw)  # a session's owner never changes
         if owner is None or not may_see(viewer, owner):
             raise NotFound("no coaching session with that id")
-        async with services.pubsub.subscribe(reply_channel(raw)) as messages:
-            async for raw_message in messages:
-                message = ReplyMessage.from_json(raw_message)
-                if message is None:
-                    continue
-                if not may_see(await live_viewer(info), owner):
-                    raise NotFound("no coaching session with that id")
-                info.context.fresh_loaders()
-                yield await _event(info, message)
+        try:
+            async with services.chat_feed.follow(raw, cursor) as items:
+                async for item in items:
+                    if not may_see(await live_viewer(info), owner):
+                        raise NotFound("no coaching session with that id")
+                    info.context.fresh_loaders()
+                    yield await _event(info, item)
+        except InvalidCursor as error:  # a cursor past the end of the chat's events, found on entering
+            raise BadUserInput(f"after: {error}", field="after") from None
 
 
-async def _event(info: Info, message: ReplyMessage) -> CoachReplyEvent:
-    final = None
-    if message.signal is ReplySignal.COMPLETED:
-        view = await info.context.services.coaching_reads.message_at(message.reply_id, message.position)
-        final = None if view is None else CoachMessage.of(view)
-    return CoachReplyEvent(
-        signal=CoachReplySignal(message.signal.value),
-        reply_id=strawberry.ID(global_id("CoachMessage", message.reply_id)),
-        message_id=strawberry.ID(global_id("CoachMessage", message.message_id)),
-        seq=message.seq,
-        text=message.text,
-        provider=message.provider,
-        message=final,
+def _cursor(after: str | None) -> FeedCursor | None:
+    if after is None:
+        return None
+    try:
+        return FeedCursor.parse(after)
+    except InvalidCursor as error:
+        raise BadUserInput(f"after: {error}", field="after") from None
+
+
+async def _event(info: Info, item: FeedItem) -> CoachChatEvent:
+    entry = item.entry
+    return CoachChatEvent(
+        cursor=item.cursor.text(),
+        kind=CoachChatEventKind(entry.kind.value),
+        message_id=_id(entry.message_id),
+        reply_id=_id(entry.reply_id),
+        seq=entry.seq,
+        text=entry.text,
+        provider=entry.provider,
+        message=await _message(info, entry),
     )
+
+
+async def _message(info: Info, entry: ChatEntry) -> CoachMessage | None:
+    shown = {ChatEntryKind.MESSAGE: entry.message_id, ChatEntryKind.COMPLETED: entry.reply_id}.get(entry.kind)
+    if shown is None:
+        return None
+    view = await info.context.services.coaching_reads.message_at(shown, entry.position)
+    return None if view is None else CoachMessage.of(view)
+
+
+def _id(raw: UUID | None) -> strawberry.ID | None:
+    return None if raw is None else strawberry.ID(global_id("CoachMessage", raw))

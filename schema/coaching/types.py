@@ -248,6 +248,13 @@ class CoachingSession(Node):
         page = await info.context.services.coaching_reads.messages(self.view.id, limit=limit, after=position)
         return CoachMessageConnection.of(page, after=position)
 
+    @strawberry.field(
+        description="Where the chat's events stand now: subscribe to coachChat after it, then read "
+        "`messages`, and nothing that happens in between is missed."
+    )
+    async def chat_cursor(self, info: Info) -> str:
+        return (await info.context.services.chat_feed.head(self.view.id)).text()
+
 
 @strawberry.type(description="The coach's tokens for a user on a UTC day.")
 class CoachUsage:
