@@ -102,6 +102,7 @@ class InMemoryChatFeed:
 
     def held(self, session_id: UUID) -> int:
         """How many entries the session's feed holds now (for tests)."""
+        self._expire()
         feed = self._feeds.get(session_id)
         return 0 if feed is None else len(feed.entries)
 

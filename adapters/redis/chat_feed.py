@@ -197,34 +197,36 @@ class RedisChatFeed:
         await self._client.aclose()
 
     async def _items(self, session_id: UUID, batch: _Batch, live: Subscription) -> AsyncGenerator[FeedItem]:
-        cursor = batch.cursor
         while True:
             for item in batch.items:
                 yield item
-            cursor = batch.cursor
             if batch.more:
-                batch = await self._batch(session_id, cursor)
+                batch = await self._batch(session_id, batch.cursor)
                 continue
+            following = await self._next(session_id, batch.cursor, live)
+            if following is None:
+                return  # the PubSub closed
+            batch = following
+
+    async def _next(self, session_id: UUID, cursor: FeedCursor, live: Subscription) -> _Batch | None:
+        """What follows `cursor`: the next live entry if it is the very next one, else a read."""
+        while True:
             try:
                 async with asyncio.timeout(self._recheck_seconds):
                     message = await anext(live)
             except TimeoutError:
-                batch = await self._batch(session_id, cursor)  # quiet: make sure nothing was lost
-                continue
+                return await self._batch(session_id, cursor)  # quiet: make sure nothing was lost
             except StopAsyncIteration:
-                return  # the PubSub closed
+                return None
             announced = _Announcement.from_json(message)
             if announced is None:
                 continue
             if announced.cursor.origin == cursor.origin:
                 if announced.cursor.number <= cursor.number:
-                    continue  # delivered already (by a catch-up read)
+                    continue  # delivered already (by a read)
                 if announced.prev == cursor.number:
-                    batch = _Batch(
-                        [FeedItem(announced.cursor, announced.entry)], announced.cursor, more=False
-                    )
-                    continue
-            batch = await self._batch(session_id, cursor)  # the chain broke: read what was missed
+                    return _Batch([FeedItem(announced.cursor, announced.entry)], announced.cursor, more=False)
+            return await self._batch(session_id, cursor)  # the chain broke: read what was missed
 
     async def _batch(self, session_id: UUID, after: FeedCursor | None) -> _Batch:
         args: list[str | int] = ["", -1] if after is None else [after.origin, after.number]
