@@ -12,17 +12,17 @@ from uuid import UUID
 
 import pytest
 
+from application.coaching.chat_feed import ChatEntryKind
 from application.coaching.generation import ATTEMPTS_EXHAUSTED, ReplyGenerator, ReplyOutcome, ReplyPolicy
 from application.coaching.model import CoachAnswer, CoachPrompt, TextSink
 from application.coaching.offline_coach import OfflineCoachModel
-from application.coaching.reply_stream import ReplySignal
 from application.coaching.worker import CoachWorker
 from application.handler import CommandMetadata
 from domain.coaching import MAX_ATTEMPTS
 from domain.coaching.commands import EndCoachingSession
 from domain.coaching.events import CoachReplyCompleted, CoachReplyFailed, CoachReplyStarted
 from tests.adapters.api_ports.redis_server import eventually
-from tests.coaching.worker_support import ChannelRecorder, Coach
+from tests.coaching.worker_support import Coach, deltas, feed_entries, kinds
 
 SHORT_LEASE = ReplyPolicy(lease_seconds=0.5)
 
@@ -131,17 +131,16 @@ async def test_after_max_attempts_the_reply_is_marked_failed_and_announced(coach
     for _ in range(MAX_ATTEMPTS):
         await claimed_then_killed(coach, session)
         await asyncio.sleep(SHORT_LEASE.lease_seconds + 0.1)
-    recorder = ChannelRecorder()
-    async with recorder.listening(coach.pubsub, session):
-        outcome = await coach.generator(links=(OfflineCoachModel(),)).attend(session)
-        await recorder.until(lambda heard: any(m.signal is ReplySignal.FAILED for m in heard))
+    start = await coach.feed.head(session)
+    outcome = await coach.generator(links=(OfflineCoachModel(),)).attend(session)
     assert outcome is ReplyOutcome.FAILED
     started, finished = await replies(coach, session)
     assert [e.attempt for e in started] == list(range(1, MAX_ATTEMPTS + 1))
     [failed] = finished
     assert isinstance(failed, CoachReplyFailed)
     assert (failed.cause, failed.reply_id) == (ATTEMPTS_EXHAUSTED, started[-1].reply_id)
-    assert recorder.messages[-1].text == ATTEMPTS_EXHAUSTED
+    entries = await feed_entries(coach.feed, session, start, until=ChatEntryKind.FAILED)
+    assert (entries[-1].text, entries[-1].reply_id) == (ATTEMPTS_EXHAUSTED, failed.reply_id)
     assert await coach.generator().attend(session) is ReplyOutcome.NOTHING_WAITING
 
 
@@ -199,18 +198,16 @@ async def test_a_chain_slower_than_the_lease_is_cut_off_and_the_offline_coach_an
     await coach.send(session, "how should I warm up?")
     model = HangingModel()
     generator = coach.generator(links=(model, OfflineCoachModel()), policy=ReplyPolicy(lease_seconds=1.0))
-    recorder = ChannelRecorder()
-    async with recorder.listening(coach.pubsub, session):
-        assert await generator.attend(session) is ReplyOutcome.COMPLETED
-        await recorder.until(lambda heard: any(m.signal is ReplySignal.COMPLETED for m in heard))
+    start = await coach.feed.head(session)
+    assert await generator.attend(session) is ReplyOutcome.COMPLETED
+    entries = await feed_entries(coach.feed, session, start, until=ChatEntryKind.COMPLETED)
     started, finished = await replies(coach, session)
     [completed] = finished
     assert isinstance(completed, CoachReplyCompleted)
     assert completed.usage.provider == "offline"
-    signals = [m.signal for m in recorder.messages]
-    reset = signals.index(ReplySignal.RESET)
-    assert signals[:reset] == [ReplySignal.STARTED, ReplySignal.DELTA]  # the hanging model's word, void
-    after = [m for m in recorder.messages[reset:] if m.signal is ReplySignal.DELTA]
+    reset = kinds(entries).index(ChatEntryKind.RESET)
+    assert kinds(entries[:reset]) == [ChatEntryKind.STARTED, ChatEntryKind.DELTA]  # the hanging model's word
+    after = deltas(entries[reset:])
     assert after[0].seq == 1
     assert "".join(m.text for m in after) == completed.text
     assert len(started) == 1
@@ -230,15 +227,11 @@ async def test_an_unexpected_error_voids_the_streamed_text_and_leaves_the_claim_
     user = await coach.user()
     session = await coach.session(user)
     await coach.send(session, "how should I warm up?")
-    recorder = ChannelRecorder()
-    async with recorder.listening(coach.pubsub, session):
-        outcome = await coach.generator(links=(BrokenModel(), OfflineCoachModel())).attend(session)
-        await recorder.until(lambda heard: any(m.signal is ReplySignal.RESET for m in heard))
+    start = await coach.feed.head(session)
+    outcome = await coach.generator(links=(BrokenModel(), OfflineCoachModel())).attend(session)
     assert outcome is ReplyOutcome.LEFT_TO_EXPIRE
-    assert [m.signal for m in recorder.messages] == [
-        ReplySignal.STARTED,
-        ReplySignal.DELTA,
-        ReplySignal.RESET,
-    ]
+    entries = await feed_entries(coach.feed, session, start, until=ChatEntryKind.RESET)
+    assert kinds(entries) == [ChatEntryKind.STARTED, ChatEntryKind.DELTA, ChatEntryKind.RESET]
+    assert entries[1].text == "Let me "
     started, finished = await replies(coach, session)
     assert (len(started), finished) == (1, [])  # the sweep claims it again once the lease has run out

@@ -1,7 +1,7 @@
 """Generating one reply (`ReplyGenerator.attend`) on the real PostgreSQL and Redis with Claude's stand-in on
-a real socket: deltas in order on the live channel, the fallback to the offline coach on a 529 or a stream
-cut (recorded, with a reset), our own safety reply without a model call, suggestions that break the user's
-restrictions dropped and noted, the daily budget, and the response cache."""
+a real socket: deltas in order in the session's chat feed, the fallback to the offline coach on a 529 or a
+stream cut (recorded, with a reset), our own safety reply without a model call, suggestions that break the
+user's restrictions dropped and noted, the daily budget, and the response cache."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ import pytest
 from prometheus_client import REGISTRY
 
 from adapters.prometheus.coach_metrics import PrometheusCoachMetrics
+from application.coaching.chat_feed import ChatEntryKind
 from application.coaching.fallback import FallbackCoachModel
 from application.coaching.generation import BUDGET_NOTE, ReplyOutcome, ReplyPolicy
 from application.coaching.offline_coach import OfflineCoachModel
-from application.coaching.reply_stream import ReplySignal
 from application.coaching.response_cache import CACHED_PROVIDER
 from domain.coaching.events import CoachReplyCompleted, CoachReplyStarted, SafetyTriggered
 from domain.coaching.values import Direction, SafetyAction, SafetyCategory
 from tests.coaching.anthropic_server import Failing, Streamed
-from tests.coaching.worker_support import ChannelRecorder, Coach
+from tests.coaching.worker_support import Coach, deltas, feed_entries, kinds
 
 KNEE_REPLACEMENT = "total knee replacement last year"
 
@@ -36,21 +36,23 @@ async def test_deltas_arrive_in_order_with_their_seq_and_make_the_completed_text
     coach.stand_in.script.append(Streamed(texts=("Warm up ", "with five ", "minutes of ", "easy cardio.")))
     user = await coach.user()
     session = await coach.session(user)
-    recorder = ChannelRecorder()
-    async with recorder.listening(coach.pubsub, session):
-        await coach.send(session, "how should I warm up?")
-        outcome = await coach.generator().attend(session)
-        await recorder.until(lambda heard: any(m.signal is ReplySignal.COMPLETED for m in heard))
+    start = await coach.feed.head(session)
+    await coach.send(session, "how should I warm up?")
+    outcome = await coach.generator().attend(session)
     assert outcome is ReplyOutcome.COMPLETED
-    signals = [m.signal for m in recorder.messages]
-    assert signals[0] is ReplySignal.STARTED
-    assert signals[-1] is ReplySignal.COMPLETED
-    deltas = [m for m in recorder.messages if m.signal is ReplySignal.DELTA]
-    assert [m.seq for m in deltas] == list(range(1, len(deltas) + 1)) == [1, 2, 3, 4]
+    entries = await feed_entries(coach.feed, session, start, until=ChatEntryKind.COMPLETED)
+    assert kinds(entries) == [
+        ChatEntryKind.STARTED,
+        *[ChatEntryKind.DELTA] * len(deltas(entries)),
+        ChatEntryKind.COMPLETED,
+    ]
+    frames = deltas(entries)
+    assert [m.seq for m in frames] == list(range(1, len(frames) + 1))
     [reply] = completed_in(await coach.events(session))
-    assert "".join(m.text for m in deltas) == reply.text == "Warm up with five minutes of easy cardio."
+    assert "".join(m.text for m in frames) == reply.text == "Warm up with five minutes of easy cardio."
     assert (reply.usage.provider, reply.usage.model) == ("anthropic", "claude-test")
-    assert recorder.messages[-1].position > 0
+    assert entries[-1].position > 0
+    assert entries[-1].reply_id == reply.reply_id
     request = coach.stand_in.requests[0]
     assert request["messages"][-1] == {"role": "user", "content": "how should I warm up?"}
     assert "<user_context>" in request["system"][1]["text"]
@@ -68,26 +70,25 @@ async def test_a_failing_claude_falls_back_to_the_offline_coach_and_records_it(
     user = await coach.user()
     session = await coach.session(user)
     fallbacks = sample("ai_fallbacks_total", {"provider": "anthropic"})
-    recorder = ChannelRecorder()
-    async with recorder.listening(coach.pubsub, session):
-        await coach.send(session, "how should I warm up?")
-        outcome = await coach.generator(metrics=PrometheusCoachMetrics()).attend(session)
-        await recorder.until(lambda heard: any(m.signal is ReplySignal.COMPLETED for m in heard))
+    start = await coach.feed.head(session)
+    await coach.send(session, "how should I warm up?")
+    outcome = await coach.generator(metrics=PrometheusCoachMetrics()).attend(session)
     assert outcome is ReplyOutcome.COMPLETED
     [reply] = completed_in(await coach.events(session))
     assert reply.usage.provider == "offline"
     assert "warm" in reply.text.lower()
     assert sample("ai_fallbacks_total", {"provider": "anthropic"}) == fallbacks + 1
-    signals = [m.signal for m in recorder.messages]
+    entries = await feed_entries(coach.feed, session, start, until=ChatEntryKind.COMPLETED)
     if isinstance(failure, Streamed):  # text had been streamed: void, and numbering starts again
-        reset = signals.index(ReplySignal.RESET)
-        assert signals[:reset] == [ReplySignal.STARTED, ReplySignal.DELTA, ReplySignal.DELTA]
-        assert recorder.messages[reset].provider == "offline"
-        after = [m for m in recorder.messages[reset:] if m.signal is ReplySignal.DELTA]
+        reset = kinds(entries).index(ChatEntryKind.RESET)
+        assert entries[0].kind is ChatEntryKind.STARTED
+        assert "".join(m.text for m in deltas(entries[:reset])) == "Half a reply "  # written before the reset
+        assert entries[reset].provider == "offline"
+        after = deltas(entries[reset:])
         assert after[0].seq == 1
         assert "".join(m.text for m in after) == reply.text
     else:
-        assert ReplySignal.RESET not in signals
+        assert ChatEntryKind.RESET not in kinds(entries)
 
 
 async def test_an_emergency_gets_our_safety_reply_without_a_model_call(coach: Coach) -> None:

@@ -1,5 +1,6 @@
 """What the coach worker's tests run on: a migrated database of their own on the real PostgreSQL with the
-projections running, Redis (pub/sub and the cache, under a unique key prefix), users and sessions written
+projections running, Redis (pub/sub, the chat feed and the cache, under a unique key prefix), users and
+sessions written
 through the real command path, and Claude's stand-in on a real socket (`anthropic_server`)."""
 
 from __future__ import annotations
@@ -23,14 +24,15 @@ from adapters.postgres.library_read_model import PostgresLibraryReadModel
 from adapters.postgres.plan_read_model import PostgresPlanReadModel
 from adapters.postgres.store import PostgresEventStore
 from adapters.redis.cache import RedisCache
+from adapters.redis.chat_feed import RedisChatFeed
 from adapters.redis.pubsub import RedisPubSub
+from application.coaching.chat_feed import ChatEntry, ChatEntryKind, ChatFeed, FeedCursor
 from application.coaching.context import CoachContextBuilder
 from application.coaching.fallback import FallbackCoachModel
 from application.coaching.generation import ReplyGenerator, ReplyPolicy
 from application.coaching.metrics import CoachMetrics, NoCoachMetrics
 from application.coaching.model import CoachModel
 from application.coaching.offline_coach import OfflineCoachModel
-from application.coaching.reply_stream import ReplyMessage, reply_channel
 from application.handler import CommandHandler, CommandMetadata
 from application.library_import import LibraryImport
 from application.library_views import LIBRARY_PROJECTION
@@ -58,6 +60,7 @@ class Coach:
     url: str
     store: PostgresEventStore
     pubsub: RedisPubSub
+    feed: RedisChatFeed
     cache: RedisCache
     read_model: PostgresCoachingReadModel
     plans: PostgresPlanReadModel
@@ -96,7 +99,7 @@ class Coach:
             context=CoachContextBuilder(self.store, self.plans, self.library),
             model=chain,
             offline=offline,
-            pubsub=self.pubsub,
+            feed=self.feed,
             cache=self.cache,
             usage=self.read_model,
             library=self.library,
@@ -234,6 +237,7 @@ async def coach_on_real_servers(database: CoachDatabase) -> AsyncIterator[Coach]
     """Fresh Redis keys, read models and Claude's stand-in over the shared database."""
     prefix = unique_prefix()
     pubsub = await RedisPubSub.connect(REDIS_URL, prefix=prefix)
+    feed = await RedisChatFeed.connect(REDIS_URL, pubsub, prefix=prefix, maxlen=1000, ttl_seconds=600)
     cache = await RedisCache.connect(REDIS_URL, prefix=prefix)
     read_model = await PostgresCoachingReadModel.connect(database.url, max_size=2)
     plans = await PostgresPlanReadModel.connect(database.url, max_size=2)
@@ -241,10 +245,12 @@ async def coach_on_real_servers(database: CoachDatabase) -> AsyncIterator[Coach]
     stand_in = AnthropicStandIn()
     stand_in.start()
     try:
-        yield Coach(database.url, database.store, pubsub, cache, read_model, plans, stand_in, prefix, library)
+        yield Coach(
+            database.url, database.store, pubsub, feed, cache, read_model, plans, stand_in, prefix, library
+        )
     finally:
         stand_in.stop()
-        for closeable in (library, plans, read_model, cache, pubsub):
+        for closeable in (library, plans, read_model, cache, feed, pubsub):
             await closeable.close()
         await delete_prefixed(REDIS_URL, prefix)
 
@@ -261,34 +267,23 @@ async def _caught_up(url: str, name: str, position: int) -> None:
     assert await eventually(reached, attempts=600), f"the {name} projection did not catch up"
 
 
-class ChannelRecorder:
-    """Every reply message heard on a session's channel, from subscription on."""
+async def feed_entries(
+    feed: ChatFeed, session_id: UUID, after: FeedCursor, until: ChatEntryKind, within: float = 10.0
+) -> list[ChatEntry]:
+    """The session's chat entries after `after`, up to the first of kind `until` (the feed keeps them, so
+    this may run after the reply was written)."""
+    entries: list[ChatEntry] = []
+    async with asyncio.timeout(within), feed.follow(session_id, after) as items:
+        async for item in items:
+            entries.append(item.entry)
+            if item.entry.kind is until:
+                return entries
+    raise AssertionError(f"the feed ended before a {until} entry: {entries}")
 
-    def __init__(self) -> None:
-        self.messages: list[ReplyMessage] = []
-        self._task: asyncio.Task[None] | None = None
 
-    @contextlib.asynccontextmanager
-    async def listening(self, pubsub: RedisPubSub, session_id: UUID) -> AsyncIterator[ChannelRecorder]:
-        async with pubsub.subscribe(reply_channel(session_id)) as subscription:
+def kinds(entries: list[ChatEntry]) -> list[ChatEntryKind]:
+    return [entry.kind for entry in entries]
 
-            async def record() -> None:
-                async for raw in subscription:
-                    message = ReplyMessage.from_json(raw)
-                    if message is not None:
-                        self.messages.append(message)
 
-            self._task = asyncio.create_task(record())
-            await asyncio.sleep(0.1)  # the subscription is live in Redis
-            try:
-                yield self
-            finally:
-                self._task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
-
-    async def until(self, check: Callable[[list[ReplyMessage]], bool], within: float = 10.0) -> None:
-        async def heard() -> bool:
-            return check(self.messages)
-
-        assert await eventually(heard, attempts=int(within / 0.05)), f"not heard: {self.messages}"
+def deltas(entries: list[ChatEntry]) -> list[ChatEntry]:
+    return [entry for entry in entries if entry.kind is ChatEntryKind.DELTA]
