@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-
 from application.coaching.reply_stream import ReplySignal
+
 from domain.coaching import coaching_stream
 from schema.ids import global_id
 from tests.api.authorization.authorization_support import World

@@ -1,7 +1,7 @@
 """Support for the coaching API tests: the operations they send, and `CoachDriver`, which stands in for
 the coach worker: it claims a message and completes its reply through the real command path
-(`ClaimReply`, `CompleteReply` on the `COACHING` decider) and publishes the live `ReplyMessage`s on the
-real PubSub, as the worker does."""
+(`ClaimReply`, `CompleteReply` on the `COACHING` decider) and writes the reply into the served API's chat
+feed with the worker's own `ReplyPublisher`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from application.coaching.reply_stream import ReplyMessage, ReplySignal, reply_channel
+from application.coaching.reply_publisher import ReplyPublisher
 from application.handler import CommandMetadata
 from domain.coaching.commands import ClaimReply, CompleteReply
 from domain.coaching.values import ReplyUsage, SafetyTrigger, Suggestion, SuggestionKind
@@ -20,9 +20,10 @@ from fitcoach.wiring.api import Api
 from fitcoach.wiring.core import coaching_handler
 from tests.api.graphql_client import Session
 from tests.api.live_support import assert_no_internal_errors, eventually, raw_id
+from tests.api.socket_clients import SocketClient
 
 ERRORS = "userErrors { field message code currentVersion retryAfterSeconds }"
-SESSION_FIELDS = "id personality status messageCount startedAt endedAt plan { id }"
+SESSION_FIELDS = "id personality status messageCount startedAt endedAt plan { id } chatCursor"
 MESSAGE_FIELDS = """id role text status inReplyTo provider model confidence createdAt
 safety { action notes }
 suggestions {
@@ -63,9 +64,11 @@ NODE = (
     "query($id: ID!) { node(id: $id) { id ... on CoachingSession { status } ... on CoachMessage { text } } }"
 )
 USAGE = "query($day: Date) { coachUsage(day: $day) { day inputTokens outputTokens replies } }"
-WATCH = """subscription($sessionId: ID!) { coachReply(sessionId: $sessionId) {
-  signal replyId messageId seq text provider message { id role text status provider suggestions { id } }
+CHAT = """subscription($sessionId: ID!, $after: String) { coachChat(sessionId: $sessionId, after: $after) {
+  cursor kind messageId replyId seq text provider
+  message { id role text status provider suggestions { id } }
 } }"""
+CHAT_CURSOR = "query($id: ID!) { coachingSession(id: $id) { chatCursor } }"
 
 
 async def start_session(session: Session, **fields: Any) -> dict[str, Any]:
@@ -103,6 +106,36 @@ async def wait_for_messages(
         lambda: messages_of(session, session_id),
         lambda found: len(found) == count and found[-1]["status"] == last_status,
     )
+
+
+async def chat_cursor(session: Session, session_id: str) -> str:
+    """Where the session's chat events stand now (`CoachingSession.chatCursor`), once the read model shows
+    the session (a session just started has it in `startCoachingSession`'s payload)."""
+    found = await eventually(
+        lambda: session.execute(CHAT_CURSOR, {"id": session_id}),
+        lambda body: not body.get("errors") and body["data"]["coachingSession"] is not None,
+    )
+    cursor: str = found["data"]["coachingSession"]["chatCursor"]
+    return cursor
+
+
+def chat_event(result: dict[str, Any]) -> dict[str, Any]:
+    assert not result.get("errors"), result
+    event: dict[str, Any] = result["data"]["coachChat"]
+    return event
+
+
+async def chat_events_until(
+    live: SocketClient,
+    operation_id: str,
+    *last: str,
+    timeout: float = 10.0,  # noqa: ASYNC109
+) -> list[dict[str, Any]]:
+    """A coachChat subscription's events up to the first whose kind is one of `last`."""
+    events: list[dict[str, Any]] = []
+    while not events or events[-1]["kind"] not in last:
+        events.append(chat_event(await live.result(operation_id, timeout=timeout)))
+    return events
 
 
 def planned(exercise_id: str, sets: int = 3, reps: int = 10) -> PlannedExercise:
@@ -156,7 +189,7 @@ class CoachDriver:
 
     def __init__(self, api: Api) -> None:
         self._handler = coaching_handler(api.settings, api.core.store)
-        self._pubsub = api.pubsub
+        self._feed = api.chat_feed
 
     async def claim(self, session_id: str, message_id: str) -> Claimed:
         now = datetime.now(UTC)
@@ -173,11 +206,9 @@ class CoachDriver:
         await self._handler.handle(command, _metadata())
         return claimed
 
-    async def publish(self, claimed: Claimed, signal: ReplySignal, **fields: Any) -> None:
-        message = ReplyMessage(
-            signal=signal, reply_id=claimed.reply_id, message_id=claimed.message_id, **fields
-        )
-        await self._pubsub.publish(reply_channel(claimed.session_id), message.to_json())
+    def publisher(self, claimed: Claimed) -> ReplyPublisher:
+        """Writes the claimed reply into the chat feed, as the worker does."""
+        return ReplyPublisher(self._feed, claimed.session_id, claimed.reply_id, claimed.message_id)
 
     async def complete(
         self,
@@ -204,14 +235,16 @@ class CoachDriver:
     async def answer(
         self, session_id: str, message_id: str, text: str, suggestions: tuple[Suggestion, ...] = ()
     ) -> Claimed:
-        """A whole reply: claimed, streamed in two deltas, completed."""
+        """A whole reply: claimed, streamed in two frames, completed."""
         claimed = await self.claim(session_id, message_id)
-        await self.publish(claimed, ReplySignal.STARTED, provider="offline")
+        publisher = self.publisher(claimed)
+        await publisher.started("offline")
         half = len(text) // 2
-        await self.publish(claimed, ReplySignal.DELTA, seq=1, text=text[:half])
-        await self.publish(claimed, ReplySignal.DELTA, seq=2, text=text[half:])
+        for piece in (text[:half], text[half:]):
+            await publisher.delta(piece)
+            await publisher.flush()
         position = await self.complete(claimed, text, suggestions)
-        await self.publish(claimed, ReplySignal.COMPLETED, position=position)
+        await publisher.completed("offline", position)
         return claimed
 
 
