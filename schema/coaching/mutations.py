@@ -77,7 +77,7 @@ class CoachingSessionPayload:
 @strawberry.type
 class SendCoachMessagePayload:
     message: CoachMessage | None = strawberry.field(
-        description="Your message, PENDING until the coach answers; its reply streams on coachReply."
+        description="Your message, PENDING until the coach answers; its reply streams on coachChat."
     )
     session: CoachingSession | None
     user_errors: list[UserError]
@@ -154,7 +154,7 @@ class CoachingMutations:
 
     @strawberry.mutation(
         description="Send the coach a message. Returns at once with your message; the reply is generated "
-        "by the coach worker and streams on the coachReply subscription."
+        "by the coach worker and streams on the coachChat subscription."
     )
     async def send_coach_message(self, info: Info, input: SendCoachMessageInput) -> SendCoachMessagePayload:
         context = info.context

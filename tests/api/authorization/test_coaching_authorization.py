@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from application.coaching.reply_stream import ReplySignal
 
 from domain.coaching import coaching_stream
 from schema.ids import global_id
 from tests.api.authorization.authorization_support import World
 from tests.api.coaching.coach_support import (
     ACCEPT,
+    CHAT,
     END,
     NODE,
     REJECT,
@@ -26,10 +26,10 @@ from tests.api.coaching.coach_support import (
     SESSIONS,
     START,
     USAGE,
-    WATCH,
     Claimed,
     CoachDriver,
     add,
+    chat_cursor,
     messages_of,
     sent,
     start_session,
@@ -199,28 +199,22 @@ async def test_given_a_replayed_start_command_id_of_adas_when_bob_sends_it_then_
 @pytest.mark.parametrize("who", ["ada", "admin"])
 async def test_given_adas_session_when_she_or_an_admin_watches_its_replies_then_they_get_them(coached, who):
     coach = CoachDriver(coached.world.served.api)
-    signal = Claimed(raw_id(coached.session_id), uuid.uuid4(), raw_id(coached.message_id))
+    attempt = Claimed(raw_id(coached.session_id), uuid.uuid4(), raw_id(coached.message_id))
+    after = await chat_cursor(coached.world.session(who), coached.session_id)
     async with graphql_ws(
         coached.world.served.ws_url, {"authorization": f"Bearer {_token(coached, who)}"}
     ) as live:
-        watching = await live.subscribe(WATCH, {"sessionId": coached.session_id})
-        for _ in range(100):  # nothing is pushed before the first signal: send until one arrives
-            await coach.publish(signal, ReplySignal.STARTED, provider="offline")
-            try:
-                event = (await live.next_data(watching, timeout=0.1))["coachReply"]
-                break
-            except TimeoutError:
-                continue
-        else:
-            raise AssertionError("no signal arrived")
-        assert (event["signal"], event["messageId"]) == ("STARTED", coached.message_id)
+        watching = await live.subscribe(CHAT, {"sessionId": coached.session_id, "after": after})
+        await coach.publisher(attempt).started("offline")
+        event = (await live.next_data(watching))["coachChat"]
+        assert (event["kind"], event["messageId"]) == ("STARTED", coached.message_id)
 
 
 async def test_given_adas_session_when_bob_watches_its_replies_then_he_is_refused_with_not_found(coached):
     async with graphql_ws(
         coached.world.served.ws_url, {"authorization": f"Bearer {_token(coached, 'bob')}"}
     ) as live:
-        watching = await live.subscribe(WATCH, {"sessionId": coached.session_id})
+        watching = await live.subscribe(CHAT, {"sessionId": coached.session_id})
         refusal = await live.receive()
         assert (refusal["id"], refusal["type"], refusal["payload"]["data"]) == (watching, "next", None)
         assert codes(refusal["payload"]) == ["NOT_FOUND"]
