@@ -1,11 +1,13 @@
 """Reading the coach's conversations for the API: the `CoachingReadModel`, plus a bounded wait for the
-`coaching` projection to reach a position (a completed reply is read once the projection has it)."""
+`coaching` projection to reach a position (a completed reply is read once the projection has it), and
+where a session's chat feed stands for a client about to follow it."""
 
 from __future__ import annotations
 
 from datetime import date
 from uuid import UUID
 
+from application.coaching.chat_feed import ChatFeed, FeedCursor
 from application.coaching.views import (
     COACHING_PROJECTION,
     CoachingMessageView,
@@ -16,13 +18,18 @@ from application.coaching.views import (
     SessionCursor,
     SessionPage,
 )
+from application.eventstore import EventStore
 from application.plan_reads import Checkpoints
 
 
 class CoachingReads:
-    def __init__(self, read_model: CoachingReadModel, checkpoints: Checkpoints) -> None:
+    def __init__(
+        self, read_model: CoachingReadModel, checkpoints: Checkpoints, feed: ChatFeed, log: EventStore
+    ) -> None:
         self._read_model = read_model
         self._checkpoints = checkpoints
+        self._feed = feed
+        self._log = log
 
     async def sessions_of(
         self, user_id: UUID, *, limit: int, after: SessionCursor | None = None
@@ -48,3 +55,13 @@ class CoachingReads:
         whatever it holds then)."""
         await self._checkpoints.wait_for(COACHING_PROJECTION, position, timeout=wait)
         return await self._read_model.message(message_id)
+
+    async def chat_cursor(self, session_id: UUID, *, wait: float = 5.0) -> FeedCursor:
+        """The session's chat feed's head, returned once the read model holds every event the log held
+        when it was taken (after at most `wait` seconds): messages read after this show everything up to
+        the cursor, and following after it shows everything since."""
+        cursor = await self._feed.head(session_id)
+        await self._checkpoints.wait_for(
+            COACHING_PROJECTION, await self._log.current_position(), timeout=wait
+        )
+        return cursor

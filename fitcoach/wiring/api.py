@@ -204,7 +204,9 @@ async def build_api(
             plan_read_model=plan_read_model,
             coaching_commands=coaching_commands,
             suggestion_acceptance=SuggestionAcceptance(core.store, coaching_commands, coach_limits),
-            coaching_reads=CoachingReads(PostgresCoachingReadModel(reads), checkpoints),
+            coaching_reads=CoachingReads(
+                PostgresCoachingReadModel(reads), checkpoints, chat_feed, core.store
+            ),
             library_reads=LibraryReads(PostgresLibraryReadModel(reads), cache),
             user_read_model=user_read_model,
             accounts=accounts,

@@ -73,8 +73,8 @@ COACH_CHAT = (
     "after the server that wrote them restarted). A reply is STARTED, DELTAs in `seq` order (RESET voids "
     "the text so far), then COMPLETED or FAILED. A GAP event means what followed your cursor is no longer "
     "kept: read the session's `messages` again. To miss nothing on opening a chat, take the session's "
-    "`chatCursor`, then read its messages, then subscribe after that cursor (events the messages already "
-    "show may come again: match them by id)."
+    "`chatCursor`, then read its `messages` in a later request and follow after that cursor (an event "
+    "the messages already show may come again: match them by id)."
 )
 
 

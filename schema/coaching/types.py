@@ -249,11 +249,11 @@ class CoachingSession(Node):
         return CoachMessageConnection.of(page, after=position)
 
     @strawberry.field(
-        description="Where the chat's events stand now: subscribe to coachChat after it, then read "
-        "`messages`, and nothing that happens in between is missed."
+        description="Where the chat's events stand now. Read `messages` in a later request and follow "
+        "coachChat after this cursor: together they miss nothing."
     )
     async def chat_cursor(self, info: Info) -> str:
-        return (await info.context.services.chat_feed.head(self.view.id)).text()
+        return (await info.context.services.coaching_reads.chat_cursor(self.view.id)).text()
 
 
 @strawberry.type(description="The coach's tokens for a user on a UTC day.")

@@ -49,8 +49,14 @@ async def test_through_an_outage_appends_return_none_and_the_follower_then_gets_
     redis_server: RedisServer,
 ) -> None:
     pubsub = await RedisPubSub.connect(redis_server.url, backoff=(0.05, 0.2))
-    options = {"maxlen": 100, "ttl_seconds": 60, "recheck_seconds": QUICK_RECHECK, "backoff": (0.05, 0.2)}
-    feed = await RedisChatFeed.connect(redis_server.url, pubsub, **options)
+    feed = await RedisChatFeed.connect(
+        redis_server.url,
+        pubsub,
+        maxlen=100,
+        ttl_seconds=60,
+        recheck_seconds=QUICK_RECHECK,
+        backoff=(0.05, 0.2),
+    )
     session = uuid.uuid4()
     try:
         async with following(feed, session, None) as follower:
