@@ -32,6 +32,8 @@ class _Feed:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def append(self, entry: ChatEntry) -> FeedCursor:
+        if self.entries and self.entries[-1] == entry:
+            return FeedCursor(self.origin, self.head)  # a retried append: taken already
         self.head += 1
         self.entries.append(entry)
         if len(self.entries) > self.maxlen:

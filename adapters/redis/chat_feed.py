@@ -14,8 +14,9 @@ it reads, so nothing falls between its catch-up and the live messages. It delive
 `prev` is the number it delivered last, skips numbers it has already delivered, and reads the stream
 again whenever the chain breaks (a message lost, reordered between two appenders, or dropped because
 it fell behind) and after `recheck_seconds` without any message (a lost last message). Redis unreachable:
-appends return None (logged once per outage) and followers retry their reads with backoff, then resume
-from the last entry they delivered.
+appends return None (logged once per outage), and the next append of this process to that session writes a
+`gap` entry first, so followers are told; followers retry their reads with backoff, then resume from the
+last entry they delivered.
 """
 
 from __future__ import annotations
@@ -41,23 +42,37 @@ log = logging.getLogger("adapters.redis.chat_feed")
 T = TypeVar("T")
 BATCH = 200
 """Entries per read."""
+MAX_LOST = 10_000
+"""Sessions remembered to have lost an append (an outage): their next append writes a gap first."""
 
-# KEYS: meta, entries. ARGV: origin if a new one starts, maxlen, ttl in ms, entry JSON.
-# Returns {origin, number of the entry before this one}.
+# KEYS: meta, entries. ARGV: origin if a new one starts, maxlen, ttl in ms, entry JSON, and optionally a
+# gap entry's JSON to add first. An entry equal to the last one is not added again (a retried append whose
+# first attempt did reach Redis), and then no gap either. Returns {origin, number of the entry before this
+# one, 1 if it was added}.
 APPEND = """
 local meta = redis.call('HMGET', KEYS[1], 'origin', 'head')
 local origin, prev = meta[1], tonumber(meta[2]) or 0
+local gap = ARGV[5]
 if not origin then
-  origin, prev = ARGV[1], 0
+  origin, prev, gap = ARGV[1], 0, nil  -- a new origin: followers of the old one get a gap anyway
   redis.call('DEL', KEYS[2])
   redis.call('HSET', KEYS[1], 'origin', origin)
+else
+  local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+  if #last > 0 and last[1][2][2] == ARGV[4] and tonumber(string.sub(last[1][1], 3)) == prev then
+    return {origin, prev - 1, 0}
+  end
+end
+if gap then
+  prev = prev + 1
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], string.format('0-%d', prev), 'e', gap)
 end
 local number = prev + 1
 redis.call('HSET', KEYS[1], 'head', number)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], string.format('0-%d', number), 'e', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return {origin, prev}
+return {origin, prev, 1}
 """
 # KEYS: meta, entries. ARGV: the cursor's origin, its number (-1: only the head), batch size, origin if a
 # new one starts, ttl in ms.
@@ -157,6 +172,7 @@ class RedisChatFeed:
             max_backoff=backoff[1],
         )
         self._closed = asyncio.Event()
+        self._lost: dict[UUID, None] = {}
 
     @classmethod
     async def connect(
@@ -168,12 +184,19 @@ class RedisChatFeed:
     async def append(self, session_id: UUID, entry: ChatEntry) -> FeedCursor | None:
         data = orjson.dumps(entry.to_json())
         args: list[str | int | bytes] = [new_origin(), self._maxlen, self._ttl_ms, data]
+        lost = session_id in self._lost
+        if lost:
+            args.append(orjson.dumps(GAP.to_json()))
         reply = await self._health.call(lambda: self._append(keys=self._keys(session_id), args=args))
         if reply is None:
+            self._remember_lost(session_id)
             return None
-        origin, prev = reply[0].decode(), int(reply[1])
+        if lost:
+            self._lost.pop(session_id, None)
+        origin, prev, added = reply[0].decode(), int(reply[1]), bool(reply[2])
         cursor = FeedCursor(origin, prev + 1)
-        await self._pubsub.publish(feed_channel(session_id), _Announcement(cursor, prev, entry).to_json())
+        if added:
+            await self._pubsub.publish(feed_channel(session_id), _Announcement(cursor, prev, entry).to_json())
         return cursor
 
     async def head(self, session_id: UUID) -> FeedCursor:
@@ -265,6 +288,12 @@ class RedisChatFeed:
                 continue
             self._health.succeeded()
             return answer
+
+    def _remember_lost(self, session_id: UUID) -> None:
+        """Followers must not miss silently what Redis did not take: the next append writes a gap first."""
+        self._lost[session_id] = None
+        if len(self._lost) > MAX_LOST:
+            del self._lost[next(iter(self._lost))]
 
     def _keys(self, session_id: UUID) -> list[str]:
         base = f"{self._prefix}coach-chat:{{{session_id}}}"

@@ -81,7 +81,8 @@ class ChatEntryKind(enum.StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     GAP = "gap"
-    """Never written: a follower's notice that entries after the client's cursor are no longer held."""
+    """Entries after the client's cursor are not held: trimmed, expired, or never taken (a store that was
+    unreachable for an append has the appender write a gap next)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -140,8 +141,10 @@ class FeedItem:
 class ChatFeed(Protocol):
     async def append(self, session_id: UUID, entry: ChatEntry) -> FeedCursor | None:
         """Add the entry at the end of the session's feed and deliver it to its followers everywhere; its
-        cursor, or None when the feed's store is unreachable (the entry is lost then: never raises for
-        that; the log still has every message and completed reply)."""
+        cursor. An entry equal to the feed's last one is not added again (a retry): its cursor. None when
+        the feed's store is unreachable (never raises for that): the entry is lost, the log still has
+        every message and completed reply, and the next append to the session writes a `gap` first, so
+        followers are told."""
         ...
 
     async def head(self, session_id: UUID) -> FeedCursor:

@@ -5,7 +5,8 @@ with the position to wait for in the read model, or `failed`.
 Text is coalesced: a frame collects what the model streams for at most `frame_seconds` (50 ms), or
 `max_frame` characters, whichever comes first, so a fast model costs a follower one push per frame, not
 one per token. Whatever is pending is written before a reset, a completion or a failure, and appends are
-made one at a time, so the feed's order is the order of the calls.
+made one at a time, so the feed's order is the order of the calls. A completion or failure the feed could
+not take (its store unreachable) is tried again a few times: followers wait for it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from uuid import UUID
 from application.coaching.chat_feed import ChatEntry, ChatEntryKind, ChatFeed
 
 FRAME_SECONDS = 0.05
+END_RETRY_SECONDS = (0.2, 0.5, 1.0, 2.0, 5.0)
+"""The pauses between attempts to write a completion or failure the feed did not take."""
 MAX_FRAME = 500
 """Characters per delta frame (also how a whole text written at once is cut: a safety reply, a cached
 answer)."""
@@ -70,11 +73,11 @@ class ReplyPublisher:
 
     async def completed(self, provider: str, position: int) -> None:
         await self._end()
-        await self._write(ChatEntryKind.COMPLETED, provider=provider, position=position)
+        await self._write(ChatEntryKind.COMPLETED, provider=provider, position=position, retries=True)
 
     async def failed(self, cause: str) -> None:
         await self._end()
-        await self._write(ChatEntryKind.FAILED, text=cause)
+        await self._write(ChatEntryKind.FAILED, text=cause, retries=True)
 
     async def flush(self) -> None:
         """Write the pending text as one delta frame now."""
@@ -104,14 +107,25 @@ class ReplyPublisher:
             self._timer = None
 
     async def _write(
-        self, kind: ChatEntryKind, *, text: str = "", provider: str = "", position: int = 0
+        self,
+        kind: ChatEntryKind,
+        *,
+        text: str = "",
+        provider: str = "",
+        position: int = 0,
+        retries: bool = False,
     ) -> None:
         async with self._writing:
+            for pause in END_RETRY_SECONDS if retries else ():
+                if await self._append(kind, text=text, provider=provider, position=position):
+                    return
+                await asyncio.sleep(pause)
             await self._append(kind, text=text, provider=provider, position=position)
 
     async def _append(
         self, kind: ChatEntryKind, *, seq: int = 0, text: str = "", provider: str = "", position: int = 0
-    ) -> None:
+    ) -> bool:
+        """Whether the feed took it."""
         entry = ChatEntry(
             kind=kind,
             message_id=self._message_id,
@@ -121,4 +135,4 @@ class ReplyPublisher:
             provider=provider,
             position=position,
         )
-        await self._feed.append(self._session_id, entry)
+        return await self._feed.append(self._session_id, entry) is not None

@@ -136,3 +136,15 @@ async def test_a_message_entry_has_no_reply(feeds: Feeds) -> None:
         await pair.writer.append(session, message)
         (item,) = await follower.next()
     assert (item.entry.kind, item.entry.reply_id, item.entry.position) == (ChatEntryKind.MESSAGE, None, 12)
+
+
+async def test_an_entry_equal_to_the_last_one_is_not_added_again(feeds: Feeds) -> None:
+    pair = await feeds.open(**BOUNDS)
+    session = uuid.uuid4()
+    async with following(pair.reader, session, None) as follower:
+        first = await pair.writer.append(session, piece(1))
+        again = await pair.writer.append(session, piece(1))  # e.g. retried after a timeout
+        assert again == first
+        await append_all(pair.writer, session, range(2, 3))
+        assert texts(await follower.next(2)) == ["piece 1 ", "piece 2 "]
+        await follower.assert_quiet()
