@@ -10,7 +10,6 @@ again before every push (sign-out, role change, expiry), as `workoutPlanChanged`
 
 from __future__ import annotations
 
-import enum
 from collections.abc import AsyncGenerator
 from uuid import UUID
 
@@ -24,17 +23,7 @@ from schema.ids import global_id, parse_global_id
 from schema.plans.subscriptions import live_viewer
 from schema.queries import may_see
 
-
-@strawberry.enum(description="What happened in the chat.")
-class CoachChatEventKind(enum.Enum):
-    MESSAGE = "message"
-    STARTED = "started"
-    DELTA = "delta"
-    RESET = "reset"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    GAP = "gap"
-
+strawberry.enum(ChatEntryKind, name="CoachChatEventKind", description="What happened in the chat.")
 
 KIND_DESCRIPTIONS = {
     "MESSAGE": "The user sent `message` (from this device or another one).",
@@ -52,7 +41,7 @@ KIND_DESCRIPTIONS = {
 @strawberry.type(description="One event of a coaching chat.")
 class CoachChatEvent:
     cursor: str = strawberry.field(description="Pass it as `after` to resume right after this event.")
-    kind: CoachChatEventKind = strawberry.field(
+    kind: ChatEntryKind = strawberry.field(
         description=" ".join(f"{kind}: {text}" for kind, text in KIND_DESCRIPTIONS.items())
     )
     message_id: strawberry.ID | None = strawberry.field(
@@ -115,7 +104,7 @@ async def _event(info: Info, item: FeedItem) -> CoachChatEvent:
     entry = item.entry
     return CoachChatEvent(
         cursor=item.cursor.text(),
-        kind=CoachChatEventKind(entry.kind.value),
+        kind=entry.kind,
         message_id=_id(entry.message_id),
         reply_id=_id(entry.reply_id),
         seq=entry.seq,

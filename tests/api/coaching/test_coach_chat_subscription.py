@@ -22,10 +22,11 @@ from tests.api.coaching.coach_support import (
     sent,
     start_session,
 )
-from tests.api.graphql_client import Session, data, register
+from tests.api.graphql_client import data, register
 from tests.api.live_support import codes, eventually
 from tests.api.server import RunningApi, fresh_database, running_api, test_settings
 from tests.api.socket_clients import PROTOCOLS, TRANSPORT, socket_client
+from tests.api.subscriptions.subscription_support import bearer
 
 SESSION_CHECK_SECONDS = 1.0
 LOGOUT = "mutation { logout { ended userErrors { code } } }"
@@ -40,10 +41,6 @@ async def served() -> AsyncIterator[RunningApi]:
         running_api(test_settings(url, ws_session_check_seconds=SESSION_CHECK_SECONDS)) as running,
     ):
         yield running
-
-
-def bearer(session: Session) -> dict[str, str]:
-    return {"authorization": f"Bearer {session.access_token}"}
 
 
 def steps(events: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
