@@ -36,6 +36,7 @@ from redis.exceptions import RedisError
 from adapters.redis.clients import request_client
 from adapters.redis.health import RedisHealth
 from application.coaching.chat_feed import GAP, ChatEntry, FeedCursor, FeedItem, InvalidCursor, new_origin
+from application.plan_reads import ReadModelUnavailable
 from application.pubsub import PubSub, Subscription
 
 log = logging.getLogger("adapters.redis.chat_feed")
@@ -200,7 +201,10 @@ class RedisChatFeed:
         return cursor
 
     async def head(self, session_id: UUID) -> FeedCursor:
-        return (await self._batch(session_id, None)).cursor
+        try:
+            return (await self._batch(session_id, None, retrying=False)).cursor
+        except (RedisError, OSError) as error:
+            raise ReadModelUnavailable("the chat feed is unavailable") from error
 
     @asynccontextmanager
     async def follow(
@@ -251,10 +255,16 @@ class RedisChatFeed:
                     return _Batch([FeedItem(announced.cursor, announced.entry)], announced.cursor, more=False)
             return await self._batch(session_id, cursor)  # the chain broke: read what was missed
 
-    async def _batch(self, session_id: UUID, after: FeedCursor | None) -> _Batch:
+    async def _batch(self, session_id: UUID, after: FeedCursor | None, *, retrying: bool = True) -> _Batch:
+        """The entries after `after` (None: none, just the head); while Redis fails, tried again unless
+        not `retrying`."""
         args: list[str | int] = ["", -1] if after is None else [after.origin, after.number]
         args += [BATCH, new_origin(), self._ttl_ms]
-        reply = await self._retrying(lambda: self._read(keys=self._keys(session_id), args=args))
+
+        async def read() -> Any:
+            return await self._read(keys=self._keys(session_id), args=args)
+
+        reply = await (self._retrying(read) if retrying else read())
         origin, head, status, number, entries = (
             reply[0].decode(),
             int(reply[1]),

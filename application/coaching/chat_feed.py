@@ -148,7 +148,8 @@ class ChatFeed(Protocol):
         ...
 
     async def head(self, session_id: UUID) -> FeedCursor:
-        """The cursor of the session's last entry now (following after it delivers what comes next)."""
+        """The cursor of the session's last entry now (following after it delivers what comes next).
+        Raises plan_reads.ReadModelUnavailable when the feed's store does not answer."""
         ...
 
     def follow(
