@@ -504,13 +504,12 @@ def test_a_v1_message_is_read_without_a_reply_id_and_its_recorded_claim_still_fi
     assert COACHING_CODEC.encode(v1_message(uuid4()))[1] == 2
     conversation = started()
     message_id, random_reply = uuid4(), uuid4()
-    recorded = [v1_message(message_id), v1_claim(message_id, random_reply, 1, AT)]
-    assert recorded[0].reply_id is None
-    conversation.state = fold(recorded, conversation.state)
+    message = v1_message(message_id)
+    assert message.reply_id is None
+    conversation.state = fold([message, v1_claim(message_id, random_reply, 1, AT)], conversation.state)
     assert conversation.code_of(complete(Claim(reply_id_for(message_id), 1))) == "REPLY_NOT_CLAIMED"
-    [completed] = [
-        e for e in conversation.run(complete(Claim(random_reply, 1))) if type(e) is CoachReplyCompleted
-    ]
+    [completed] = conversation.run(complete(Claim(random_reply, 1)))
+    assert isinstance(completed, CoachReplyCompleted)
     assert (completed.reply_id, completed.message_id) == (random_reply, message_id)
 
 
@@ -518,7 +517,11 @@ def test_a_v1_message_taken_over_or_ended_names_the_reply_its_claims_have() -> N
     conversation = started()
     taken_over, ended = uuid4(), uuid4()
     random_reply = uuid4()
-    recorded = [v1_message(taken_over), v1_claim(taken_over, random_reply, 1, AT), v1_message(ended)]
+    recorded: list[CoachingEvent] = [
+        v1_message(taken_over),
+        v1_claim(taken_over, random_reply, 1, AT),
+        v1_message(ended),
+    ]
     conversation.state = fold(recorded, conversation.state)
     takeover = claimed(conversation, taken_over, at=AT + timedelta(seconds=31))
     assert takeover == Claim(reply_id_for(taken_over), 2)  # the reply id a v2 claim gives it
