@@ -117,7 +117,7 @@ def _references(session_events: Sequence[tuple[RecordedEvent, UUID]]) -> Referen
             raise EventFailed(recorded) from error
         match event:
             case CoachReplyStarted():
-                ids.add(event.message_id)
+                ids.update((event.reply_id, event.message_id))
             case CoachReplyCompleted() | CoachReplyFailed():
                 ids.update((event.reply_id, event.message_id))
             case SuggestionAccepted() | SuggestionRejected():
