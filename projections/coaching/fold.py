@@ -269,10 +269,9 @@ def _apply(track: SessionTrack, recorded: RecordedEvent) -> None:
             day.output_tokens += usage.output_tokens
             day.replies += 1
         case CoachReplyFailed():
-            reply = track.messages.get(event.reply_id)
-            if reply is None and event.cause == SESSION_ENDED:  # a v1 message never claimed
-                reply = _reply_row(track, event.reply_id, event.message_id, "failed", event.at, recorded)
-                track.hold(reply)
+            if event.reply_id not in track.messages and event.cause == SESSION_ENDED:
+                # A v1 message never claimed: its reply had no row yet.
+                track.hold(_reply_row(track, event.reply_id, event.message_id, "failed", event.at, recorded))
             _finish(_message(track, event.reply_id, recorded), "failed", event.at, cause=event.cause)
             _finish(_message(track, event.message_id, recorded), "failed", event.at)
             track.unfinished.pop(event.message_id, None)
