@@ -17,10 +17,12 @@ import pytest
 
 from adapters.postgres.coaching_read_model import PostgresCoachingReadModel
 from adapters.postgres.store import PostgresEventStore
+from application.cache import CacheKey
 from application.coaching.views import CoachingMessageView
 from application.eventstore import EventMetadata, NewEvent, RecordedEvent, StreamState
 from application.plan_reads import InvalidPageSize, ReadModelUnavailable
 from application.plan_views import ExerciseView
+from application.response_cache import entry_version
 from domain.coaching import coaching_stream, encode
 from domain.coaching.events import CoachingSessionStarted, CoachReplyCompleted
 from domain.coaching.reply_ids import reply_id_for
@@ -409,3 +411,21 @@ async def test_reads_before_the_migration_say_the_read_model_is_unavailable(proj
             await reads.usage(USER_1, date(2026, 12, 3))
     finally:
         await reads.close()
+
+
+async def test_a_batch_invalidates_its_session_owners_cached_responses_from_their_last_change(
+    logged: Logged,
+) -> None:
+    await reset(logged.url)
+    ids = logged.ids
+    last_of_user_2 = max(
+        e.position for e in logged.events if e.stream in {coaching_stream(ids.sessions[s]) for s in "DF"}
+    )
+    async with await psycopg.AsyncConnection.connect(logged.url) as conn, conn.transaction():
+        invalidations = await COACHING.apply(conn, COACHING.schema, logged.events)
+        again = await COACHING.apply(conn, COACHING.schema, logged.events)
+    assert {i.key: i.version for i in invalidations}[CacheKey.responses(USER_2)] == entry_version(
+        last_of_user_2
+    )
+    assert {i.key for i in invalidations} == {CacheKey.responses(USER_1), CacheKey.responses(USER_2)}
+    assert again == []  # nothing written, nothing stale
