@@ -91,11 +91,14 @@ _LOST_RACE = (
 )
 
 
-class Claim(NamedTuple):
+@dataclass(slots=True)
+class Claim:
     """The claim this worker holds: which reply, which attempt of it."""
 
     reply_id: UUID
     attempt: int
+    finishing: bool = False
+    """Its outcome is being recorded: renewing it is no longer needed, and a refusal means nothing."""
 
 
 class Answered(NamedTuple):
@@ -205,6 +208,8 @@ class ReplyGenerator:
 
     async def _renew(self, conversation: Conversation, held: Claim) -> bool:
         """Renew the claim; False when it is no longer this worker's."""
+        if held.finishing:
+            return True
         now = self._clock()
         command = RenewReplyLease(
             session_id=conversation.state.session_id,
@@ -216,7 +221,10 @@ class ReplyGenerator:
         step = f"renew-{held.attempt}-{now.isoformat()}"
         try:
             await self._handler.handle(command, self._metadata(conversation, held.reply_id, step))
-        except (ReplyNotClaimed, ReplyLeaseExpired):
+        except (ReplyNotClaimed, ReplyLeaseExpired) as refused:
+            if held.finishing:
+                return True  # refused as this worker's own outcome landed first
+            log.warning("reply %s: the renewal of its claim was refused (%s)", held.reply_id, refused.code)
             return False
         except Exception:
             log.warning(
@@ -329,6 +337,7 @@ class ReplyGenerator:
             at=self._clock(),
         )
         step = f"complete-{held.attempt}"
+        held.finishing = True
         try:
             result = await self._handler.handle(command, self._metadata(conversation, held.reply_id, step))
         except ReplyNotClaimed:
@@ -349,6 +358,7 @@ class ReplyGenerator:
             at=self._clock(),
         )
         step = f"fail-{held.attempt}"
+        held.finishing = True
         try:
             await self._handler.handle(command, self._metadata(conversation, held.reply_id, step))
         except ReplyNotClaimed:

@@ -31,6 +31,8 @@ async def renewing(work: Coroutine[Any, Any, T], renew: Callable[[], Awaitable[b
             if done:
                 return task.result()
             if not await renew():
+                if task.done():  # it finished while the renewal was refused: its outcome stands
+                    return task.result()
                 raise ClaimLost
     finally:
         if not task.done():
