@@ -1,7 +1,8 @@
 """Generating one reply (`ReplyGenerator.attend`) on the real PostgreSQL and Redis with Claude's stand-in on
 a real socket: deltas in order on the live channel, the fallback to the offline coach on a 529 or a stream
-cut (recorded, with a reset), our own safety reply without a model call, suggestions that break the user's
-restrictions dropped and noted, the daily budget, and the response cache."""
+cut (recorded, with a reset), our own safety reply without a model call, a reply giving drug doses
+replaced by ours (after a reset, and not cached), suggestions that break the user's restrictions dropped
+and noted, the daily budget, and the response cache."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from application.coaching.offline_coach import OfflineCoachModel
 from application.coaching.reply_stream import ReplySignal
 from application.coaching.response_cache import CACHED_PROVIDER
 from domain.coaching.events import CoachReplyCompleted, CoachReplyStarted, SafetyTriggered
-from domain.coaching.values import Direction, SafetyAction, SafetyCategory
+from domain.coaching.safety.replies import safety_reply
+from domain.coaching.values import Direction, Personality, SafetyAction, SafetyCategory, SafetyTrigger
 from tests.coaching.anthropic_server import Failing, Streamed
 from tests.coaching.worker_support import ChannelRecorder, Coach
 
@@ -255,3 +257,53 @@ async def test_a_second_claude_model_answers_before_the_offline_coach(coach: Coa
         "Warm up gently.",
     )
     assert [request["model"] for request in coach.stand_in.requests] == ["claude-first", "claude-second"]
+
+
+async def test_a_reply_giving_drug_doses_is_replaced_by_our_safety_reply_after_a_reset(coach: Coach) -> None:
+    bad = ("Run 500 mg of ", "testosterone enanthate ", "a week for 12 weeks.")
+    coach.stand_in.script.extend([Streamed(texts=bad), Streamed(texts=bad)])
+    user = await coach.user()
+    labels = {"category": "drug_dosing", "action": "refuse_with_alternative", "direction": "output"}
+    triggered = sample("ai_safety_triggers_total", labels)
+    generator = coach.generator(metrics=PrometheusCoachMetrics())
+    recorder = ChannelRecorder()
+    replies = []
+    for _ in range(2):  # the same question again: the bad answer was not kept in the response cache
+        session = await coach.session(user)
+        async with recorder.listening(coach.pubsub, session):
+            await coach.send(session, "how do I break my bench plateau?")
+            assert await generator.attend(session) is ReplyOutcome.COMPLETED
+            await recorder.until(lambda heard: heard[-1].signal is ReplySignal.COMPLETED)
+        events = await coach.events(session)
+        [reply] = completed_in(events)
+        replies.append(reply)
+        safety = [e for e in events if isinstance(e, SafetyTriggered)]
+        assert [(e.category, e.action, e.direction) for e in safety] == [
+            (SafetyCategory.DRUG_DOSING, SafetyAction.REFUSE_WITH_ALTERNATIVE, Direction.OUTPUT)
+        ]
+    assert len(coach.stand_in.requests) == 2
+    for reply in replies:
+        assert reply.text == safety_reply(
+            [
+                SafetyTrigger(
+                    SafetyCategory.DRUG_DOSING, SafetyAction.REFUSE_WITH_ALTERNATIVE, Direction.OUTPUT
+                )
+            ],
+            Personality.CALM,
+        )
+        assert "500 mg" not in reply.text
+        assert (reply.usage.provider, reply.safety_action, reply.suggestions) == (
+            "safety",
+            SafetyAction.REFUSE_WITH_ALTERNATIVE,
+            (),
+        )
+        assert reply.usage.input_tokens > 0  # the model's tokens were spent, and still count
+    assert sample("ai_safety_triggers_total", labels) == triggered + 2
+    signals = [m.signal for m in recorder.messages]
+    reset = signals.index(ReplySignal.RESET)
+    assert signals[:reset] == [ReplySignal.STARTED, ReplySignal.DELTA, ReplySignal.DELTA, ReplySignal.DELTA]
+    assert recorder.messages[reset].provider == "safety"
+    after = [m for m in recorder.messages[reset : signals.index(ReplySignal.COMPLETED)]]
+    deltas = [m for m in after if m.signal is ReplySignal.DELTA]
+    assert deltas[0].seq == 1
+    assert "".join(m.text for m in deltas) == replies[0].text
