@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from domain.coaching.safety.checker import CALORIE_FLOOR, RAPID_CUT, too_fast
-from domain.coaching.safety.signals import SARMS, STEROID_NAMES
+from domain.coaching.safety.signals import SARMS, STEROID_NAMES, Signal
 from domain.coaching.safety.text import normalised
 from domain.coaching.values import Direction, SafetyAction, SafetyCategory, SafetyTrigger
 
@@ -48,21 +48,13 @@ _WARNING = re.compile(
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    category: SafetyCategory
-    action: SafetyAction
-    note: str
-    pattern: re.Pattern[str]
-    excusable: bool = True
-    """Not a finding in a sentence that warns against it, or negates it before the match (before its
-    `act` group, when the pattern has one: "chest pain? don't push through it")."""
-
-
 def _rule(
     category: SafetyCategory, action: SafetyAction, note: str, *patterns: str, excusable: bool = True
-) -> _Rule:
-    return _Rule(category, action, note, re.compile("|".join(f"(?:{p})" for p in patterns)), excusable)
+) -> Signal:
+    """A rule that fires when any of `patterns` matches. An `excusable` one does not in a sentence that warns
+    against it, or negates it before the match (before its `act` group, when the pattern has one: "chest
+    pain? don't push through it")."""
+    return Signal(category, action, note, re.compile("|".join(f"(?:{p})" for p in patterns)), excusable)
 
 
 DRUG, CUT, EATING = (
@@ -98,7 +90,7 @@ _DISMISSED = (
     r"(is|are|it's|that's) (normal|fine|nothing|common|expected)|nothing to worry|no need to (stop|worry)|"
     r"means (it's|you're) working)"
 )
-_RULES: tuple[_Rule, ...] = (
+_RULES: tuple[Signal, ...] = (
     _rule(
         DRUG,
         REFUSE,
@@ -194,7 +186,7 @@ def _findings(sentence: str) -> list[tuple[SafetyCategory, SafetyAction, str]]:
     findings = []
     for rule in _RULES:
         match = rule.pattern.search(sentence)
-        if match is None or (rule.excusable and (warned or _negated(sentence, match))):
+        if match is None or (rule.negatable and (warned or _negated(sentence, match))):
             continue
         findings.append((rule.category, rule.action, rule.note))
     if _extreme_intake(sentence):
