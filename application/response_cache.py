@@ -1,9 +1,10 @@
 """Cached GraphQL read results, per user, exact with respect to the read models they were read from.
 
 A user's results live in one cache entry (`graphql:responses:{userId}`) whose version is a global log
-position: the lowest checkpoint of the projections the results read (`workout_plans`, `users`), taken
-before the read. Every data read then reflects at least that position. The projectors invalidate the
-entry at the position of each change to the user's plans or profile, so:
+position: the lowest checkpoint of the projections the results read (`workout_plans`, `users`,
+`coaching`), taken before the read. Every data read then reflects at least that position. The projectors
+invalidate the entry at the position of each change to the user's plans, profile or coaching sessions
+(`stale_responses`), so:
 
 - a change the results may not show (position above the entry's version) drops the entry, or refuses a
   late write of it;
@@ -21,16 +22,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
-from application.cache import Cache, CacheKey
+from application.cache import Cache, CacheKey, Invalidation
 
 MAX_DOCUMENTS = 16
 WRITES_PER_POSITION = 64
 MAX_RESULT_BYTES = 256 * 1024
-READ_PROJECTIONS = ("workout_plans", "users")
+READ_PROJECTIONS = ("workout_plans", "users", "coaching")
 
 
 class CheckpointPositions(Protocol):
@@ -41,6 +42,17 @@ class CheckpointPositions(Protocol):
 
 def entry_version(position: int, writes: int = 0) -> int:
     return position * WRITES_PER_POSITION + writes
+
+
+def stale_responses(changes: Iterable[tuple[UUID, int]]) -> list[Invalidation]:
+    """Each user's cached results, stale from the newest position of the `(user id, position)` changes
+    to what they read."""
+    newest: dict[UUID, int] = {}
+    for user_id, position in changes:
+        newest[user_id] = max(newest.get(user_id, 0), position)
+    return [
+        Invalidation(CacheKey.responses(user), entry_version(position)) for user, position in newest.items()
+    ]
 
 
 def result_key(query: str, variables: Mapping[str, Any] | None, operation_name: str | None) -> str:

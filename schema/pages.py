@@ -90,13 +90,15 @@ def parse_session_cursor(cursor: str) -> tuple[datetime, UUID]:
         raise BadUserInput("after is not a valid cursor", field="after") from None
 
 
-def message_cursor(position: int) -> str:
-    return _encode(f"message|{position}")
+def message_cursor(order: int) -> str:
+    """The cursor of a coaching message at `CoachingMessageView.order` (the `chat` kind: cursors of the
+    former `message` kind held a log position, and are refused rather than misread)."""
+    return _encode(f"chat|{order}")
 
 
 def parse_message_cursor(cursor: str) -> int:
-    """The log position a page of messages starts after."""
-    raw = _decode(cursor, "message")
+    """The `CoachingMessageView.order` a page of messages starts after."""
+    raw = _decode(cursor, "chat")
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise BadUserInput("after is not a valid cursor", field="after")
     return int(raw)

@@ -1,6 +1,6 @@
 """`PostgresCoachingReadModel`: queries of the AI coach's read models (`ai.*`), filled by the `coaching`
 projection. Pages are keyset pages: a user's sessions by (started_at, id) newest first, a session's
-messages by log position."""
+messages by `CoachingMessageView.order` (log position, then a message before the reply created with it)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ _NEWEST_FIRST = " ORDER BY started_at DESC, id DESC LIMIT %(limit)s"
 _MESSAGE_ROWS = f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM ai.coaching_messages"
 _MESSAGE = _MESSAGE_ROWS + " WHERE id = %(message_id)s"
 _MESSAGES = _MESSAGE_ROWS + (
-    " WHERE session_id = %(session_id)s AND position > %(after)s ORDER BY position LIMIT %(limit)s"
+    " WHERE session_id = %(session_id)s AND position >= %(position)s"
+    " AND (position, role = 'coach') > (%(position)s, %(reply)s)"
+    " ORDER BY position, role = 'coach' LIMIT %(limit)s"
 )
 _USAGE = """
 SELECT input_tokens, output_tokens, replies FROM ai.coach_usage WHERE user_id = %(user_id)s AND day = %(day)s
@@ -76,11 +78,17 @@ class PostgresCoachingReadModel(PooledReads):
 
     async def messages(self, session_id: UUID, *, limit: int, after: int | None = None) -> MessagePage:
         _check_page_size(limit)
-        params = {"session_id": session_id, "after": 0 if after is None else after, "limit": limit + 1}
+        position, reply = divmod(max(after or 0, 0), 2)
+        params = {
+            "session_id": session_id,
+            "position": position,
+            "reply": bool(reply),
+            "limit": limit + 1,
+        }
         rows = await self._fetch(_MESSAGES, params, ("coaching_messages", _MESSAGES_TABLE))
         views = [_message_view(row) for row in rows]
         page, more = views[:limit], len(views) > limit
-        return MessagePage(tuple(page), page[-1].position if more else None)
+        return MessagePage(tuple(page), page[-1].order if more else None)
 
     async def message(self, message_id: UUID) -> CoachingMessageView | None:
         rows = await self._fetch(_MESSAGE, {"message_id": message_id}, ("coaching_messages", _MESSAGES_TABLE))

@@ -14,7 +14,7 @@ models, which lag.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID, uuid4, uuid5
 
@@ -54,6 +54,9 @@ class SessionWritten:
 class MessageSent:
     message: CoachingMessageView
     """The user's message, waiting for its reply (the coach worker answers it)."""
+    reply: CoachingMessageView | None
+    """The coach's reply to it, as the write left it: waiting (PENDING) for a new message. None only for a
+    message sent before replies had ids at once."""
     session: CoachingSessionView
     repeated: bool = field(default=False, compare=False)
     """True when this message (its commandId or clientMessageId) had been sent before: nothing new."""
@@ -135,12 +138,13 @@ class CoachingCommands:
         session = session_view(result)
         sent = [event for event in result.events if isinstance(event, UserMessageSent)]
         if sent:
-            message = _message_view(sent[0], session.user_id, result.position)
+            sent_now = _sent(sent[0], result.position, session, repeated=result.repeated)
             if not result.repeated:
-                await self._feed.append(session_id, _message_entry(message))
-            return MessageSent(message, session, result.repeated)
+                await self._feed.append(session_id, _message_entry(sent_now.message))
+            return sent_now
         # An offline client sending its queued message again: the message it sent the first time.
-        return MessageSent(await self._message_by_client_id(session, client_message_id), session, True)
+        event, position = await self._message_by_client_id(session, client_message_id)
+        return _sent(event, position, session, repeated=True)
 
     async def reject(
         self,
@@ -217,13 +221,13 @@ class CoachingCommands:
 
     async def _message_by_client_id(
         self, session: CoachingSessionView, client_message_id: str | None
-    ) -> CoachingMessageView:
+    ) -> tuple[UserMessageSent, int]:
         for record in await self._store.read_stream(coaching_stream(session.id)):
             event = decode_coaching(record.type, record.schema_version, record.data)
             if isinstance(event, UserMessageSent) and event.client_message_id == (
                 None if client_message_id is None else client_message_id.strip()
             ):
-                return _message_view(event, session.user_id, record.position)
+                return event, record.position
         raise CoachingSessionNotFound(session.id)  # not reached: the decider found the id in this stream
 
 
@@ -250,7 +254,18 @@ def _message_entry(message: CoachingMessageView) -> ChatEntry:
     return ChatEntry(kind=ChatEntryKind.MESSAGE, message_id=message.id, position=message.position)
 
 
+def _sent(
+    event: UserMessageSent, position: int, session: CoachingSessionView, *, repeated: bool
+) -> MessageSent:
+    message = _message_view(event, session.user_id, position)
+    reply = None
+    if event.reply_id is not None:
+        reply = replace(message, id=event.reply_id, role="coach", text="", in_reply_to=event.message_id)
+    return MessageSent(message, reply, session, repeated)
+
+
 def _message_view(event: UserMessageSent, user_id: UUID, position: int) -> CoachingMessageView:
+    """The message (or, in its `replace`d copy, its reply) as its write left it: waiting."""
     return CoachingMessageView(
         id=event.message_id,
         session_id=event.session_id,

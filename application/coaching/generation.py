@@ -1,17 +1,23 @@
 """Generating the reply to a session's oldest waiting message, as the coach worker runs it.
 
 1. Claim it: `ClaimReply` through the command path at the version the session was read at. Losing the
-   race (another worker claimed it, or answered it) is normal: nothing else happens.
+   race (another worker claimed it, or answered it) is normal: nothing else happens. The reply's id is the
+   message's (given when it was sent); this claim is told apart from earlier ones by its attempt.
 2. Write `started` into the session's `ChatFeed`; build the context (`application.coaching.context`).
+   While the reply is generated, the claim is renewed every third of the lease
+   (`application.coaching.lease`); a renewal that finds the claim gone (the session ended, or a takeover
+   after this worker stalled) stops the generation.
 3. The safety check of the message: an action that stops the model is answered with our own reply.
 4. The daily token budget: past it the offline coach answers, with a note saying so.
 5. The response cache, else the fallback chain, streaming numbered deltas (a `reset` when a model fails
-   midway and the next one starts again).
-6. The checks after the model drop what may not be suggested; `CompleteReply` records every trigger;
+   midway and the next one starts again). A chain slower than `ReplyPolicy.model_seconds` is cut off and
+   the offline coach answers (after a `reset`).
+6. The safety check of the reply's text (`assess_reply`): dosing, a dangerous cut or anything else that
+   stops the model replaces the text with our own safety reply (after a `reset`), without suggestions.
+7. The checks after the model drop what may not be suggested; `CompleteReply` records every trigger;
    `completed` is published with the position to wait for in the read model.
-If every model fails: `FailReply`, and `failed` is published. A chain slower than `MODEL_SHARE_OF_LEASE`
-of the lease is cut off and the offline coach answers (after a `reset`). If anything else goes wrong, the
-claim is left to expire: the sweep claims the message again, up to `MAX_ATTEMPTS`, then marks it failed.
+If every model fails: `FailReply`, and `failed` is published. If anything else goes wrong, the claim is
+left to expire: the sweep claims the message again, up to `MAX_ATTEMPTS`, then marks it failed.
 
 Neither the user's words nor the reply's are logged.
 """
@@ -25,13 +31,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from uuid import UUID, uuid4, uuid5
 
-from application.cache import Cache
+from application.cache import Cache, CacheKey
 from application.coaching.chat_feed import ChatFeed
 from application.coaching.context import CoachContextBuilder, PreparedReply
 from application.coaching.conversation import Conversation, read_conversation
 from application.coaching.fallback import FallbackCoachModel
+from application.coaching.lease import ClaimLost, renewing
 from application.coaching.metrics import CoachMetrics
 from application.coaching.model import CoachAnswer, CoachModel, CoachModelError
 from application.coaching.proposals import checked_suggestions
@@ -42,19 +50,28 @@ from application.eventstore import EventStore
 from application.handler import CommandHandler, CommandMetadata
 from application.library_views import LibraryReadModel
 from domain.coaching import MAX_ATTEMPTS, CoachingSession
-from domain.coaching.commands import ClaimReply, CoachingCommand, CompleteReply, FailReply
+from domain.coaching.commands import (
+    ClaimReply,
+    CoachingCommand,
+    CompleteReply,
+    FailReply,
+    RenewReplyLease,
+)
+from domain.coaching.decision import RENEWALS_PER_LEASE, SESSION_ENDED
 from domain.coaching.errors import (
     CoachingSessionEnded,
     ReplyAlreadyClaimed,
     ReplyAttemptsExhausted,
+    ReplyLeaseExpired,
     ReplyNotClaimed,
     ReplyNotNeeded,
 )
-from domain.coaching.events import CoachingEvent
+from domain.coaching.events import CoachingEvent, CoachReplyStarted
 from domain.coaching.safety.checker import assess_message
 from domain.coaching.safety.replies import safety_reply
+from domain.coaching.safety.reply_check import assess_reply
 from domain.coaching.validation import MAX_REPLY, MAX_TRIGGERS
-from domain.coaching.values import ReplyUsage, SafetyTrigger
+from domain.coaching.values import Personality, ReplyUsage, SafetyTrigger
 from domain.errors import ConcurrencyConflict
 
 log = logging.getLogger("fitcoach.coach")
@@ -65,9 +82,6 @@ SAFETY_MODEL = "fitcoach-safety-1"
 ATTEMPTS_EXHAUSTED = "attempts_exhausted"
 PROVIDER_ERROR = "provider_error"
 BUDGET_NOTE = "You have used today's coaching budget, so the offline coach answers until tomorrow (UTC).\n\n"
-MODEL_SHARE_OF_LEASE = 0.75
-"""The share of the lease the model chain may take; past it the offline coach answers, so that the reply
-is completed while the claim still holds."""
 EMPTY_ANSWER = "I have nothing to add to that; could you tell me a bit more about what you need?"
 _LOST_RACE = (
     ConcurrencyConflict,
@@ -78,12 +92,29 @@ _LOST_RACE = (
 )
 
 
+@dataclass(slots=True)
+class Claim:
+    """The claim this worker holds: which reply, which attempt of it."""
+
+    reply_id: UUID
+    attempt: int
+    finishing: bool = False
+    """Its outcome is being recorded: renewing it is no longer needed, and a refusal means nothing."""
+
+
+class Answered(NamedTuple):
+    answer: CoachAnswer
+    cache_key: CacheKey | None = None
+    """Where to keep the answer once it passed the safety check (a primary model's answers only)."""
+
+
 class ReplyOutcome(enum.Enum):
     COMPLETED = "completed"
     FAILED = "failed"
     NOTHING_WAITING = "nothing_waiting"
     CLAIMED_ELSEWHERE = "claimed_elsewhere"
-    """Another worker holds a live claim, won the race, or took the message over."""
+    """Another worker holds a live claim, won the race, or took the message over; or the session ended
+    while this worker held the claim."""
     LEFT_TO_EXPIRE = "left_to_expire"
     """Something unexpected went wrong: the claim expires and the message is claimed again."""
 
@@ -91,6 +122,9 @@ class ReplyOutcome(enum.Enum):
 @dataclass(frozen=True, slots=True)
 class ReplyPolicy:
     lease_seconds: float = 120.0
+    """A claim's lease, renewed every third of it while the reply is generated."""
+    model_seconds: float = 120.0
+    """How long the model chain may take; past it the offline coach answers."""
     daily_tokens: int = 200_000
     """Input plus output tokens a user may spend per UTC day before the offline coach answers."""
 
@@ -137,12 +171,11 @@ class ReplyGenerator:
         claim = state.claim
         if claim is not None and claim.lease_until > now:
             return ReplyOutcome.CLAIMED_ELSEWHERE
-        if state.waiting[0].attempts >= MAX_ATTEMPTS and claim is not None:
-            return await self._exhausted(conversation, claim.reply_id)
-        reply_id = self._new_id()
+        waiting = state.waiting[0]
+        if waiting.attempts >= MAX_ATTEMPTS and claim is not None:
+            return await self._exhausted(conversation, Claim(claim.reply_id, claim.attempt))
         command = ClaimReply(
             session_id=session_id,
-            reply_id=reply_id,
             message_id=conversation.message_id,
             provider=self._model.provider,
             model=self._model.model,
@@ -150,24 +183,66 @@ class ReplyGenerator:
             at=now,
         )
         try:
-            await self._handler.handle(
+            result = await self._handler.handle(
                 command,
-                self._metadata(conversation, reply_id, "claim"),
+                self._metadata(conversation, waiting.reply_id, f"claim-{waiting.attempts + 1}"),
                 expected_version=conversation.version,
             )
         except _LOST_RACE:
             return ReplyOutcome.CLAIMED_ELSEWHERE
-        publisher = ReplyPublisher(self._feed, session_id, reply_id, conversation.message_id)
+        [started] = [event for event in result.events if isinstance(event, CoachReplyStarted)]
+        held = Claim(started.reply_id, started.attempt)
+        publisher = ReplyPublisher(self._feed, session_id, held.reply_id, conversation.message_id)
         await publisher.started(self._model.provider)
         try:
-            return await self._generate(conversation, reply_id, publisher)
+            return await renewing(
+                self._generate(conversation, held, publisher),
+                lambda: self._renew(conversation, held),
+                every=self._policy.lease_seconds / RENEWALS_PER_LEASE,
+            )
+        except ClaimLost:
+            return await self._lost(conversation, held, publisher)
         except Exception:
-            log.exception("reply %s of session %s: left for its lease to expire", reply_id, session_id)
+            log.exception("reply %s of session %s: left for its lease to expire", held.reply_id, session_id)
             await publisher.reset("")  # what was streamed is void; the message is claimed again later
             return ReplyOutcome.LEFT_TO_EXPIRE
 
+    async def _renew(self, conversation: Conversation, held: Claim) -> bool:
+        """Renew the claim; False when it is no longer this worker's."""
+        if held.finishing:
+            return True
+        now = self._clock()
+        command = RenewReplyLease(
+            session_id=conversation.state.session_id,
+            reply_id=held.reply_id,
+            attempt=held.attempt,
+            lease_until=now + timedelta(seconds=self._policy.lease_seconds),
+            at=now,
+        )
+        step = f"renew-{held.attempt}-{now.isoformat()}"
+        try:
+            await self._handler.handle(command, self._metadata(conversation, held.reply_id, step))
+        except (ReplyNotClaimed, ReplyLeaseExpired) as refused:
+            if held.finishing:
+                return True  # refused as this worker's own outcome landed first
+            log.warning("reply %s: the renewal of its claim was refused (%s)", held.reply_id, refused.code)
+            return False
+        except Exception:
+            log.warning(
+                "reply %s: the claim could not be renewed; trying again", held.reply_id, exc_info=True
+            )
+        return True
+
+    async def _lost(self, conversation: Conversation, held: Claim, publisher: ReplyPublisher) -> ReplyOutcome:
+        """The claim was lost mid-reply. When the session ended, the reply failed with it: say so."""
+        log.warning("reply %s: its claim was lost before it completed", held.reply_id)
+        now = await read_conversation(self._store, conversation.state.session_id)
+        if now is not None and now.state.ended:
+            await publisher.failed(SESSION_ENDED)
+        return ReplyOutcome.CLAIMED_ELSEWHERE
+
     async def _generate(
-        self, conversation: Conversation, reply_id: UUID, publisher: ReplyPublisher
+        self, conversation: Conversation, held: Claim, publisher: ReplyPublisher
     ) -> ReplyOutcome:
         started = time.perf_counter()
         prepared = await self._context.prepare(conversation)
@@ -183,19 +258,26 @@ class ReplyGenerator:
                 confidence=1.0,
                 usage=ReplyUsage(provider=SAFETY_PROVIDER, model=SAFETY_MODEL),
             )
-            return await self._complete(
-                conversation, reply_id, publisher, prepared, answer, triggers, started
-            )
+            return await self._complete(conversation, held, publisher, prepared, answer, triggers, started)
         try:
-            answer = await self._answer(conversation, prepared, publisher)
+            answered = await self._answer(conversation, prepared, publisher)
         except CoachModelError as error:
-            log.warning("reply %s: every model failed (%s)", reply_id, error.failure.value)
-            return await self._fail(conversation, reply_id, publisher, PROVIDER_ERROR)
-        return await self._complete(conversation, reply_id, publisher, prepared, answer, triggers, started)
+            log.warning("reply %s: every model failed (%s)", held.reply_id, error.failure.value)
+            return await self._fail(conversation, held, publisher, PROVIDER_ERROR)
+        answer, output = _checked(answered.answer, prompt.personality)
+        if output:
+            log.warning("reply %s: the model's text was replaced by our safety reply", held.reply_id)
+            await publisher.reset(SAFETY_PROVIDER)
+            await publisher.whole(answer.text)
+        elif answered.cache_key is not None:
+            await self._responses.put(answered.cache_key, answer)
+        return await self._complete(
+            conversation, held, publisher, prepared, answer, (*triggers, *output), started
+        )
 
     async def _answer(
         self, conversation: Conversation, prepared: PreparedReply, publisher: ReplyPublisher
-    ) -> CoachAnswer:
+    ) -> Answered:
         prompt = prepared.prompt
         if await self._over_budget(prepared.user_id):
             await publisher.delta(BUDGET_NOTE)
@@ -207,26 +289,25 @@ class ReplyGenerator:
                 status="ok",
                 seconds=time.perf_counter() - started,
             )
-            return replace(answer, text=BUDGET_NOTE + answer.text)
+            return Answered(replace(answer, text=BUDGET_NOTE + answer.text))
         key = response_key(
             prepared.user_id, conversation.message, prompt.personality, prepared.context_version
         )
         cached = await self._responses.get(key)
         if cached is not None:
             await publisher.whole(cached.text)
-            return cached
+            return Answered(cached)
         try:
-            async with asyncio.timeout(self._policy.lease_seconds * MODEL_SHARE_OF_LEASE):
+            async with asyncio.timeout(self._policy.model_seconds):
                 answer = await self._model.answer(prompt, publisher.delta, on_reset=publisher.reset)
         except TimeoutError:
-            # The chain would outlast the claim (another worker would take the message over): the offline
-            # coach answers now instead.
+            # The user has waited long enough: the offline coach answers now instead.
             self._metrics.fallback(provider=self._model.provider)
             await publisher.reset(self._offline.provider)
-            return await self._offline.answer(prompt, publisher.delta)
-        if answer.usage.provider != self._model.links[-1].provider:
-            await self._responses.put(key, answer)  # a fallback's answer is not kept past the outage
-        return answer
+            return Answered(await self._offline.answer(prompt, publisher.delta))
+        if answer.usage.provider == self._model.links[-1].provider:
+            return Answered(answer)  # a fallback's answer is not kept past the outage
+        return Answered(answer, cache_key=key)
 
     async def _over_budget(self, user_id: UUID) -> bool:
         usage = await self._usage.usage(user_id, self._clock().astimezone(UTC).date())
@@ -235,7 +316,7 @@ class ReplyGenerator:
     async def _complete(
         self,
         conversation: Conversation,
-        reply_id: UUID,
+        held: Claim,
         publisher: ReplyPublisher,
         prepared: PreparedReply,
         answer: CoachAnswer,
@@ -247,7 +328,8 @@ class ReplyGenerator:
         usage = replace(answer.usage, latency_ms=round((time.perf_counter() - started) * 1000))
         command = CompleteReply(
             session_id=conversation.state.session_id,
-            reply_id=reply_id,
+            reply_id=held.reply_id,
+            attempt=held.attempt,
             text=(answer.text.strip() or EMPTY_ANSWER)[:MAX_REPLY],
             suggestions=checked.suggestions,
             triggers=triggers,
@@ -255,35 +337,45 @@ class ReplyGenerator:
             usage=usage,
             at=self._clock(),
         )
+        step = f"complete-{held.attempt}"
+        held.finishing = True
         try:
-            result = await self._handler.handle(command, self._metadata(conversation, reply_id, "complete"))
+            result = await self._handler.handle(command, self._metadata(conversation, held.reply_id, step))
         except ReplyNotClaimed:
-            log.warning("reply %s: its claim was taken over before it completed", reply_id)
-            return ReplyOutcome.CLAIMED_ELSEWHERE
+            raise ClaimLost from None
         for trigger in triggers:
             self._metrics.safety_trigger(trigger)
         await publisher.completed(usage.provider, result.position)
         return ReplyOutcome.COMPLETED
 
     async def _fail(
-        self, conversation: Conversation, reply_id: UUID, publisher: ReplyPublisher, cause: str
+        self, conversation: Conversation, held: Claim, publisher: ReplyPublisher, cause: str
     ) -> ReplyOutcome:
         command = FailReply(
-            session_id=conversation.state.session_id, reply_id=reply_id, cause=cause, at=self._clock()
+            session_id=conversation.state.session_id,
+            reply_id=held.reply_id,
+            attempt=held.attempt,
+            cause=cause,
+            at=self._clock(),
         )
+        step = f"fail-{held.attempt}"
+        held.finishing = True
         try:
-            await self._handler.handle(command, self._metadata(conversation, reply_id, "fail"))
+            await self._handler.handle(command, self._metadata(conversation, held.reply_id, step))
         except ReplyNotClaimed:
-            return ReplyOutcome.CLAIMED_ELSEWHERE
+            raise ClaimLost from None
         await publisher.failed(cause)
         return ReplyOutcome.FAILED
 
-    async def _exhausted(self, conversation: Conversation, reply_id: UUID) -> ReplyOutcome:
+    async def _exhausted(self, conversation: Conversation, held: Claim) -> ReplyOutcome:
         assert conversation.message_id is not None
         publisher = ReplyPublisher(
-            self._feed, conversation.state.session_id, reply_id, conversation.message_id
+            self._feed, conversation.state.session_id, held.reply_id, conversation.message_id
         )
-        return await self._fail(conversation, reply_id, publisher, ATTEMPTS_EXHAUSTED)
+        try:
+            return await self._fail(conversation, held, publisher, ATTEMPTS_EXHAUSTED)
+        except ClaimLost:
+            return ReplyOutcome.CLAIMED_ELSEWHERE
 
     def _metadata(self, conversation: Conversation, reply_id: UUID, step: str) -> CommandMetadata:
         cause = conversation.cause
@@ -293,3 +385,14 @@ class ReplyGenerator:
             causation_id=cause.event_id if cause is not None else None,
             user_id=conversation.state.user_id,
         )
+
+
+def _checked(answer: CoachAnswer, personality: Personality) -> tuple[CoachAnswer, tuple[SafetyTrigger, ...]]:
+    """The answer as it may be shown, and what the safety check of its text found. Text that must not be
+    shown is replaced by our safety reply, without suggestions; the tokens spent on it still count."""
+    triggers = assess_reply(answer.text).triggers
+    text = safety_reply(triggers, personality) if triggers else None
+    if text is None:
+        return answer, ()
+    usage = replace(answer.usage, provider=SAFETY_PROVIDER, model=SAFETY_MODEL)
+    return CoachAnswer(text=text, changes=(), confidence=1.0, usage=usage), triggers

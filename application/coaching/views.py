@@ -74,7 +74,8 @@ class SuggestionView:
 @dataclass(frozen=True, slots=True)
 class CoachingMessageView:
     """A user message (`role` user; status waiting, answered or failed) or a coach reply (`role`
-    coach; status generating, completed or failed). Reply fields are None on user messages."""
+    coach; status waiting until claimed, generating, completed or failed). Reply fields are None on user
+    messages."""
 
     id: UUID
     session_id: UUID
@@ -97,11 +98,19 @@ class CoachingMessageView:
     output_tokens: int | None
     latency_ms: int | None
     failure_cause: str | None
-    """e.g. provider_error, or lease_expired for a claim another worker took over."""
+    """e.g. provider_error, session_ended, or lease_expired for a claim (recorded before replies had ids
+    at once) another worker took over."""
     created_at: datetime
     completed_at: datetime | None
     position: int
-    """The log position that created the message: the order of a session's messages, and its cursor."""
+    """The log position of the event that created the message. A reply created with its user message
+    (sent since replies have ids at once) shares the message's position."""
+
+    @property
+    def order(self) -> int:
+        """Where the message is among its session's messages, and its cursor: by position, a user message
+        before the reply that shares its position."""
+        return self.position * 2 + (self.role == "coach")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +143,7 @@ class SessionPage:
 class MessagePage:
     messages: tuple[CoachingMessageView, ...]
     next: int | None
-    """The `after` of the next page (the last message's position); None on the last page."""
+    """The `after` of the next page (the last message's `order`); None on the last page."""
 
 
 class CoachingReadModel(Protocol):
@@ -148,8 +157,8 @@ class CoachingReadModel(Protocol):
     async def session(self, session_id: UUID) -> CoachingSessionView | None: ...
 
     async def messages(self, session_id: UUID, *, limit: int, after: int | None = None) -> MessagePage:
-        """Up to `limit` (1..MAX_PAGE_SIZE, else InvalidPageSize) of the session's messages with a
-        position above `after`, in order (keyset on position)."""
+        """Up to `limit` (1..MAX_PAGE_SIZE, else InvalidPageSize) of the session's messages with an
+        `order` above `after`, in order (keyset on `order`)."""
         ...
 
     async def message(self, message_id: UUID) -> CoachingMessageView | None:

@@ -13,6 +13,7 @@ from domain.coaching.events import (
     CoachingSessionStarted,
     CoachReplyCompleted,
     CoachReplyFailed,
+    CoachReplyLeaseRenewed,
     CoachReplyStarted,
     SafetyTriggered,
     SuggestionAccepted,
@@ -66,6 +67,7 @@ def _message(d: EventData) -> UserMessageSent:
     return UserMessageSent(
         session_id=UUID(d["session_id"]),
         message_id=UUID(d["message_id"]),
+        reply_id=_uuid_or_none(d["reply_id"]),
         text=str(d["text"]),
         client_message_id=None if client_id is None else str(client_id),
         at=_at(d),
@@ -79,6 +81,17 @@ def _reply_started(d: EventData) -> CoachReplyStarted:
         message_id=UUID(d["message_id"]),
         provider=str(d["provider"]),
         model=str(d["model"]),
+        attempt=int(d["attempt"]),
+        lease_until=_at(d, "lease_until"),
+        at=_at(d),
+    )
+
+
+def _lease_renewed(d: EventData) -> CoachReplyLeaseRenewed:
+    return CoachReplyLeaseRenewed(
+        session_id=UUID(d["session_id"]),
+        reply_id=UUID(d["reply_id"]),
+        message_id=UUID(d["message_id"]),
         attempt=int(d["attempt"]),
         lease_until=_at(d, "lease_until"),
         at=_at(d),
@@ -153,12 +166,20 @@ def _ended(d: EventData) -> CoachingSessionEnded:
     return CoachingSessionEnded(session_id=UUID(d["session_id"]), at=_at(d))
 
 
-COACHING_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+def user_message_v1_to_v2(data: Mapping[str, Any]) -> EventData:
+    """v1 messages had no reply id: each claim of them chose one (`reply_id` None says so)."""
+    return {**data, "reply_id": None}
+
+
+COACHING_UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    (UserMessageSent.type, 1): user_message_v1_to_v2,
+}
 
 COACHING_EVENT_TYPES: dict[str, EventType[CoachingEvent]] = {
     CoachingSessionStarted.type: EventType(CoachingSessionStarted.schema_version, _started),
     UserMessageSent.type: EventType(UserMessageSent.schema_version, _message),
     CoachReplyStarted.type: EventType(CoachReplyStarted.schema_version, _reply_started),
+    CoachReplyLeaseRenewed.type: EventType(CoachReplyLeaseRenewed.schema_version, _lease_renewed),
     SafetyTriggered.type: EventType(SafetyTriggered.schema_version, _safety),
     CoachReplyCompleted.type: EventType(CoachReplyCompleted.schema_version, _reply_completed),
     CoachReplyFailed.type: EventType(CoachReplyFailed.schema_version, _reply_failed),

@@ -32,10 +32,10 @@ class SendUserMessage:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClaimReply:
-    """A worker takes the oldest unanswered message until `lease_until`."""
+    """A worker takes the oldest unanswered message until `lease_until`. The reply's id is the message's
+    (given when it was sent); the claim's attempt number is the decider's."""
 
     session_id: UUID
-    reply_id: UUID
     message_id: UUID
     provider: str
     model: str
@@ -45,9 +45,23 @@ class ClaimReply:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RenewReplyLease:
+    """The worker holding claim `attempt` of the reply extends it to `lease_until` while it streams."""
+
+    session_id: UUID
+    reply_id: UUID
+    attempt: int
+    lease_until: datetime
+    at: datetime
+    actor: Actor = Actor.AI_COACH
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CompleteReply:
     session_id: UUID
     reply_id: UUID
+    attempt: int
+    """The claim that generated it: a stale worker's attempt is refused."""
     text: str
     suggestions: tuple[Suggestion, ...]
     triggers: tuple[SafetyTrigger, ...]
@@ -62,6 +76,7 @@ class CompleteReply:
 class FailReply:
     session_id: UUID
     reply_id: UUID
+    attempt: int
     cause: str
     at: datetime
     actor: Actor = Actor.AI_COACH
@@ -99,6 +114,7 @@ CoachingCommand = (
     StartCoachingSession
     | SendUserMessage
     | ClaimReply
+    | RenewReplyLease
     | CompleteReply
     | FailReply
     | AcceptSuggestion

@@ -15,6 +15,7 @@ from domain.coaching.commands import (
     EndCoachingSession,
     FailReply,
     RejectSuggestion,
+    RenewReplyLease,
     SendUserMessage,
     StartCoachingSession,
 )
@@ -25,6 +26,7 @@ from domain.coaching.errors import (
     CoachingSessionNotFound,
     ReplyAlreadyClaimed,
     ReplyAttemptsExhausted,
+    ReplyLeaseExpired,
     ReplyNotClaimed,
     ReplyNotNeeded,
     SuggestionAlreadyDecided,
@@ -36,6 +38,7 @@ from domain.coaching.events import (
     CoachingSessionStarted,
     CoachReplyCompleted,
     CoachReplyFailed,
+    CoachReplyLeaseRenewed,
     CoachReplyStarted,
     SafetyTriggered,
     SuggestionAccepted,
@@ -43,6 +46,7 @@ from domain.coaching.events import (
     UserMessageSent,
 )
 from domain.coaching.events import CoachingSessionEnded as SessionEnded
+from domain.coaching.reply_ids import reply_id_for
 from domain.coaching.state import CoachingSession, Decided, ReplyClaim
 from domain.coaching.values import most_drastic
 from domain.errors import ValidationError
@@ -54,6 +58,11 @@ MAX_MESSAGES = 500
 """Messages in one session; past it the user starts a new one (keeps the state and the context bounded)."""
 MAX_ATTEMPTS = 3
 """Claims a message gets (each after the previous lease ran out) before its reply is marked failed."""
+RENEWALS_PER_LEASE = 3
+"""A claim is renewed at most this many times per lease length: a renewal sooner than a third of the
+lease after the claim (or the last renewal) changes nothing."""
+SESSION_ENDED = "session_ended"
+"""The failure cause of the replies still waiting (or being generated) when their session ended."""
 
 
 def decide(command: CoachingCommand, state: CoachingSession | None) -> list[CoachingEvent]:
@@ -68,6 +77,8 @@ def decide(command: CoachingCommand, state: CoachingSession | None) -> list[Coac
             return _send(command, _open(state))
         case ClaimReply():
             return _claim(command, _open(state))
+        case RenewReplyLease():
+            return _renew(command, state)
         case CompleteReply():
             return _complete(command, state)
         case FailReply():
@@ -109,7 +120,7 @@ def decide(command: CoachingCommand, state: CoachingSession | None) -> list[Coac
                 ]
             return []
         case EndCoachingSession():
-            return [] if state.ended else [SessionEnded(session_id=state.session_id, at=command.at)]
+            return [] if state.ended else _end(command, state)
         case _:
             assert_never(command)
 
@@ -154,6 +165,7 @@ def _send(command: SendUserMessage, state: CoachingSession) -> list[CoachingEven
         UserMessageSent(
             session_id=state.session_id,
             message_id=command.message_id,
+            reply_id=reply_id_for(command.message_id),
             text=text,
             client_message_id=client_id,
             at=command.at,
@@ -169,29 +181,70 @@ def _claim(command: ClaimReply, state: CoachingSession) -> list[CoachingEvent]:
         raise ReplyNotNeeded(command.message_id)
     if state.claim is not None and state.claim.lease_until > command.at:
         raise ReplyAlreadyClaimed(command.message_id)
-    attempts = state.waiting[0].attempts
-    if attempts >= MAX_ATTEMPTS:
-        raise ReplyAttemptsExhausted(command.message_id, attempts)
+    waiting = state.waiting[0]
+    if waiting.attempts >= MAX_ATTEMPTS:
+        raise ReplyAttemptsExhausted(command.message_id, waiting.attempts)
     return [
         CoachReplyStarted(
             session_id=state.session_id,
-            reply_id=command.reply_id,
+            reply_id=waiting.reply_id,
             message_id=command.message_id,
             provider=provider,
             model=model,
-            attempt=attempts + 1,
+            attempt=waiting.attempts + 1,
             lease_until=lease_until,
             at=command.at,
         )
     ]
 
 
-def _claim_of(state: CoachingSession, command: CompleteReply | FailReply) -> ReplyClaim:
-    """The live claim `command` finishes. A reply whose lease ran out may still finish while no other
-    worker has taken the message over."""
-    if state.claim is None or state.claim.reply_id != command.reply_id:
+def _renew(command: RenewReplyLease, state: CoachingSession) -> list[CoachingEvent]:
+    """Only a live claim is renewed: one whose lease ran out may be taken over at any moment."""
+    claim = _claim_of(state, command)
+    lease_until = validation.lease(command.lease_until, command.at)
+    if claim.lease_until <= command.at:
+        raise ReplyLeaseExpired(command.reply_id)
+    too_soon = command.at < claim.renewed_at + (claim.lease_until - claim.renewed_at) / RENEWALS_PER_LEASE
+    if too_soon or lease_until <= claim.lease_until:
+        return []
+    return [
+        CoachReplyLeaseRenewed(
+            session_id=state.session_id,
+            reply_id=claim.reply_id,
+            message_id=claim.message_id,
+            attempt=claim.attempt,
+            lease_until=lease_until,
+            at=command.at,
+        )
+    ]
+
+
+def _claim_of(state: CoachingSession, command: RenewReplyLease | CompleteReply | FailReply) -> ReplyClaim:
+    """The claim `command` acts on: the session's current one, same reply and same attempt. A reply whose
+    lease ran out may still finish while no other worker has taken the message over."""
+    claim = state.claim
+    if claim is None or (claim.reply_id, claim.attempt) != (command.reply_id, command.attempt):
         raise ReplyNotClaimed(command.reply_id)
-    return state.claim
+    return claim
+
+
+def _end(command: EndCoachingSession, state: CoachingSession) -> list[CoachingEvent]:
+    """The session ends, and with it every reply still to come: each waiting message's reply fails, a
+    reply being generated included (its worker's completion is then refused)."""
+    claim = state.claim
+    failed: list[CoachingEvent] = [
+        CoachReplyFailed(
+            session_id=state.session_id,
+            reply_id=claim.reply_id
+            if claim is not None and claim.message_id == waiting.message_id
+            else waiting.reply_id,  # a v1 message's claim had an id of its own
+            message_id=waiting.message_id,
+            cause=SESSION_ENDED,
+            at=command.at,
+        )
+        for waiting in state.waiting
+    ]
+    return [*failed, SessionEnded(session_id=state.session_id, at=command.at)]
 
 
 def _complete(command: CompleteReply, state: CoachingSession) -> list[CoachingEvent]:

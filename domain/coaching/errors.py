@@ -66,11 +66,18 @@ class ReplyAttemptsExhausted(DomainError):
 
 
 class ReplyNotClaimed(DomainError):
-    """The reply is not the session's current claim: its lease ran out and another worker took over,
-    or it was already finished."""
+    """The reply (that attempt of it) is not the session's current claim: its lease ran out and another
+    worker took over, it was already finished, or its session ended."""
 
     def __init__(self, reply_id: UUID) -> None:
         super().__init__("REPLY_NOT_CLAIMED", f"reply {reply_id} holds no claim", "reply_id")
+
+
+class ReplyLeaseExpired(DomainError):
+    """The claim's lease ran out before it was renewed: another worker may take the message over."""
+
+    def __init__(self, reply_id: UUID) -> None:
+        super().__init__("REPLY_LEASE_EXPIRED", f"the claim on reply {reply_id} has expired", "reply_id")
 
 
 class UnknownSuggestion(DomainError):

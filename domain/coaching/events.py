@@ -1,8 +1,10 @@
 """Events of a coaching session (stream `coaching-<sessionId>`).
 
 Token deltas are not events: a reply is recorded once, complete (`CoachReplyCompleted`) or failed
-(`CoachReplyFailed`). Generating a reply starts with a claim (`CoachReplyStarted`, appended at the
-expected version, so one worker wins) that holds until `lease_until`.
+(`CoachReplyFailed`). Its id is given when the user's message is sent (`UserMessageSent.reply_id`).
+Generating it starts with a claim (`CoachReplyStarted`, appended at the expected version, so one worker
+wins) that holds until `lease_until`; the worker renews it while it streams (`CoachReplyLeaseRenewed`).
+A claim whose lease ran out is taken over by a new claim of the same reply, with the next attempt number.
 """
 
 from __future__ import annotations
@@ -36,9 +38,12 @@ class CoachingSessionStarted:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UserMessageSent:
     type: ClassVar[str] = "UserMessageSent"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
     session_id: UUID
     message_id: UUID
+    reply_id: UUID | None
+    """The coach's reply to it (`reply_id_for(message_id)`), pending from now on. None only in messages
+    recorded before v2, whose replies were given an id by each claim."""
     text: str
     client_message_id: str | None
     """The client's own id for the message: sending it again (an offline retry) adds nothing."""
@@ -57,6 +62,20 @@ class CoachReplyStarted:
     model: str
     attempt: int
     """1 for the first claim of the message; more when an earlier claim's lease ran out."""
+    lease_until: datetime
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoachReplyLeaseRenewed:
+    """The worker holding the claim is alive and still generating: its claim holds until `lease_until`."""
+
+    type: ClassVar[str] = "CoachReplyLeaseRenewed"
+    schema_version: ClassVar[int] = 1
+    session_id: UUID
+    reply_id: UUID
+    message_id: UUID
+    attempt: int
     lease_until: datetime
     at: datetime
 
@@ -99,7 +118,7 @@ class CoachReplyFailed:
     reply_id: UUID
     message_id: UUID
     cause: str
-    """A stable cause, e.g. "lease_expired", "provider_error", "attempts_exhausted"."""
+    """A stable cause, e.g. "provider_error", "attempts_exhausted", "session_ended"."""
     at: datetime
 
 
@@ -137,6 +156,7 @@ CoachingEvent = (
     CoachingSessionStarted
     | UserMessageSent
     | CoachReplyStarted
+    | CoachReplyLeaseRenewed
     | SafetyTriggered
     | CoachReplyCompleted
     | CoachReplyFailed

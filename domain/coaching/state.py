@@ -18,18 +18,22 @@ from domain.coaching.events import (
     CoachingSessionStarted,
     CoachReplyCompleted,
     CoachReplyFailed,
+    CoachReplyLeaseRenewed,
     CoachReplyStarted,
     SafetyTriggered,
     SuggestionAccepted,
     SuggestionRejected,
     UserMessageSent,
 )
+from domain.coaching.reply_ids import reply_id_for
 from domain.coaching.values import Personality, Suggestion
 
 
 @dataclass(frozen=True, slots=True)
 class WaitingMessage:
     message_id: UUID
+    reply_id: UUID
+    """The reply every claim of the message generates."""
     attempts: int = 0
     """How many claims it has had."""
 
@@ -40,6 +44,8 @@ class ReplyClaim:
     message_id: UUID
     attempt: int
     lease_until: datetime
+    renewed_at: datetime
+    """When the claim was made or last renewed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +96,19 @@ def evolve(state: CoachingSession | None, event: CoachingEvent) -> CoachingSessi
         )
     if state is None or event.session_id != state.session_id:
         return state
+    if isinstance(event, CoachReplyLeaseRenewed):
+        return _renewed(state, event)  # a worker's heartbeat, not an update of the session
     state = replace(state, updated_at=event.at)
     match event:
         case UserMessageSent():
             client_ids = state.client_message_ids
             if event.client_message_id is not None:
                 client_ids = client_ids | {event.client_message_id}
+            reply_id = event.reply_id or reply_id_for(event.message_id)  # v1: given by the next claim
             return replace(
                 state,
                 message_count=state.message_count + 1,
-                waiting=(*state.waiting, WaitingMessage(event.message_id)),
+                waiting=(*state.waiting, WaitingMessage(event.message_id, reply_id)),
                 client_message_ids=client_ids,
             )
         case CoachReplyStarted():
@@ -109,7 +118,7 @@ def evolve(state: CoachingSession | None, event: CoachingEvent) -> CoachingSessi
                 else message
                 for message in state.waiting
             )
-            claim = ReplyClaim(event.reply_id, event.message_id, event.attempt, event.lease_until)
+            claim = ReplyClaim(event.reply_id, event.message_id, event.attempt, event.lease_until, event.at)
             return replace(state, waiting=waiting, claim=claim)
         case CoachReplyCompleted():
             return replace(
@@ -128,6 +137,13 @@ def evolve(state: CoachingSession | None, event: CoachingEvent) -> CoachingSessi
         case SafetyTriggered():
             return state
     return state
+
+
+def _renewed(state: CoachingSession, event: CoachReplyLeaseRenewed) -> CoachingSession:
+    claim = state.claim
+    if claim is None or (claim.reply_id, claim.attempt) != (event.reply_id, event.attempt):
+        return state
+    return replace(state, claim=replace(claim, lease_until=event.lease_until, renewed_at=event.at))
 
 
 def _answered(state: CoachingSession, message_id: UUID) -> CoachingSession:

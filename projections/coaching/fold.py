@@ -5,10 +5,15 @@ read model has its own fold over the decoded events. A `SessionTrack` holds one 
 message rows the batch touches (loaded first, see `sql.load`), plus what the batch adds to the
 append-only tables (triggers) and the additive one (usage).
 
-Replies: a claim (`CoachReplyStarted`) adds a coach row, `generating`; its completion or failure
-finishes it and the user message it answers (`answered` or `failed`). A claim that takes a message over
-after an expired lease marks the earlier reply `failed` with cause `lease_expired`: the domain records
-no event for a lease that runs out, but that reply will never finish.
+Replies: a user message (v2) adds its reply's coach row at once, `waiting` (PENDING), right after the
+message (same log position, ordered after it); a claim (`CoachReplyStarted`) makes it `generating`, a
+takeover after an expired lease only bumps its attempt; its completion or failure finishes it and the
+user message it answers (`answered` or `failed`). Lease renewals change no row.
+
+Messages recorded before v2 had no reply id: their first claim adds the coach row, and a claim taking
+such a message over (with another reply id) marks the earlier reply `failed` with cause `lease_expired`:
+the domain records no event for a lease that runs out, but that reply will never finish. When a session
+ends, the reply of such a message never claimed gets its row as it fails.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from uuid import UUID
 
 from application.eventstore import RecordedEvent
 from domain.coaching import decode
+from domain.coaching.decision import SESSION_ENDED
 from domain.coaching.events import (
     CoachingSessionEnded,
     CoachingSessionStarted,
     CoachReplyCompleted,
     CoachReplyFailed,
+    CoachReplyLeaseRenewed,
     CoachReplyStarted,
     SafetyTriggered,
     SuggestionAccepted,
@@ -57,7 +64,7 @@ class SessionRow:
 @dataclass(slots=True, kw_only=True)
 class MessageRow:
     """A user message (`role` user: waiting, answered, failed) or a coach reply (`role` coach:
-    generating, completed, failed)."""
+    waiting, generating, completed, failed)."""
 
     id: UUID
     session_id: UUID
@@ -117,8 +124,8 @@ class SessionTrack:
     dirty: bool = False
     messages: dict[UUID, MessageRow] = field(default_factory=dict)
     """The message rows held: those loaded, and those the events created."""
-    generating: dict[UUID, UUID] = field(default_factory=dict)
-    """User message id -> the reply being generated for it."""
+    unfinished: dict[UUID, UUID] = field(default_factory=dict)
+    """User message id -> its reply still waiting or being generated."""
     suggestion_replies: dict[UUID, UUID] = field(default_factory=dict)
     """Suggestion id -> the reply that made it."""
     triggers: list[TriggerRow] = field(default_factory=list)
@@ -130,8 +137,8 @@ class SessionTrack:
         """Keep a message row (loaded or created) and index it."""
         self.messages[message.id] = message
         if message.role == "coach":
-            if message.status == "generating" and message.in_reply_to is not None:
-                self.generating[message.in_reply_to] = message.id
+            if message.status in _UNFINISHED and message.in_reply_to is not None:
+                self.unfinished[message.in_reply_to] = message.id
             for suggestion in message.suggestions:
                 self.suggestion_replies[UUID(suggestion["suggestion_id"])] = message.id
 
@@ -144,6 +151,7 @@ class SessionTrack:
         self.usage.clear()
 
 
+_UNFINISHED = frozenset({"waiting", "generating"})
 Tracks = dict[UUID, SessionTrack]
 """Session tracks by session id."""
 
@@ -200,6 +208,8 @@ def _apply(track: SessionTrack, recorded: RecordedEvent) -> None:
     session = track.session
     if session is None:
         raise EventFailed(recorded) from LookupError("the session's row is missing")
+    if isinstance(event, CoachReplyLeaseRenewed):
+        return  # a worker's heartbeat: no row changes, the session's updated_at included
     session.updated_at = event.at
     match event:
         case UserMessageSent():
@@ -217,27 +227,20 @@ def _apply(track: SessionTrack, recorded: RecordedEvent) -> None:
                     dirty=True,
                 )
             )
+            if event.reply_id is not None:
+                track.hold(_reply_row(track, event.reply_id, event.message_id, "waiting", event.at, recorded))
         case CoachReplyStarted():
-            earlier = track.generating.get(event.message_id)
-            if earlier is not None:
-                _finish(_message(track, earlier, recorded), "failed", event.at, cause=LEASE_EXPIRED)
-            track.hold(
-                MessageRow(
-                    id=event.reply_id,
-                    session_id=track.session_id,
-                    user_id=session.user_id,
-                    role="coach",
-                    text="",
-                    status="generating",
-                    in_reply_to=event.message_id,
-                    provider=event.provider,
-                    model=event.model,
-                    attempt=event.attempt,
-                    created_at=event.at,
-                    position=recorded.position,
-                    dirty=True,
-                )
-            )
+            reply_id = track.unfinished.get(event.message_id)
+            if reply_id is not None and reply_id != event.reply_id:  # a v1 claim taken over
+                _finish(_message(track, reply_id, recorded), "failed", event.at, cause=LEASE_EXPIRED)
+                reply_id = None
+            if reply_id is None:
+                reply = _reply_row(track, event.reply_id, event.message_id, "generating", event.at, recorded)
+            else:
+                reply = _message(track, reply_id, recorded)
+                reply.status, reply.dirty = "generating", True
+            reply.provider, reply.model, reply.attempt = event.provider, event.model, event.attempt
+            track.hold(reply)
         case SafetyTriggered():
             track.triggers.append(
                 TriggerRow(
@@ -260,15 +263,18 @@ def _apply(track: SessionTrack, recorded: RecordedEvent) -> None:
             _finish(reply, "completed", event.at)
             track.hold(reply)
             _finish(_message(track, event.message_id, recorded), "answered", event.at)
-            track.generating.pop(event.message_id, None)
+            track.unfinished.pop(event.message_id, None)
             day = track.usage.setdefault(event.at.astimezone(UTC).date(), Usage())
             day.input_tokens += usage.input_tokens
             day.output_tokens += usage.output_tokens
             day.replies += 1
         case CoachReplyFailed():
+            if event.reply_id not in track.messages and event.cause == SESSION_ENDED:
+                # A v1 message never claimed: its reply had no row yet.
+                track.hold(_reply_row(track, event.reply_id, event.message_id, "failed", event.at, recorded))
             _finish(_message(track, event.reply_id, recorded), "failed", event.at, cause=event.cause)
             _finish(_message(track, event.message_id, recorded), "failed", event.at)
-            track.generating.pop(event.message_id, None)
+            track.unfinished.pop(event.message_id, None)
         case SuggestionAccepted():
             suggestion = _decide(track, event.suggestion_id, recorded, status="accepted", at=event.at)
             suggestion["plan_id"], suggestion["plan_version"] = str(event.plan_id), event.plan_version
@@ -277,6 +283,24 @@ def _apply(track: SessionTrack, recorded: RecordedEvent) -> None:
             suggestion["rejection_reason"] = event.reason
         case CoachingSessionEnded():
             session.status, session.ended_at = "ended", event.at
+
+
+def _reply_row(
+    track: SessionTrack, reply_id: UUID, message_id: UUID, status: str, at: datetime, recorded: RecordedEvent
+) -> MessageRow:
+    assert track.session is not None
+    return MessageRow(
+        id=reply_id,
+        session_id=track.session_id,
+        user_id=track.session.user_id,
+        role="coach",
+        text="",
+        status=status,
+        in_reply_to=message_id,
+        created_at=at,
+        position=recorded.position,
+        dirty=True,
+    )
 
 
 def _message(track: SessionTrack, message_id: UUID, recorded: RecordedEvent) -> MessageRow:

@@ -5,16 +5,18 @@ whole, as a rebuild swaps it: tables that are no read model (a worker's state, s
 
 Per batch: the events of `coaching-<id>` streams; the sessions that existed before the batch loaded with
 just the message rows the events refer to (one round trip), folded in memory (`fold`), written back
-set-based (`sql.write`). Nothing caches these read models yet, so nothing is invalidated.
+set-based (`sql.write`). `node(id)` results of sessions and messages sit in their owner's per-user
+response cache (`web.cached_reads`): each batch invalidates it for the owners of the sessions it wrote.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 from application.cache import Invalidation
 from application.eventstore import RecordedEvent
+from application.response_cache import stale_responses
 from domain.coaching import decode
 from domain.coaching.events import (
     CoachReplyCompleted,
@@ -24,7 +26,7 @@ from domain.coaching.events import (
     SuggestionRejected,
 )
 from domain.coaching.streams import COACHING_STREAM_PREFIX
-from projections.coaching.fold import Tracks, coaching_events, fold
+from projections.coaching.fold import SessionTrack, Tracks, coaching_events, fold
 from projections.coaching.sql import References, load, statements, write
 from projections.projection import Connection, EventFailed
 
@@ -61,8 +63,8 @@ class CoachingProjection:
         tracks = await load(conn, schema, stored, refs)
         for event, session_id in session_events:
             fold(tracks, event, session_id)
-        await write(conn, schema, tracks.values())
-        return []
+        written = await write(conn, schema, tracks.values())
+        return _owners_responses(tracks[session_id] for session_id in written)
 
     def replay(self, schema: str) -> CoachingReplay:
         return CoachingReplay(schema, max_rows=self._replay_max_rows)
@@ -106,6 +108,11 @@ class CoachingReplay:
         return len(self._tracks) + sum(len(track.messages) for track in self._tracks.values())
 
 
+def _owners_responses(tracks: Iterable[SessionTrack]) -> list[Invalidation]:
+    """The owners' cached read results are stale from the position of their sessions' last change."""
+    return stale_responses((t.session.user_id, t.position) for t in tracks if t.session is not None)
+
+
 def _references(session_events: Sequence[tuple[RecordedEvent, UUID]]) -> References:
     ids: set[UUID] = set()
     deciding: set[UUID] = set()
@@ -117,7 +124,7 @@ def _references(session_events: Sequence[tuple[RecordedEvent, UUID]]) -> Referen
             raise EventFailed(recorded) from error
         match event:
             case CoachReplyStarted():
-                ids.add(event.message_id)
+                ids.update((event.reply_id, event.message_id))
             case CoachReplyCompleted() | CoachReplyFailed():
                 ids.update((event.reply_id, event.message_id))
             case SuggestionAccepted() | SuggestionRejected():

@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS {s}.coaching_messages (
     position bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS coaching_messages_in_order ON {s}.coaching_messages (session_id, position);
+-- A user message and the reply created with it share a position: the message comes first.
 CREATE INDEX IF NOT EXISTS coaching_messages_replies
     ON {s}.coaching_messages (in_reply_to) WHERE in_reply_to IS NOT NULL;
 CREATE INDEX IF NOT EXISTS coaching_messages_waiting

@@ -8,11 +8,10 @@ plans, replace their exercises, insert new versions).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from uuid import UUID
 
 from application.cache import CacheKey, Invalidation
 from application.eventstore import RecordedEvent
-from application.response_cache import entry_version
+from application.response_cache import stale_responses
 from domain.event_codec import EventCodec
 from domain.plans.codec import PLAN_CODEC
 from domain.plans.events import PlanEvent
@@ -74,11 +73,4 @@ class WorkoutPlansProjection:
 
 def owners_responses(tracks: Iterable[PlanTrack]) -> list[Invalidation]:
     """The owners' cached read results are stale from the position of their plans' last change."""
-    newest: dict[UUID, int] = {}
-    for track in tracks:
-        if track.state is not None:
-            owner = track.state.owner_id
-            newest[owner] = max(newest.get(owner, 0), track.position)
-    return [
-        Invalidation(CacheKey.responses(owner), entry_version(position)) for owner, position in newest.items()
-    ]
+    return stale_responses((t.state.owner_id, t.position) for t in tracks if t.state is not None)

@@ -188,7 +188,7 @@ class CoachMessageConnection:
     @classmethod
     def of(cls, page: MessagePage, *, after: int | None) -> CoachMessageConnection:
         edges = [
-            CoachMessageEdge(cursor=message_cursor(view.position), node=CoachMessage.of(view))
+            CoachMessageEdge(cursor=message_cursor(view.order), node=CoachMessage.of(view))
             for view in page.messages
         ]
         page_info = PageInfo(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from uuid import uuid4
 
 from adapters.memory.cache import InMemoryCache
-from application.cache import CacheKey
-from application.response_cache import ResponseCache, entry_version, result_key
+from application.cache import CacheKey, Invalidation
+from application.response_cache import ResponseCache, entry_version, result_key, stale_responses
 
 
 class Checkpoints:
@@ -22,15 +22,27 @@ PAGE = result_key("{ workoutPlans { edges { node { name } } } }", None, None)
 ONE = result_key("query($id: ID!) { workoutPlan(id: $id) { name } }", {"id": "x"}, None)
 
 
-def responses(workout_plans: int = 10, users: int = 12) -> tuple[ResponseCache, InMemoryCache, Checkpoints]:
+def responses(
+    workout_plans: int = 10, users: int = 12, coaching: int = 11
+) -> tuple[ResponseCache, InMemoryCache, Checkpoints]:
     cache = InMemoryCache()
-    checkpoints = Checkpoints(workout_plans=workout_plans, users=users)
+    checkpoints = Checkpoints(workout_plans=workout_plans, users=users, coaching=coaching)
     return ResponseCache(cache, checkpoints), cache, checkpoints
 
 
 async def test_results_are_read_at_the_lowest_checkpoint_of_the_projections_they_read():
-    cached, _, _ = responses(workout_plans=10, users=12)
+    cached, _, _ = responses(workout_plans=10, users=12, coaching=11)
     assert cached.read_position() == 10
+    lagging, _, _ = responses(workout_plans=10, users=12, coaching=8)  # node(id) reads coaching's
+    assert lagging.read_position() == 8
+
+
+def test_each_users_results_are_stale_from_the_newest_change_to_their_data():
+    bob = uuid4()
+    assert stale_responses([(ADA, 5), (bob, 7), (ADA, 9), (ADA, 3)]) == [
+        Invalidation(CacheKey.responses(ADA), entry_version(9)),
+        Invalidation(CacheKey.responses(bob), entry_version(7)),
+    ]
 
 
 async def test_results_read_at_one_position_share_the_entry():

@@ -1,13 +1,15 @@
 """The coach worker on the real PostgreSQL and Redis: exactly one reply per message with two workers racing,
-a claim whose worker died taken over once its lease runs out, a message failed after `MAX_ATTEMPTS`
-claims, and a clean stop."""
+a claim whose worker died taken over once its lease runs out (the same reply, the next attempt), a long
+reply keeping its claim by renewing it, a session ended mid-reply stopping its worker, a message failed
+after `MAX_ATTEMPTS` claims, and a clean stop."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -20,7 +22,14 @@ from application.coaching.worker import CoachWorker
 from application.handler import CommandMetadata
 from domain.coaching import MAX_ATTEMPTS
 from domain.coaching.commands import EndCoachingSession
-from domain.coaching.events import CoachReplyCompleted, CoachReplyFailed, CoachReplyStarted
+from domain.coaching.decision import RENEWALS_PER_LEASE, SESSION_ENDED
+from domain.coaching.events import (
+    CoachReplyCompleted,
+    CoachReplyFailed,
+    CoachReplyLeaseRenewed,
+    CoachReplyStarted,
+)
+from domain.coaching.values import ReplyUsage
 from tests.adapters.api_ports.redis_server import eventually
 from tests.coaching.worker_support import Coach, deltas, feed_entries, kinds
 
@@ -118,6 +127,7 @@ async def test_a_worker_that_died_mid_reply_is_taken_over_once_its_lease_expires
         await asyncio.wait_for(task, 15)
     started, finished = await replies(coach, session)
     assert [(e.provider, e.attempt) for e in started] == [("hanging", 1), ("offline", 2)]
+    assert started[0].reply_id == started[1].reply_id  # one reply, claimed twice
     [completed] = finished
     assert isinstance(completed, CoachReplyCompleted)
     assert completed.reply_id == started[1].reply_id
@@ -192,12 +202,12 @@ async def test_the_sweep_sees_active_sessions_with_waiting_messages_only(coach: 
     assert ended not in found
 
 
-async def test_a_chain_slower_than_the_lease_is_cut_off_and_the_offline_coach_answers(coach: Coach) -> None:
+async def test_a_chain_slower_than_its_time_is_cut_off_and_the_offline_coach_answers(coach: Coach) -> None:
     user = await coach.user()
     session = await coach.session(user)
     await coach.send(session, "how should I warm up?")
     model = HangingModel()
-    generator = coach.generator(links=(model, OfflineCoachModel()), policy=ReplyPolicy(lease_seconds=1.0))
+    generator = coach.generator(links=(model, OfflineCoachModel()), policy=ReplyPolicy(model_seconds=1.0))
     start = await coach.feed.head(session)
     assert await generator.attend(session) is ReplyOutcome.COMPLETED
     entries = await feed_entries(coach.feed, session, start, until=ChatEntryKind.COMPLETED)
@@ -235,3 +245,94 @@ async def test_an_unexpected_error_voids_the_streamed_text_and_leaves_the_claim_
     assert entries[1].text == "Let me "
     started, finished = await replies(coach, session)
     assert (len(started), finished) == (1, [])  # the sweep claims it again once the lease has run out
+
+
+class GatedModel(HangingModel):
+    """A model that streams a word, then waits to be released before it finishes (a long reply)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+        self.cancelled = False
+
+    async def answer(self, prompt: CoachPrompt, on_text: TextSink) -> CoachAnswer:
+        await on_text("Warm ")
+        self.asked.set()
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        await on_text("up well.")
+        return CoachAnswer(
+            text="Warm up well.", changes=(), confidence=0.9, usage=ReplyUsage(provider="gated", model="g-1")
+        )
+
+
+async def renewals(coach: Coach, session: UUID) -> list[CoachReplyLeaseRenewed]:
+    return [e for e in await coach.events(session) if isinstance(e, CoachReplyLeaseRenewed)]
+
+
+async def test_a_long_reply_keeps_its_claim_by_renewing_it_past_the_first_lease(coach: Coach) -> None:
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    model = GatedModel()
+    policy = ReplyPolicy(lease_seconds=3.0)
+    streaming = asyncio.create_task(coach.generator(links=(model,), policy=policy).attend(session))
+    try:
+        await asyncio.wait_for(model.asked.wait(), 10)
+        [claim], _ = await replies(coach, session)
+
+        async def renewed_past_the_first_lease() -> bool:
+            renewed = await renewals(coach, session)
+            return datetime.now(UTC) > claim.lease_until and len(renewed) >= 2
+
+        assert await eventually(renewed_past_the_first_lease, attempts=200, pause=0.05)
+        other = coach.generator(links=(OfflineCoachModel(),), policy=policy)
+        assert await other.attend(session) is ReplyOutcome.CLAIMED_ELSEWHERE  # the claim still holds
+        model.release.set()
+        assert await asyncio.wait_for(streaming, 10) is ReplyOutcome.COMPLETED
+    finally:
+        streaming.cancel()
+        await asyncio.gather(streaming, return_exceptions=True)
+    started, finished = await replies(coach, session)
+    assert [(e.attempt, e.provider) for e in started] == [(1, "hanging")]
+    [completed] = finished
+    assert isinstance(completed, CoachReplyCompleted)
+    assert (completed.reply_id, completed.text) == (claim.reply_id, "Warm up well.")
+    renewed = await renewals(coach, session)
+    assert {(r.reply_id, r.attempt) for r in renewed} == {(claim.reply_id, 1)}
+    leases = [claim.lease_until, *(r.lease_until for r in renewed)]
+    assert leases == sorted(leases)
+    moments = [claim.at, *(r.at for r in renewed)]
+    third = timedelta(seconds=policy.lease_seconds / RENEWALS_PER_LEASE)
+    assert all(later - earlier >= third for earlier, later in itertools.pairwise(moments))
+
+
+async def test_ending_the_session_mid_reply_stops_the_worker_and_fails_the_reply(coach: Coach) -> None:
+    user = await coach.user()
+    session = await coach.session(user)
+    message, _ = await coach.send(session, "how should I warm up?")
+    model = GatedModel()
+    generator = coach.generator(links=(model,), policy=ReplyPolicy(lease_seconds=1.5))
+    start = await coach.feed.head(session)
+    streaming = asyncio.create_task(generator.attend(session))
+    await asyncio.wait_for(model.asked.wait(), 10)
+    end = EndCoachingSession(session_id=session, at=datetime.now(UTC))
+    await coach.handler.handle(end, CommandMetadata(uuid.uuid4(), uuid.uuid4(), user_id=user))
+    assert await asyncio.wait_for(streaming, 10) is ReplyOutcome.CLAIMED_ELSEWHERE
+    entries = await feed_entries(coach.feed, session, start, until=ChatEntryKind.FAILED)
+    assert model.cancelled, "the generation was stopped at the next renewal"
+    assert entries[-1].text == SESSION_ENDED
+    started, finished = await replies(coach, session)
+    [failed] = finished
+    assert isinstance(failed, CoachReplyFailed)
+    assert (failed.reply_id, failed.message_id, failed.cause) == (
+        started[0].reply_id,
+        message,
+        SESSION_ENDED,
+    )
+    events = await coach.events(session)
+    assert not any(isinstance(e, CoachReplyCompleted) for e in events)
+    assert await coach.generator().attend(session) is ReplyOutcome.NOTHING_WAITING

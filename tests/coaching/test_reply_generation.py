@@ -1,7 +1,8 @@
 """Generating one reply (`ReplyGenerator.attend`) on the real PostgreSQL and Redis with Claude's stand-in on
 a real socket: deltas in order in the session's chat feed, the fallback to the offline coach on a 529 or a
-stream cut (recorded, with a reset), our own safety reply without a model call, suggestions that break the
-user's restrictions dropped and noted, the daily budget, and the response cache."""
+stream cut (recorded, with a reset), our own safety reply without a model call, a reply giving drug doses
+replaced by ours (after a reset, and not cached), suggestions that break the user's restrictions dropped
+and noted, the daily budget, and the response cache."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import pytest
 from prometheus_client import REGISTRY
 
 from adapters.prometheus.coach_metrics import PrometheusCoachMetrics
-from application.coaching.chat_feed import ChatEntryKind
+from application.coaching.chat_feed import ChatEntry, ChatEntryKind
 from application.coaching.fallback import FallbackCoachModel
 from application.coaching.generation import BUDGET_NOTE, ReplyOutcome, ReplyPolicy
 from application.coaching.offline_coach import OfflineCoachModel
 from application.coaching.response_cache import CACHED_PROVIDER
 from domain.coaching.events import CoachReplyCompleted, CoachReplyStarted, SafetyTriggered
-from domain.coaching.values import Direction, SafetyAction, SafetyCategory
+from domain.coaching.safety.replies import safety_reply
+from domain.coaching.values import Direction, Personality, SafetyAction, SafetyCategory, SafetyTrigger
 from tests.coaching.anthropic_server import Failing, Streamed
 from tests.coaching.worker_support import Coach, deltas, feed_entries, kinds
 
@@ -256,3 +258,54 @@ async def test_a_second_claude_model_answers_before_the_offline_coach(coach: Coa
         "Warm up gently.",
     )
     assert [request["model"] for request in coach.stand_in.requests] == ["claude-first", "claude-second"]
+
+
+async def test_a_reply_giving_drug_doses_is_replaced_by_our_safety_reply_after_a_reset(coach: Coach) -> None:
+    bad = ("Run 500 mg of ", "testosterone enanthate ", "a week for 12 weeks.")
+    coach.stand_in.script.extend([Streamed(texts=bad), Streamed(texts=bad)])
+    user = await coach.user()
+    labels = {"category": "drug_dosing", "action": "refuse_with_alternative", "direction": "output"}
+    triggered = sample("ai_safety_triggers_total", labels)
+    generator = coach.generator(metrics=PrometheusCoachMetrics())
+    replies: list[CoachReplyCompleted] = []
+    first_entries: list[ChatEntry] = []
+    for _ in range(2):  # the same question again: the bad answer was not kept in the response cache
+        session = await coach.session(user)
+        start = await coach.feed.head(session)
+        await coach.send(session, "how do I break my bench plateau?")
+        assert await generator.attend(session) is ReplyOutcome.COMPLETED
+        entries = await feed_entries(coach.feed, session, start, until=ChatEntryKind.COMPLETED)
+        first_entries = first_entries or entries
+        events = await coach.events(session)
+        [reply] = completed_in(events)
+        replies.append(reply)
+        safety = [e for e in events if isinstance(e, SafetyTriggered)]
+        assert [(e.category, e.action, e.direction) for e in safety] == [
+            (SafetyCategory.DRUG_DOSING, SafetyAction.REFUSE_WITH_ALTERNATIVE, Direction.OUTPUT)
+        ]
+    assert len(coach.stand_in.requests) == 2
+    for reply in replies:
+        assert reply.text == safety_reply(
+            [
+                SafetyTrigger(
+                    SafetyCategory.DRUG_DOSING, SafetyAction.REFUSE_WITH_ALTERNATIVE, Direction.OUTPUT
+                )
+            ],
+            Personality.CALM,
+        )
+        assert "500 mg" not in reply.text
+        assert (reply.usage.provider, reply.safety_action, reply.suggestions) == (
+            "safety",
+            SafetyAction.REFUSE_WITH_ALTERNATIVE,
+            (),
+        )
+        assert reply.usage.input_tokens > 0  # the model's tokens were spent, and still count
+    assert sample("ai_safety_triggers_total", labels) == triggered + 2
+    signals = kinds(first_entries)
+    reset = signals.index(ChatEntryKind.RESET)
+    assert signals[0] is ChatEntryKind.STARTED
+    assert "".join(entry.text for entry in deltas(first_entries[:reset])) == "".join(bad)
+    assert first_entries[reset].provider == "safety"
+    after = deltas(first_entries[reset:])
+    assert after[0].seq == 1
+    assert "".join(entry.text for entry in after) == replies[0].text

@@ -35,10 +35,11 @@ _CALORIES = re.compile(
     r"\b(\d{2,4})\s*(k?cals?|calories|kcal)\b"
 )
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
-_CUT = re.compile(
+RAPID_CUT = re.compile(
     r"\b(lose|losing|drop|dropping|cut|cutting|shed|shedding)\b.{0,20}?\b(\d+(?:\.\d+)?)\s*(kg|kgs|kilos?|lbs?|pounds)\b"
     r".{0,25}?\b(in|by|within|over)\b.{0,10}?\b(\d+|a|an|one|two|three|four|five|six|seven)\s*(days?|hours?|weeks?)\b"
 )
+"""An amount of weight to lose and the time to lose it in; `too_fast` judges the pace."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +86,8 @@ def _numeric(text: str) -> list[SafetyTrigger]:
                 )
             )
             break
-    for match in _CUT.finditer(text):
-        if _too_fast(match):
+    for match in RAPID_CUT.finditer(text):
+        if too_fast(match):
             found.append(
                 SafetyTrigger(
                     SafetyCategory.DANGEROUS_WEIGHT_CUT,
@@ -99,7 +100,8 @@ def _numeric(text: str) -> list[SafetyTrigger]:
     return found
 
 
-def _too_fast(match: re.Match[str]) -> bool:
+def too_fast(match: re.Match[str]) -> bool:
+    """Whether a `RAPID_CUT` match is a dehydration cut rather than fat loss."""
     amount, unit, count, span = float(match.group(2)), match.group(3), match.group(5), match.group(6)
     kilograms = amount if unit.startswith("k") else amount * 0.4536
     periods = int(count) if count.isdigit() else _NUMBER_WORDS[count]

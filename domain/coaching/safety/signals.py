@@ -45,16 +45,18 @@ _HEART = (
     r"(palpitations?|heart (is |was |kept )?(racing|pounding|fluttering|skipping|skips)|"
     r"irregular heart ?beat)"
 )
-_STEROIDS = (
-    r"(anabolic|roids?|steroid cycle|test(osterone)? (cycle|enanthate|cypionate|prop|propionate)|"
+STEROID_NAMES = (
+    r"(roids?|steroid cycle|test(osterone)? (cycle|enanthate|cypionate|prop|propionate)|"
     r"tren(bolone)?|"
     r"dianabol|d-?bol|anavar|oxandrolone|winstrol|winny|stanozolol|deca(-| )?durabolin|nandrolone|"
     r"equipoise|masteron|primobolan|superdrol|turinabol|halotestin)"
 )
-_SARMS = (
+"""Anabolic steroids by name and nickname (a pattern, shared with the check of the reply)."""
+SARMS = (
     r"(sarms?|ostarine|mk-?2866|ligandrol|lgd-?4033|rad-?140|testolone|cardarine|gw-?501516|andarine|"
     r"yk-?11|mk-?677|ibutamoren)"
 )
+"""SARMs and their kin by name and code."""
 
 SIGNALS: tuple[Signal, ...] = (
     # Cardiac red flags: chest pain or pressure (at rest or on exertion) may be a heart attack.
@@ -179,11 +181,11 @@ SIGNALS: tuple[Signal, ...] = (
         SafetyCategory.DRUG_DOSING,
         REFUSE,
         "anabolic steroids",
-        rf"\b{_STEROIDS}\b",
+        rf"\b(anabolic|{STEROID_NAMES})\b",
         # Not the medical ones: a steroid injection for a joint, an inhaler, a cream.
         r"\bsteroids?\b(?! (injection|shot|inhaler|cream|tablets|for (my )?(asthma|eczema|arthritis))\b)",
     ),
-    _signal(SafetyCategory.DRUG_DOSING, REFUSE, "SARMs", rf"\b{_SARMS}\b"),
+    _signal(SafetyCategory.DRUG_DOSING, REFUSE, "SARMs", rf"\b{SARMS}\b"),
     _signal(
         SafetyCategory.DRUG_DOSING,
         REFUSE,

@@ -199,7 +199,7 @@ async def test_given_a_replayed_start_command_id_of_adas_when_bob_sends_it_then_
 @pytest.mark.parametrize("who", ["ada", "admin"])
 async def test_given_adas_session_when_she_or_an_admin_watches_its_replies_then_they_get_them(coached, who):
     coach = CoachDriver(coached.world.served.api)
-    attempt = Claimed(raw_id(coached.session_id), uuid.uuid4(), raw_id(coached.message_id))
+    attempt = Claimed(raw_id(coached.session_id), uuid.uuid4(), raw_id(coached.message_id), 1)
     after = await chat_cursor(coached.world.session(who), coached.session_id)
     async with graphql_ws(
         coached.world.served.ws_url, {"authorization": f"Bearer {_token(coached, who)}"}

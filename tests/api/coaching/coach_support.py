@@ -14,6 +14,7 @@ from uuid import UUID
 from application.coaching.reply_publisher import ReplyPublisher
 from application.handler import CommandMetadata
 from domain.coaching.commands import ClaimReply, CompleteReply
+from domain.coaching.events import CoachReplyStarted
 from domain.coaching.values import ReplyUsage, SafetyTrigger, Suggestion, SuggestionKind
 from domain.plans.values import PlannedExercise
 from fitcoach.wiring.api import Api
@@ -35,7 +36,8 @@ START = (
 )
 SEND = (
     "mutation($input: SendCoachMessageInput!) { sendCoachMessage(input: $input) {"
-    f" message {{ {MESSAGE_FIELDS} }} session {{ id messageCount }} {ERRORS} }} }}"
+    f" message {{ {MESSAGE_FIELDS} }} reply {{ {MESSAGE_FIELDS} }}"
+    f" session {{ id messageCount }} {ERRORS} }} }}"
 )
 ACCEPT = (
     "mutation($input: AcceptSuggestionInput!) { acceptSuggestion(input: $input) {"
@@ -61,7 +63,8 @@ SESSION = (
     f" edges {{ cursor node {{ {MESSAGE_FIELDS} }} }} pageInfo {{ hasNextPage endCursor }} }} }} }}"
 )
 NODE = (
-    "query($id: ID!) { node(id: $id) { id ... on CoachingSession { status } ... on CoachMessage { text } } }"
+    "query($id: ID!) { node(id: $id) { id ... on CoachingSession { status }"
+    " ... on CoachMessage { text messageStatus: status } } }"
 )
 USAGE = "query($day: Date) { coachUsage(day: $day) { day inputTokens outputTokens replies } }"
 CHAT = """subscription($sessionId: ID!, $after: String) { coachChat(sessionId: $sessionId, after: $after) {
@@ -182,6 +185,7 @@ class Claimed:
     session_id: UUID
     reply_id: UUID
     message_id: UUID
+    attempt: int
 
 
 class CoachDriver:
@@ -193,18 +197,17 @@ class CoachDriver:
 
     async def claim(self, session_id: str, message_id: str) -> Claimed:
         now = datetime.now(UTC)
-        claimed = Claimed(raw_id(session_id), uuid.uuid4(), raw_id(message_id))
         command = ClaimReply(
-            session_id=claimed.session_id,
-            reply_id=claimed.reply_id,
-            message_id=claimed.message_id,
+            session_id=raw_id(session_id),
+            message_id=raw_id(message_id),
             provider="offline",
             model="test-coach",
             lease_until=now + timedelta(seconds=60),
             at=now,
         )
-        await self._handler.handle(command, _metadata())
-        return claimed
+        [started] = (await self._handler.handle(command, _metadata())).events
+        assert isinstance(started, CoachReplyStarted)
+        return Claimed(started.session_id, started.reply_id, started.message_id, started.attempt)
 
     def publisher(self, claimed: Claimed) -> ReplyPublisher:
         """Writes the claimed reply into the chat feed, as the worker does."""
@@ -221,6 +224,7 @@ class CoachDriver:
         command = CompleteReply(
             session_id=claimed.session_id,
             reply_id=claimed.reply_id,
+            attempt=claimed.attempt,
             text=text,
             suggestions=suggestions,
             triggers=triggers,

@@ -7,7 +7,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+import pytest
+
 from domain.coaching import coaching_stream
+from domain.coaching.reply_ids import reply_id_for
+from domain.errors import DomainError
 from tests.api.coaching.coach_support import (
     END,
     NODE,
@@ -52,16 +56,23 @@ async def test_given_the_same_command_id_when_a_session_is_started_twice_then_it
     assert again["id"] == first["id"]
 
 
-async def test_given_a_session_when_a_message_is_sent_then_it_is_pending_and_counted(ada):
+async def test_given_a_session_when_a_message_is_sent_then_it_and_its_reply_are_pending_and_counted(ada):
     session = await start_session(ada)
     payload = await send(ada, session["id"], "How many sets per week for chest?")
     assert payload["userErrors"] == []
-    message = payload["message"]
+    message, reply = payload["message"], payload["reply"]
     assert (message["role"], message["status"], message["text"]) == (
         "USER",
         "PENDING",
         "How many sets per week for chest?",
     )
+    assert (reply["role"], reply["status"], reply["text"], reply["inReplyTo"]) == (
+        "COACH",
+        "PENDING",
+        "",
+        message["id"],
+    )
+    assert raw_id(reply["id"]) == reply_id_for(raw_id(message["id"]))
     assert payload["session"] == {"id": session["id"], "messageCount": 1}
 
 
@@ -73,6 +84,8 @@ async def test_given_an_offline_client_when_it_sends_the_same_client_message_id_
     again = await send(ada, session["id"], "Queued while offline", clientMessageId="phone-42")
     assert again["userErrors"] == []
     assert again["message"]["id"] == first["id"]
+    assert again["reply"]["inReplyTo"] == first["id"]
+    assert raw_id(again["reply"]["id"]) == reply_id_for(raw_id(first["id"]))
     assert again["session"]["messageCount"] == 1
     recorded = await served.api.core.store.read_stream(coaching_stream(raw_id(session["id"])))
     assert [record.type for record in recorded] == ["CoachingSessionStarted", "UserMessageSent"]
@@ -175,12 +188,56 @@ async def test_given_several_sessions_when_listed_then_newest_first_in_pages(ser
         )
 
 
-async def test_given_a_session_and_a_message_then_node_finds_both(ada, coach):
+async def test_given_a_session_and_a_message_then_node_finds_them_and_the_pending_reply(ada, coach):
     session = await start_session(ada)
-    message = await sent(ada, session["id"], "Node me")
-    await eventually(lambda: messages_of(ada, session["id"]), lambda found: len(found) == 1)
+    payload = await send(ada, session["id"], "Node me")
+    message, reply = payload["message"], payload["reply"]
+    listed = await eventually(lambda: messages_of(ada, session["id"]), lambda found: len(found) == 2)
+    assert [(m["id"], m["role"], m["status"]) for m in listed] == [
+        (message["id"], "USER", "PENDING"),
+        (reply["id"], "COACH", "PENDING"),
+    ]
     assert (await ada.data(NODE, {"id": session["id"]}))["node"] == {"id": session["id"], "status": "ACTIVE"}
-    assert (await ada.data(NODE, {"id": message["id"]}))["node"] == {"id": message["id"], "text": "Node me"}
+    assert (await ada.data(NODE, {"id": message["id"]}))["node"] == {
+        "id": message["id"],
+        "text": "Node me",
+        "messageStatus": "PENDING",
+    }
+    assert (await ada.data(NODE, {"id": reply["id"]}))["node"] == {
+        "id": reply["id"],
+        "text": "",
+        "messageStatus": "PENDING",
+    }
+    claimed = await coach.claim(session["id"], message["id"])
+    assert claimed.reply_id == raw_id(reply["id"])
+    await eventually(
+        lambda: ada.data(NODE, {"id": reply["id"]}),
+        lambda found: found["node"]["messageStatus"] == "STREAMING",
+    )
+    await coach.complete(claimed, "Noted.")
+    await eventually(
+        lambda: ada.data(NODE, {"id": reply["id"]}),
+        lambda found: found["node"] == {"id": reply["id"], "text": "Noted.", "messageStatus": "COMPLETE"},
+    )
+
+
+async def test_given_waiting_messages_when_the_session_ends_then_their_replies_fail(ada, coach):
+    session = await start_session(ada)
+    first = await sent(ada, session["id"], "Being answered")
+    await sent(ada, session["id"], "Still waiting")
+    claimed = await coach.claim(session["id"], first["id"])
+    ended = (await ada.data(END, {"input": {"sessionId": session["id"]}}))["endCoachingSession"]
+    assert ended["userErrors"] == []
+    listed = await wait_for_messages(ada, session["id"], 4, last_status="FAILED")
+    assert [(m["role"], m["status"]) for m in listed] == [
+        ("USER", "FAILED"),
+        ("COACH", "FAILED"),
+        ("USER", "FAILED"),
+        ("COACH", "FAILED"),
+    ]
+    with pytest.raises(DomainError) as refused:  # the worker that was answering is too late
+        await coach.complete(claimed, "Too late.")
+    assert refused.value.code == "REPLY_NOT_CLAIMED"
 
 
 async def test_given_replies_today_when_usage_is_asked_then_it_counts_their_tokens(served):

@@ -1,14 +1,17 @@
-"""The coaching session decider: a conversation's life, the reply claim and its lease, suggestions,
-validation by field, a total evolve and the codec round trip."""
+"""The coaching session decider: a conversation's life, the reply's id known when the message is sent, the
+reply claim, its lease and its renewal, the end of a session failing the replies still to come,
+suggestions, validation by field, a total evolve and the codec round trip (v1 messages included)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from uuid import UUID, uuid4
 
 import pytest
 
 from domain.coaching import MAX_ATTEMPTS, CoachingSession, decode, encode, fold
+from domain.coaching.codec import COACHING_CODEC
 from domain.coaching.commands import (
     AcceptSuggestion,
     ClaimReply,
@@ -17,21 +20,24 @@ from domain.coaching.commands import (
     EndCoachingSession,
     FailReply,
     RejectSuggestion,
+    RenewReplyLease,
     SendUserMessage,
     StartCoachingSession,
 )
-from domain.coaching.decision import MAX_WAITING, decide
+from domain.coaching.decision import MAX_WAITING, SESSION_ENDED, decide
 from domain.coaching.events import (
     CoachingEvent,
     CoachingSessionEnded,
     CoachReplyCompleted,
     CoachReplyFailed,
+    CoachReplyLeaseRenewed,
     CoachReplyStarted,
     SafetyTriggered,
     SuggestionAccepted,
     SuggestionRejected,
     UserMessageSent,
 )
+from domain.coaching.reply_ids import reply_id_for
 from domain.coaching.streams import coaching_stream
 from domain.coaching.values import (
     Direction,
@@ -98,7 +104,6 @@ def send(conversation: Conversation, text: str = "build me a leg day", client_id
 def claim(message_id: UUID, *, at: datetime = AT, lease: int = 60) -> ClaimReply:
     return ClaimReply(
         session_id=SESSION,
-        reply_id=uuid4(),
         message_id=message_id,
         provider="offline",
         model="fitcoach-offline-1",
@@ -107,10 +112,36 @@ def claim(message_id: UUID, *, at: datetime = AT, lease: int = 60) -> ClaimReply
     )
 
 
-def complete(reply_id: UUID, **changes: object) -> CompleteReply:
+def claimed(conversation: Conversation, message_id: UUID, *, at: datetime = AT, lease: int = 60) -> Claim:
+    [started_claim] = conversation.run(claim(message_id, at=at, lease=lease))
+    assert isinstance(started_claim, CoachReplyStarted)
+    return Claim(started_claim.reply_id, started_claim.attempt)
+
+
+class Claim(NamedTuple):
+    reply_id: UUID
+    attempt: int
+
+
+def renew(held: Claim, *, at: datetime, lease: int = 60) -> RenewReplyLease:
+    return RenewReplyLease(
+        session_id=SESSION,
+        reply_id=held.reply_id,
+        attempt=held.attempt,
+        lease_until=at + timedelta(seconds=lease),
+        at=at,
+    )
+
+
+def fail(held: Claim, cause: str = "provider_error", at: datetime = AT) -> FailReply:
+    return FailReply(session_id=SESSION, reply_id=held.reply_id, attempt=held.attempt, cause=cause, at=at)
+
+
+def complete(held: Claim, **changes: object) -> CompleteReply:
     fields: dict[str, object] = {
         "session_id": SESSION,
-        "reply_id": reply_id,
+        "reply_id": held.reply_id,
+        "attempt": held.attempt,
         "text": "Here is a leg day.",
         "suggestions": (),
         "triggers": (),
@@ -124,9 +155,7 @@ def complete(reply_id: UUID, **changes: object) -> CompleteReply:
 
 def answered_with(conversation: Conversation, *suggestions: Suggestion) -> None:
     message_id = send(conversation)
-    started_claim = claim(message_id)
-    conversation.run(started_claim)
-    conversation.run(complete(started_claim.reply_id, suggestions=suggestions))
+    conversation.run(complete(claimed(conversation, message_id), suggestions=suggestions))
 
 
 def add_goblet() -> Suggestion:
@@ -195,6 +224,22 @@ def test_message_texts_are_checked(text: str, code: str) -> None:
     assert started().code_of(message) == code
 
 
+def test_a_message_names_its_reply_when_sent_and_every_claim_generates_that_reply() -> None:
+    conversation = started()
+    message_id = uuid4()
+    [sent] = conversation.run(
+        SendUserMessage(session_id=SESSION, message_id=message_id, text="hi", client_message_id=None, at=AT)
+    )
+    assert isinstance(sent, UserMessageSent)
+    assert sent.reply_id == reply_id_for(message_id) != message_id
+    assert reply_id_for(message_id) == reply_id_for(UUID(str(message_id)))  # pure: the same every time
+    assert reply_id_for(uuid4()) != sent.reply_id
+    first = claimed(conversation, message_id, lease=30)
+    takeover = claimed(conversation, message_id, at=AT + timedelta(seconds=31))
+    assert first == Claim(sent.reply_id, 1)
+    assert takeover == Claim(sent.reply_id, 2)
+
+
 def test_one_worker_wins_the_claim_and_the_other_is_told_so() -> None:
     conversation = started()
     message_id = send(conversation)
@@ -211,34 +256,64 @@ def test_messages_are_answered_in_order() -> None:
     assert conversation.code_of(claim(second)) == "REPLY_NOT_NEEDED"
 
 
-def test_an_expired_lease_is_taken_over_and_the_stale_worker_cannot_finish() -> None:
+def test_an_expired_lease_is_taken_over_and_the_stale_attempt_cannot_finish_or_renew() -> None:
     conversation = started()
     message_id = send(conversation)
-    first = claim(message_id, lease=30)
-    conversation.run(first)
-    takeover = claim(message_id, at=AT + timedelta(seconds=31))
-    events = conversation.run(takeover)
-    assert isinstance(events[0], CoachReplyStarted)
-    assert events[0].attempt == 2
-    assert conversation.code_of(complete(first.reply_id)) == "REPLY_NOT_CLAIMED"
-    assert isinstance(conversation.run(complete(takeover.reply_id))[-1], CoachReplyCompleted)
+    first = claimed(conversation, message_id, lease=30)
+    later = AT + timedelta(seconds=31)
+    takeover = claimed(conversation, message_id, at=later)
+    assert takeover.attempt == 2
+    assert conversation.code_of(complete(first)) == "REPLY_NOT_CLAIMED"
+    assert conversation.code_of(fail(first)) == "REPLY_NOT_CLAIMED"
+    assert conversation.code_of(renew(first, at=later + timedelta(seconds=25))) == "REPLY_NOT_CLAIMED"
+    assert isinstance(conversation.run(complete(takeover))[-1], CoachReplyCompleted)
+
+
+def test_a_live_claim_is_renewed_at_most_every_third_of_its_lease() -> None:
+    conversation = started()
+    message_id = send(conversation)
+    held = claimed(conversation, message_id, lease=60)
+    assert conversation.run(renew(held, at=AT + timedelta(seconds=19))) == []  # too soon: nothing
+    [renewed] = conversation.run(renew(held, at=AT + timedelta(seconds=20)))
+    assert isinstance(renewed, CoachReplyLeaseRenewed)
+    assert (renewed.reply_id, renewed.message_id, renewed.attempt) == (held.reply_id, message_id, 1)
+    assert renewed.lease_until == AT + timedelta(seconds=80)
+    assert conversation.state is not None
+    assert conversation.state.claim is not None
+    assert conversation.state.claim.lease_until == renewed.lease_until
+    assert conversation.state.updated_at == AT  # a heartbeat, not an update of the session
+    assert conversation.run(renew(held, at=AT + timedelta(seconds=30))) == []
+    # Past the first lease, the renewed claim still holds: no other worker may take the message over.
+    at = AT + timedelta(seconds=70)
+    assert conversation.code_of(claim(message_id, at=at)) == "REPLY_ALREADY_CLAIMED"
+    assert len(conversation.run(renew(held, at=at))) == 1
+    assert isinstance(conversation.run(complete(held))[-1], CoachReplyCompleted)
+
+
+def test_a_lease_that_ran_out_is_not_renewed_and_a_renewal_is_checked() -> None:
+    conversation = started()
+    held = claimed(conversation, send(conversation), lease=30)
+    assert conversation.code_of(renew(held, at=AT + timedelta(seconds=30))) == "REPLY_LEASE_EXPIRED"
+    assert conversation.code_of(renew(held, at=AT + timedelta(seconds=15), lease=601)) == "VALIDATION"
+    assert conversation.code_of(renew(Claim(uuid4(), 1), at=AT + timedelta(seconds=15))) == (
+        "REPLY_NOT_CLAIMED"
+    )
+    # It ran out, yet nobody took the message over: the worker may still finish it.
+    assert isinstance(conversation.run(complete(held))[-1], CoachReplyCompleted)
 
 
 def test_after_the_last_attempt_the_reply_is_marked_failed_so_nobody_waits_forever() -> None:
     conversation = started()
     message_id = send(conversation)
     at = AT
-    last = claim(message_id, at=at)
+    last = Claim(uuid4(), 0)
     for _ in range(MAX_ATTEMPTS):
-        last = claim(message_id, at=at)
-        conversation.run(last)
+        last = claimed(conversation, message_id, at=at)
         at += timedelta(seconds=61)
     assert conversation.code_of(claim(message_id, at=at)) == "REPLY_ATTEMPTS_EXHAUSTED"
-    failed = conversation.run(
-        FailReply(session_id=SESSION, reply_id=last.reply_id, cause="attempts_exhausted", at=at)
-    )
+    failed = conversation.run(fail(last, "attempts_exhausted", at))
     assert isinstance(failed[0], CoachReplyFailed)
-    assert failed[0].message_id == message_id
+    assert (failed[0].message_id, failed[0].reply_id) == (message_id, reply_id_for(message_id))
     assert conversation.state is not None
     assert conversation.state.waiting == ()
     assert conversation.state.claim is None
@@ -254,8 +329,7 @@ def test_a_lease_must_be_short_and_in_the_future() -> None:
 def test_a_completed_reply_records_each_safety_trigger_and_the_most_drastic_action() -> None:
     conversation = started()
     message_id = send(conversation, "chest pain when I run, should I keep going?")
-    started_claim = claim(message_id)
-    conversation.run(started_claim)
+    held = claimed(conversation, message_id)
     triggers = (
         SafetyTrigger(
             SafetyCategory.MEDICAL_RESTRICTION, SafetyAction.CONSTRAIN, Direction.INPUT, "cardiac history"
@@ -264,7 +338,7 @@ def test_a_completed_reply_records_each_safety_trigger_and_the_most_drastic_acti
             SafetyCategory.CARDIAC, SafetyAction.EMERGENCY, Direction.INPUT, "chest pain on exertion"
         ),
     )
-    events = conversation.run(complete(started_claim.reply_id, triggers=triggers, confidence=1.0))
+    events = conversation.run(complete(held, triggers=triggers, confidence=1.0))
     assert [type(event) for event in events] == [SafetyTriggered, SafetyTriggered, CoachReplyCompleted]
     completed = events[-1]
     assert isinstance(completed, CoachReplyCompleted)
@@ -296,10 +370,9 @@ def test_a_completed_reply_records_each_safety_trigger_and_the_most_drastic_acti
 )
 def test_replies_are_validated_by_field(changes: dict[str, object], field: str) -> None:
     conversation = started()
-    started_claim = claim(send(conversation))
-    conversation.run(started_claim)
+    held = claimed(conversation, send(conversation))
     with pytest.raises(DomainError) as raised:
-        decide(complete(started_claim.reply_id, **changes), conversation.state)
+        decide(complete(held, **changes), conversation.state)
     assert raised.value.field == field
 
 
@@ -328,19 +401,39 @@ def test_a_suggestion_can_be_rejected_and_unknown_ones_are_refused() -> None:
     assert conversation.code_of(unknown) == "UNKNOWN_SUGGESTION"
 
 
-def test_an_ended_session_takes_no_messages_but_a_reply_in_flight_still_lands() -> None:
+def test_ending_a_session_fails_every_reply_still_to_come_and_a_late_completion_is_refused() -> None:
     conversation = started()
-    started_claim = claim(send(conversation))
-    conversation.run(started_claim)
-    assert isinstance(
-        conversation.run(EndCoachingSession(session_id=SESSION, at=AT))[0], CoachingSessionEnded
+    in_flight = send(conversation)
+    held = claimed(conversation, in_flight)
+    queued = send(conversation)
+    events = conversation.run(EndCoachingSession(session_id=SESSION, at=AT + timedelta(seconds=5)))
+    assert [type(event) for event in events] == [CoachReplyFailed, CoachReplyFailed, CoachingSessionEnded]
+    assert [(e.message_id, e.reply_id, e.cause) for e in events if isinstance(e, CoachReplyFailed)] == [
+        (in_flight, held.reply_id, SESSION_ENDED),
+        (queued, reply_id_for(queued), SESSION_ENDED),
+    ]
+    assert conversation.state is not None
+    assert (conversation.state.waiting, conversation.state.claim, conversation.state.ended) == (
+        (),
+        None,
+        True,
     )
     assert conversation.run(EndCoachingSession(session_id=SESSION, at=AT)) == []
     late = SendUserMessage(
         session_id=SESSION, message_id=uuid4(), text="one more", client_message_id=None, at=AT
     )
     assert conversation.code_of(late) == "COACHING_SESSION_ENDED"
-    assert isinstance(conversation.run(complete(started_claim.reply_id))[-1], CoachReplyCompleted)
+    assert conversation.code_of(complete(held)) == "REPLY_NOT_CLAIMED"
+    assert conversation.code_of(renew(held, at=AT + timedelta(seconds=30))) == "REPLY_NOT_CLAIMED"
+    assert conversation.code_of(claim(queued)) == "COACHING_SESSION_ENDED"
+
+
+def test_ending_a_session_without_waiting_messages_only_ends_it() -> None:
+    conversation = started()
+    answered_with(conversation)
+    assert [type(e) for e in conversation.run(EndCoachingSession(session_id=SESSION, at=AT))] == [
+        CoachingSessionEnded
+    ]
 
 
 def test_every_event_survives_the_codec() -> None:
@@ -349,30 +442,104 @@ def test_every_event_survives_the_codec() -> None:
         suggestion_id=uuid4(), kind=SuggestionKind.REPLACE_EXERCISE, exercise=GOBLET, replaces="Barbell_Squat"
     )
     message_id = send(conversation, client_id="web-7")
-    started_claim = claim(message_id)
-    conversation.run(started_claim)
+    held = claimed(conversation, message_id)
+    conversation.run(renew(held, at=AT + timedelta(seconds=30)))
     trigger = SafetyTrigger(
         SafetyCategory.ACUTE_PAIN, SafetyAction.MEDICAL_REFERRAL, Direction.INPUT, "sharp pain"
     )
-    conversation.run(complete(started_claim.reply_id, suggestions=(suggestion,), triggers=(trigger,)))
+    conversation.run(complete(held, suggestions=(suggestion,), triggers=(trigger,)))
     conversation.run(
         AcceptSuggestion(
             session_id=SESSION, suggestion_id=suggestion.suggestion_id, plan_id=PLAN, plan_version=2, at=AT
         )
     )
-    failing = claim(send(conversation))
-    conversation.run(failing)
-    conversation.run(FailReply(session_id=SESSION, reply_id=failing.reply_id, cause="provider_error", at=AT))
+    conversation.run(fail(claimed(conversation, send(conversation))))
+    send(conversation)
     conversation.run(EndCoachingSession(session_id=SESSION, at=AT))
     kinds = {type(event).__name__ for event in conversation.events}
-    assert kinds >= {"CoachingSessionStarted", "UserMessageSent", "CoachReplyStarted", "SafetyTriggered"}
+    assert kinds >= {
+        "CoachingSessionStarted",
+        "UserMessageSent",
+        "CoachReplyStarted",
+        "CoachReplyLeaseRenewed",
+        "SafetyTriggered",
+        "CoachReplyCompleted",
+        "CoachReplyFailed",
+        "CoachingSessionEnded",
+    }
     for event in conversation.events:
         assert decode(*encode(event)) == event
     assert fold(decode(*encode(event)) for event in conversation.events) == conversation.state
 
 
+def v1_message(message_id: UUID, text: str = "build me a leg day") -> UserMessageSent:
+    """A message as recorded before v2 (no reply id), read through the codec's upcaster."""
+    data = {
+        "session_id": str(SESSION),
+        "message_id": str(message_id),
+        "text": text,
+        "client_message_id": None,
+        "at": AT.isoformat(),
+    }
+    event = decode("UserMessageSent", 1, data)
+    assert isinstance(event, UserMessageSent)
+    return event
+
+
+def v1_claim(message_id: UUID, reply_id: UUID, attempt: int, at: datetime) -> CoachReplyStarted:
+    """A claim recorded before v2 chose a reply id of its own."""
+    return CoachReplyStarted(
+        session_id=SESSION,
+        reply_id=reply_id,
+        message_id=message_id,
+        provider="anthropic",
+        model="claude",
+        attempt=attempt,
+        lease_until=at + timedelta(seconds=30),
+        at=at,
+    )
+
+
+def test_a_v1_message_is_read_without_a_reply_id_and_its_recorded_claim_still_finishes() -> None:
+    assert COACHING_CODEC.encode(v1_message(uuid4()))[1] == 2
+    conversation = started()
+    message_id, random_reply = uuid4(), uuid4()
+    message = v1_message(message_id)
+    assert message.reply_id is None
+    conversation.state = fold([message, v1_claim(message_id, random_reply, 1, AT)], conversation.state)
+    assert conversation.code_of(complete(Claim(reply_id_for(message_id), 1))) == "REPLY_NOT_CLAIMED"
+    [completed] = conversation.run(complete(Claim(random_reply, 1)))
+    assert isinstance(completed, CoachReplyCompleted)
+    assert (completed.reply_id, completed.message_id) == (random_reply, message_id)
+
+
+def test_a_v1_message_taken_over_or_ended_names_the_reply_its_claims_have() -> None:
+    conversation = started()
+    taken_over, ended = uuid4(), uuid4()
+    random_reply = uuid4()
+    recorded: list[CoachingEvent] = [
+        v1_message(taken_over),
+        v1_claim(taken_over, random_reply, 1, AT),
+        v1_message(ended),
+    ]
+    conversation.state = fold(recorded, conversation.state)
+    takeover = claimed(conversation, taken_over, at=AT + timedelta(seconds=31))
+    assert takeover == Claim(reply_id_for(taken_over), 2)  # the reply id a v2 claim gives it
+    events = conversation.run(EndCoachingSession(session_id=SESSION, at=AT + timedelta(seconds=40)))
+    assert [(e.message_id, e.reply_id) for e in events if isinstance(e, CoachReplyFailed)] == [
+        (taken_over, reply_id_for(taken_over)),
+        (ended, reply_id_for(ended)),
+    ]
+
+
 def test_evolve_ignores_events_of_another_session_and_before_the_start() -> None:
     conversation = started()
-    stray = UserMessageSent(session_id=uuid4(), message_id=uuid4(), text="hi", client_message_id=None, at=AT)
+    stray = UserMessageSent(
+        session_id=uuid4(), message_id=uuid4(), reply_id=None, text="hi", client_message_id=None, at=AT
+    )
     assert fold([stray], conversation.state) == conversation.state
     assert fold([stray]) is None
+    renewal = CoachReplyLeaseRenewed(
+        session_id=SESSION, reply_id=uuid4(), message_id=uuid4(), attempt=1, lease_until=AT, at=AT
+    )
+    assert fold([renewal], conversation.state) == conversation.state  # no such claim: nothing changes

@@ -17,12 +17,15 @@ import pytest
 
 from adapters.postgres.coaching_read_model import PostgresCoachingReadModel
 from adapters.postgres.store import PostgresEventStore
+from application.cache import CacheKey
 from application.coaching.views import CoachingMessageView
 from application.eventstore import EventMetadata, NewEvent, RecordedEvent, StreamState
 from application.plan_reads import InvalidPageSize, ReadModelUnavailable
 from application.plan_views import ExerciseView
+from application.response_cache import entry_version
 from domain.coaching import coaching_stream, encode
 from domain.coaching.events import CoachingSessionStarted, CoachReplyCompleted
+from domain.coaching.reply_ids import reply_id_for
 from domain.coaching.values import Personality
 from projections.batch import apply_batch
 from projections.coaching.projection import CoachingProjection
@@ -111,6 +114,14 @@ def by_id(messages: tuple[CoachingMessageView, ...]) -> dict[Any, CoachingMessag
     return {message.id: message for message in messages}
 
 
+async def all_messages(
+    read_model: PostgresCoachingReadModel, session: str, ids: Ids
+) -> tuple[CoachingMessageView, ...]:
+    page = await read_model.messages(ids.sessions[session], limit=50)
+    assert page.next is None
+    return page.messages
+
+
 @pytest.mark.parametrize("batching", ["one batch", "one event at a time", "random cuts"])
 async def test_a_whole_conversation_gives_the_expected_rows_in_any_batching(
     logged: Logged, read_model: PostgresCoachingReadModel, batching: str
@@ -132,15 +143,15 @@ async def test_a_whole_conversation_gives_the_expected_rows_in_any_batching(
     )  # fmt: skip
     assert (session.message_count, session.started_at, session.ended_at) == (2, minutes(0), minutes(11))
     a_events = [e for e in logged.events if e.stream.endswith(str(ids.sessions["A"]))]
-    assert (session.version, session.last_position) == (13, a_events[-1].position) == (
+    assert (session.version, session.last_position) == (14, a_events[-1].position) == (
         len(a_events), a_events[-1].position,
     )  # fmt: skip
 
     page = await read_model.messages(ids.sessions["A"], limit=10)
-    assert [m.id for m in page.messages] == [ids.m1, ids.m2, ids.r1, ids.r2, ids.r3]
+    assert [m.id for m in page.messages] == [ids.m1, ids.r1, ids.m2, ids.r2]  # each reply after its message
     assert page.next is None
     messages = by_id(page.messages)
-    m1, m2, r1, r2, r3 = (messages[i] for i in (ids.m1, ids.m2, ids.r1, ids.r2, ids.r3))
+    m1, m2, r1, r2 = (messages[i] for i in (ids.m1, ids.m2, ids.r1, ids.r2))
     assert (m1.role, m1.text, m1.status, m1.completed_at) == (
         "user",
         "build me a leg day",
@@ -148,17 +159,16 @@ async def test_a_whole_conversation_gives_the_expected_rows_in_any_batching(
         minutes(6),
     )
     assert (m2.role, m2.status, m2.completed_at) == ("user", "failed", minutes(8))
-    assert (r1.role, r1.status, r1.failure_cause, r1.attempt, r1.in_reply_to, r1.completed_at) == (
-        "coach", "failed", "lease_expired", 1, ids.m1, minutes(5),
+    # One row per reply: the claim that took m1 over after the lease ran out bumped its attempt.
+    assert (r1.role, r1.status, r1.attempt, r1.in_reply_to, r1.text) == (
+        "coach", "completed", 2, ids.m1, "Here is a knee-friendly leg day.",
     )  # fmt: skip
-    assert (r2.status, r2.attempt, r2.in_reply_to, r2.text) == (
-        "completed", 2, ids.m1, "Here is a knee-friendly leg day.",
-    )  # fmt: skip
-    assert (r2.provider, r2.model) == ("offline", "offline-model"), "the reply names who answered"
-    assert (r2.input_tokens, r2.output_tokens, r2.latency_ms, r2.confidence) == (1200, 300, 120, 0.72)
-    assert (r2.safety_action, r2.safety_notes) == ("constrain", ("post-surgery knee", "dropped Jump Squat"))
-    assert (r2.created_at, r2.completed_at, r2.failure_cause) == (minutes(5), minutes(6), None)
-    add, swap = r2.suggestions
+    assert (r1.provider, r1.model) == ("offline", "offline-model"), "the reply names who answered"
+    assert (r1.input_tokens, r1.output_tokens, r1.latency_ms, r1.confidence) == (1200, 300, 120, 0.72)
+    assert (r1.safety_action, r1.safety_notes) == ("constrain", ("post-surgery knee", "dropped Jump Squat"))
+    assert (r1.created_at, r1.completed_at, r1.failure_cause) == (minutes(1), minutes(6), None)
+    assert (r1.position, m1.position) == (r1.position, r1.position)
+    add, swap = r1.suggestions
     assert (add.suggestion_id, add.kind, add.status, add.plan_id, add.plan_version, add.decided_at) == (
         ids.add, "add_exercise", "accepted", PLAN, 4, minutes(9),
     )  # fmt: skip
@@ -167,16 +177,45 @@ async def test_a_whole_conversation_gives_the_expected_rows_in_any_batching(
     )  # fmt: skip
     assert swap.exercise == ExerciseView("Dumbbell_Row", "Dumbbell Row", 3, 12, 22.5, 60, None, "", ())
     assert swap.exercise.name == DUMBBELL_ROW.name
-    assert (r3.status, r3.failure_cause, r3.provider, r3.in_reply_to, r3.suggestions) == (
-        "failed", "provider_error", "offline", ids.m2, (),
+    assert (r2.status, r2.failure_cause, r2.provider, r2.attempt, r2.in_reply_to, r2.suggestions) == (
+        "failed", "provider_error", "offline", 1, ids.m2, (),
     )  # fmt: skip
-    assert [m.position for m in page.messages] == sorted(m.position for m in page.messages)
+    assert [m.order for m in page.messages] == sorted(m.order for m in page.messages)
     assert {m.user_id for m in page.messages} == {USER_1}
 
     [d_message, d_reply] = (await read_model.messages(ids.sessions["D"], limit=10)).messages
-    assert (d_message.status, d_reply.status, d_reply.text, d_reply.user_id) == (
-        "waiting", "generating", "", USER_2,
+    assert (d_message.status, d_reply.status, d_reply.text, d_reply.user_id, d_reply.attempt) == (
+        "waiting", "generating", "", USER_2, 1,
     )  # fmt: skip
+
+    # E, recorded before replies had ids at once: a row per claim, the one taken over failed.
+    e1, e2, e3 = ids.e_messages
+    taken_over, completed, claimed = ids.e_claims
+    e = [
+        (m.id, m.role, m.status, m.failure_cause, m.attempt) for m in await all_messages(read_model, "E", ids)
+    ]
+    assert e == [
+        (e1, "user", "answered", None, None),
+        (taken_over, "coach", "failed", "lease_expired", 1),
+        (completed, "coach", "completed", None, 2),
+        (e2, "user", "failed", None, None),
+        (claimed, "coach", "failed", "session_ended", 1),
+        (e3, "user", "failed", None, None),
+        (reply_id_for(e3), "coach", "failed", "session_ended", None),  # never claimed: its row at the end
+    ]
+
+    # F ended while one reply was being generated and another waited: both failed, no row added.
+    f1, f2 = ids.f_messages[:2]
+    f = [(m.id, m.status, m.failure_cause) for m in await all_messages(read_model, "F", ids)]
+    assert f == [
+        (f1, "failed", None),
+        (reply_id_for(f1), "failed", "session_ended"),
+        (f2, "failed", None),
+        (reply_id_for(f2), "failed", "session_ended"),
+    ]
+    f_session = await read_model.session(ids.sessions["F"])
+    assert f_session is not None
+    assert (f_session.status, f_session.ended_at) == ("ended", minutes(24))
 
     async with await psycopg.AsyncConnection.connect(logged.url) as conn:
         cursor = await conn.execute(
@@ -185,9 +224,9 @@ async def test_a_whole_conversation_gives_the_expected_rows_in_any_batching(
         )
         triggers = await cursor.fetchall()
     assert triggers == [
-        (ids.sessions["A"], USER_1, ids.r2, "medical_restriction", "constrain", "input",
+        (ids.sessions["A"], USER_1, ids.r1, "medical_restriction", "constrain", "input",
          "post-surgery knee", minutes(6)),
-        (ids.sessions["A"], USER_1, ids.r2, "contraindicated_exercise", "drop_suggestion", "output",
+        (ids.sessions["A"], USER_1, ids.r1, "contraindicated_exercise", "drop_suggestion", "output",
          "dropped Jump Squat", minutes(6)),
     ]  # fmt: skip
     assert (await checkpoint(logged.url, "coaching"))[0] == logged.events[-1].position
@@ -198,7 +237,7 @@ async def test_every_batching_gives_the_same_rows(logged: Logged) -> None:
     await reset(logged.url)
     await project_in_batches(logged.url, logged.events, list(range(len(logged.events) + 1)))
     assert await all_rows(logged.url) == whole
-    assert [len(rows) for rows in whole.values()] == [4, 11, 2, 2]
+    assert [len(rows) for rows in whole.values()] == [6, 21, 2, 2]
 
 
 async def test_applying_events_again_changes_nothing(logged: Logged) -> None:
@@ -270,7 +309,7 @@ async def test_usage_sums_tokens_and_replies_per_user_and_utc_day(
 ) -> None:
     await project_all(logged)
     first = await read_model.usage(USER_1, date(2026, 12, 3))
-    assert (first.input_tokens, first.output_tokens, first.replies) == (1200 + 500, 300 + 100, 2)
+    assert (first.input_tokens, first.output_tokens, first.replies) == (1200 + 500 + 40, 300 + 100 + 20, 3)
     # Session C's reply came at 23:00 in UTC-5: 4 December in UTC.
     late = await read_model.usage(USER_1, date(2026, 12, 4))
     assert (late.input_tokens, late.output_tokens, late.replies) == (10, 20, 1)
@@ -290,22 +329,30 @@ async def test_the_read_model_pages_sessions_newest_first_and_messages_in_order(
     assert [s.id for s in first.sessions] == [ids.sessions["C"], ids.sessions["B"]]
     assert first.next is not None
     second = await read_model.sessions_of(USER_1, limit=2, after=first.next)
-    assert ([s.id for s in second.sessions], second.next) == ([ids.sessions["A"]], None)
-    assert [s.id for s in (await read_model.sessions_of(USER_2, limit=5)).sessions] == [ids.sessions["D"]]
+    assert ([s.id for s in second.sessions], second.next) == ([ids.sessions["A"], ids.sessions["E"]], None)
+    assert [s.id for s in (await read_model.sessions_of(USER_2, limit=5)).sessions] == [
+        ids.sessions["F"],
+        ids.sessions["D"],
+    ]
     assert await read_model.session(ids.m1) is None
-    reply = await read_model.message(ids.r2)
+    reply = await read_model.message(ids.r1)
     assert reply is not None
-    assert (reply.id, reply.session_id, reply.status) == (ids.r2, ids.sessions["A"], "completed")
+    assert (reply.id, reply.session_id, reply.status) == (ids.r1, ids.sessions["A"], "completed")
     assert await read_model.message(ids.sessions["A"]) is None
 
-    pages, after = [], None
-    while True:
-        page = await read_model.messages(ids.sessions["A"], limit=2, after=after)
-        pages.append([m.id for m in page.messages])
-        if page.next is None:
-            break
-        after = page.next
-    assert pages == [[ids.m1, ids.m2], [ids.r1, ids.r2], [ids.r3]]
+    for limit, expected in (
+        (1, [[ids.m1], [ids.r1], [ids.m2], [ids.r2]]),  # a page may end between a message and its reply
+        (2, [[ids.m1, ids.r1], [ids.m2, ids.r2]]),
+        (3, [[ids.m1, ids.r1, ids.m2], [ids.r2]]),
+    ):
+        pages, after = [], None
+        while True:
+            page = await read_model.messages(ids.sessions["A"], limit=limit, after=after)
+            pages.append([m.id for m in page.messages])
+            if page.next is None:
+                break
+            after = page.next
+        assert pages == expected
     assert (await read_model.messages(ids.sessions["A"], limit=2, after=2**40)).messages == ()
 
     for limit in (0, 101):
@@ -364,3 +411,21 @@ async def test_reads_before_the_migration_say_the_read_model_is_unavailable(proj
             await reads.usage(USER_1, date(2026, 12, 3))
     finally:
         await reads.close()
+
+
+async def test_a_batch_invalidates_its_session_owners_cached_responses_from_their_last_change(
+    logged: Logged,
+) -> None:
+    await reset(logged.url)
+    ids = logged.ids
+    last_of_user_2 = max(
+        e.position for e in logged.events if e.stream in {coaching_stream(ids.sessions[s]) for s in "DF"}
+    )
+    async with await psycopg.AsyncConnection.connect(logged.url) as conn, conn.transaction():
+        invalidations = await COACHING.apply(conn, COACHING.schema, logged.events)
+        again = await COACHING.apply(conn, COACHING.schema, logged.events)
+    assert {i.key: i.version for i in invalidations}[CacheKey.responses(USER_2)] == entry_version(
+        last_of_user_2
+    )
+    assert {i.key for i in invalidations} == {CacheKey.responses(USER_1), CacheKey.responses(USER_2)}
+    assert again == []  # nothing written, nothing stale
