@@ -22,6 +22,7 @@ from domain.coaching.events import (
 from domain.coaching.values import (
     Direction,
     Personality,
+    PlanAt,
     ReplyUsage,
     SafetyAction,
     SafetyCategory,
@@ -42,11 +43,14 @@ def _uuid_or_none(value: Any) -> UUID | None:
 
 
 def read_suggestion(d: Mapping[str, Any]) -> Suggestion:
+    against = d["against"]
     return Suggestion(
         suggestion_id=UUID(d["suggestion_id"]),
         kind=SuggestionKind(d["kind"]),
         exercise=None if d["exercise"] is None else read_exercise(d["exercise"]),
         replaces=None if d["replaces"] is None else str(d["replaces"]),
+        order=tuple(str(exercise_id) for exercise_id in d["order"]),
+        against=None if against is None else PlanAt(UUID(against["plan_id"]), int(against["version"])),
         reason=str(d["reason"]),
     )
 
@@ -153,7 +157,16 @@ def _ended(d: EventData) -> CoachingSessionEnded:
     return CoachingSessionEnded(session_id=UUID(d["session_id"]), at=_at(d))
 
 
-COACHING_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+def reply_completed_v1_to_v2(data: Mapping[str, Any]) -> EventData:
+    """v1 suggestions were additions, replacements and removals, without an order or the plan they were
+    made against; v2 adds both (empty)."""
+    suggestions = [{**suggestion, "order": [], "against": None} for suggestion in data["suggestions"]]
+    return {**data, "suggestions": suggestions}
+
+
+COACHING_UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    (CoachReplyCompleted.type, 1): reply_completed_v1_to_v2,
+}
 
 COACHING_EVENT_TYPES: dict[str, EventType[CoachingEvent]] = {
     CoachingSessionStarted.type: EventType(CoachingSessionStarted.schema_version, _started),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 
-from domain.coaching.values import ReplyUsage, SafetyTrigger, Suggestion, SuggestionKind
+from domain.coaching.values import PlanAt, ReplyUsage, SafetyTrigger, Suggestion, SuggestionKind
 from domain.errors import ValidationError
 from domain.plans import validation as plan_validation
 from domain.validation import name, text
@@ -21,6 +22,7 @@ MAX_CAUSE = 200
 MAX_PROVIDER = 60
 MAX_TOKENS = 10_000_000
 MAX_LEASE_SECONDS = 600
+MAX_VERSION = 2**31 - 1
 
 
 def message(value: str) -> str:
@@ -77,32 +79,82 @@ def suggestions(values: tuple[Suggestion, ...]) -> tuple[Suggestion, ...]:
     return tuple(_suggestion(f"suggestions[{index}]", value) for index, value in enumerate(values))
 
 
+_NEEDS = "needs"
+_TAKES_NO = "takes no"
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What a kind of suggestion holds: an exercise, a target (`replaces`), an order, the plan it was
+    made against."""
+
+    exercise: bool
+    target: bool
+    order: bool = False
+    against: bool = False
+    """Required; other kinds may have one or not."""
+
+
+_SHAPES = {
+    SuggestionKind.ADD_EXERCISE: _Shape(exercise=True, target=False),
+    SuggestionKind.REPLACE_EXERCISE: _Shape(exercise=True, target=True),
+    SuggestionKind.REMOVE_EXERCISE: _Shape(exercise=False, target=True),
+    SuggestionKind.UPDATE_EXERCISE: _Shape(exercise=True, target=True, against=True),
+    SuggestionKind.REORDER_EXERCISES: _Shape(exercise=False, target=False, order=True, against=True),
+}
+
+
 def _suggestion(field: str, value: Suggestion) -> Suggestion:
-    needs_exercise = value.kind is not SuggestionKind.REMOVE_EXERCISE
-    needs_target = value.kind is not SuggestionKind.ADD_EXERCISE
-    if needs_exercise != (value.exercise is not None):
+    shape = _SHAPES[value.kind]
+    kind = value.kind.value
+    if shape.exercise != (value.exercise is not None):
         raise ValidationError(
-            f"{field}.exercise",
-            f"a {value.kind.value} suggestion {'needs' if needs_exercise else 'takes no'} exercise",
+            f"{field}.exercise", f"a {kind} suggestion {_NEEDS if shape.exercise else _TAKES_NO} exercise"
         )
-    if needs_target != (value.replaces is not None):
+    if shape.target != (value.replaces is not None):
         raise ValidationError(
-            f"{field}.replaces",
-            f"a {value.kind.value} suggestion {'needs' if needs_target else 'takes no'} target",
+            f"{field}.replaces", f"a {kind} suggestion {_NEEDS if shape.target else _TAKES_NO} target"
         )
+    if shape.order != bool(value.order):
+        raise ValidationError(
+            f"{field}.order", f"a {kind} suggestion {_NEEDS if shape.order else _TAKES_NO} order"
+        )
+    if shape.against and value.against is None:
+        raise ValidationError(f"{field}.against", f"a {kind} suggestion needs the plan it was made against")
     exercise = (
         None if value.exercise is None else plan_validation.exercise(value.exercise, f"{field}.exercise")
     )
     replaces = (
         None if value.replaces is None else plan_validation.exercise_id(f"{field}.replaces", value.replaces)
     )
+    if (
+        value.kind is SuggestionKind.UPDATE_EXERCISE
+        and exercise is not None
+        and exercise.exercise_id != replaces
+    ):
+        raise ValidationError(f"{field}.exercise.exercise_id", "an update keeps the exercise it updates")
     return Suggestion(
         suggestion_id=value.suggestion_id,
         kind=value.kind,
         exercise=exercise,
         replaces=replaces,
+        order=_order(f"{field}.order", value.order),
+        against=None if value.against is None else _against(f"{field}.against", value.against),
         reason=text(f"{field}.reason", value.reason, MAX_NOTE),
     )
+
+
+def _order(field: str, values: tuple[str, ...]) -> tuple[str, ...]:
+    if len(values) > plan_validation.MAX_EXERCISES:
+        raise ValidationError(field, f"must list at most {plan_validation.MAX_EXERCISES} exercises")
+    order = tuple(plan_validation.exercise_id(f"{field}[{i}]", value) for i, value in enumerate(values))
+    if len(set(order)) != len(order):
+        raise ValidationError(field, "must not list an exercise twice")
+    return order
+
+
+def _against(field: str, value: PlanAt) -> PlanAt:
+    return PlanAt(value.plan_id, plan_validation.integer(f"{field}.version", value.version, (1, MAX_VERSION)))
 
 
 def triggers(values: tuple[SafetyTrigger, ...]) -> tuple[SafetyTrigger, ...]:
