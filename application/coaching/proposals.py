@@ -6,6 +6,7 @@ misshapen, is dropped with a `SafetyTrigger` naming why."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from uuid import UUID
 
 from application.coaching.candidates import members
@@ -36,9 +37,9 @@ async def checked_suggestions(
     triggers = [_dropped(note) for note in answer.notes]
     shaped: list[Suggestion] = []
     for change in answer.changes:
-        suggestion = _shaped(change, new_id)
-        if suggestion is None:
-            triggers.append(_dropped(f"a {change.kind.value} change that did not say what it changes"))
+        suggestion = _shaped(change, facts, new_id)
+        if isinstance(suggestion, str):
+            triggers.append(_dropped(suggestion))
         else:
             shaped.append(suggestion)
     if len(shaped) > MAX_SUGGESTIONS:
@@ -56,29 +57,62 @@ async def checked_suggestions(
         )
         for view in known.values()
     }
-    checked = check_suggestions(shaped, facts_of, facts.availability, facts.plan_exercise_ids)
+    checked = check_suggestions(shaped, facts_of, facts.availability, facts.planned)
     return CheckedSuggestions(checked.suggestions, (*triggers, *checked.triggers))
 
 
-def _shaped(change: ProposedChange, new_id: Callable[[], UUID]) -> Suggestion | None:
-    wants_exercise = change.kind is not SuggestionKind.REMOVE_EXERCISE
-    wants_target = change.kind is not SuggestionKind.ADD_EXERCISE
-    if wants_exercise != bool(change.exercise_id) or wants_target != bool(change.replaces):
-        return None
+def _shaped(change: ProposedChange, facts: CoachFacts, new_id: Callable[[], UUID]) -> Suggestion | str:
+    """The suggestion a change proposes, or why it cannot be one (a note of ours)."""
+    kind = change.kind
+    exercise_id, target = change.exercise_id or None, change.replaces or None
+    if kind is SuggestionKind.UPDATE_EXERCISE and (exercise_id is None or target is None):
+        exercise_id = target = exercise_id or target  # an update names its exercise once
+    if (exercise_id is not None, target is not None, bool(change.order)) != _SHAPES[kind] or (
+        kind is SuggestionKind.UPDATE_EXERCISE and exercise_id != target
+    ):
+        return f"a {kind.value} change that did not say what it changes"
+    if kind in _NEED_A_PLAN and facts.plan is None:
+        return f"a {kind.value} change without a plan to change"
+    current = next((e for e in facts.planned if e.exercise_id == target), None)
+    if kind is SuggestionKind.UPDATE_EXERCISE and current is None:
+        return f"an update of {target!r:.45}, which is not in the plan"
     exercise = None
-    if change.exercise_id:
-        exercise = PlannedExercise(
-            exercise_id=change.exercise_id,
-            name=change.exercise_id,  # the check puts the library's name in
-            sets=change.sets,
-            reps=change.reps,
-            weight_kg=change.weight_kg,
-            rest_seconds=change.rest_seconds,
-        )
+    if exercise_id is not None:
+        # What the change leaves out: the plan's prescription for an update or a replacement.
+        base = _DEFAULT if current is None else current.prescription
+        exercise = _prescribed(change, PlannedExercise(exercise_id, exercise_id, *base))
+        if kind is SuggestionKind.UPDATE_EXERCISE and current is not None:
+            exercise = current.prescribed_as(exercise)
     return Suggestion(
         suggestion_id=new_id(),
-        kind=change.kind,
+        kind=kind,
         exercise=exercise,
-        replaces=change.replaces or None,
+        replaces=target,
+        order=tuple(change.order),
+        against=facts.plan,
         reason=change.reason.strip()[:MAX_NOTE],
+    )
+
+
+_SHAPES = {
+    SuggestionKind.ADD_EXERCISE: (True, False, False),
+    SuggestionKind.REPLACE_EXERCISE: (True, True, False),
+    SuggestionKind.REMOVE_EXERCISE: (False, True, False),
+    SuggestionKind.UPDATE_EXERCISE: (True, True, False),
+    SuggestionKind.REORDER_EXERCISES: (False, False, True),
+}
+"""What a change of each kind names: (an exercise, a target, an order)."""
+_NEED_A_PLAN = frozenset({SuggestionKind.UPDATE_EXERCISE, SuggestionKind.REORDER_EXERCISES})
+_DEFAULT = (3, 10, 0.0, 90)
+"""An addition's sets, reps, weight and rest when the model gives none."""
+
+
+def _prescribed(change: ProposedChange, exercise: PlannedExercise) -> PlannedExercise:
+    """`exercise` with what the change gives of sets, reps, weight and rest."""
+    return replace(
+        exercise,
+        sets=exercise.sets if change.sets is None else change.sets,
+        reps=exercise.reps if change.reps is None else change.reps,
+        weight_kg=exercise.weight_kg if change.weight_kg is None else change.weight_kg,
+        rest_seconds=exercise.rest_seconds if change.rest_seconds is None else change.rest_seconds,
     )
