@@ -30,15 +30,19 @@ def adjusted(exercise: PlannedExercise, request: Request) -> tuple[PlannedExerci
             return replace(exercise, sets=exercise.sets - 1), "one set fewer, same reps and weight"
         if exercise.reps > fewest_reps:
             reps = max(fewest_reps, exercise.reps - REP_STEP)
-            return replace(exercise, reps=reps), f"{exercise.reps - reps} reps fewer a set"
+            return replace(exercise, reps=reps), f"{_reps(exercise.reps - reps)} fewer a set"
         return None
     most_sets, most_reps = HARDEST
     if exercise.sets < most_sets:
         return replace(exercise, sets=exercise.sets + 1), "one set more, same reps and weight"
     if exercise.reps < most_reps:
         reps = min(most_reps, exercise.reps + REP_STEP)
-        return replace(exercise, reps=reps), f"{reps - exercise.reps} reps more a set"
+        return replace(exercise, reps=reps), f"{_reps(reps - exercise.reps)} more a set"
     return None
+
+
+def _reps(count: int) -> str:
+    return f"{count} rep" if count == 1 else f"{count} reps"
 
 
 def adjustments(
