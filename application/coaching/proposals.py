@@ -42,9 +42,6 @@ async def checked_suggestions(
             triggers.append(_dropped(suggestion))
         else:
             shaped.append(suggestion)
-    if len(shaped) > MAX_SUGGESTIONS:
-        triggers.append(_dropped(f"{len(shaped) - MAX_SUGGESTIONS} changes past the {MAX_SUGGESTIONS} shown"))
-        shaped = shaped[:MAX_SUGGESTIONS]
     ids = [s.exercise.exercise_id for s in shaped if s.exercise is not None]
     known = await library.exercises(ids) if ids else {}
     facts_of = {
@@ -58,7 +55,13 @@ async def checked_suggestions(
         for view in known.values()
     }
     checked = check_suggestions(shaped, facts_of, facts.availability, facts.planned)
-    return CheckedSuggestions(checked.suggestions, (*triggers, *checked.triggers))
+    triggers.extend(checked.triggers)
+    shown = checked.suggestions[:MAX_SUGGESTIONS]
+    if len(checked.suggestions) > len(shown):
+        triggers.append(
+            _dropped(f"{len(checked.suggestions) - len(shown)} changes past the {len(shown)} shown")
+        )
+    return CheckedSuggestions(shown, tuple(triggers))
 
 
 def _shaped(change: ProposedChange, facts: CoachFacts, new_id: Callable[[], UUID]) -> Suggestion | str:

@@ -14,7 +14,9 @@ from domain.validation import name, text
 MAX_MESSAGE = 4000
 MAX_REPLY = 20_000
 MAX_CLIENT_MESSAGE_ID = 100
-MAX_SUGGESTIONS = 20
+MAX_SUGGESTIONS = 10
+"""Plan changes one reply shows: as many as a user reviews at once (and the bound that keeps a page of
+messages with their suggestions within the API's query cost limit)."""
 MAX_TRIGGERS = 30
 MAX_NOTE = 300
 MAX_REASON = 500

@@ -24,9 +24,10 @@ from tests.api.live_support import assert_no_internal_errors, eventually, raw_id
 ERRORS = "userErrors { field message code currentVersion retryAfterSeconds }"
 SESSION_FIELDS = "id personality status messageCount startedAt endedAt plan { id }"
 MESSAGE_FIELDS = """id role text status inReplyTo provider model confidence createdAt
-safety { action notes }
+safety { category action message direction } safetyAction
 suggestions {
-  id kind status rationale replaces sets reps weightKg planVersion exercise { exerciseId name }
+  id kind status rationale exercise { id name primaryMuscles contraindications exerciseId }
+  exerciseId replaces sets reps weightKg restSeconds order basedOnPlanVersion planVersion
 }"""
 START = (
     "mutation($input: StartCoachingSessionInput!) { startCoachingSession(input: $input) {"
