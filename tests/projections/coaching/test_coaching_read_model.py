@@ -31,7 +31,9 @@ from projections.rebuild import rebuild
 from projections.registry import projection_named
 from projections.runner import ProjectionRunner
 from tests.projections.coaching.conversations import (
+    DROPPED,
     DUMBBELL_ROW,
+    KNEE,
     PLAN,
     USER_1,
     USER_2,
@@ -157,6 +159,7 @@ async def test_a_whole_conversation_gives_the_expected_rows_in_any_batching(
     assert (r2.provider, r2.model) == ("offline", "offline-model"), "the reply names who answered"
     assert (r2.input_tokens, r2.output_tokens, r2.latency_ms, r2.confidence) == (1200, 300, 120, 0.72)
     assert (r2.safety_action, r2.safety_notes) == ("constrain", ("post-surgery knee", "dropped Jump Squat"))
+    assert (r2.safety, m1.safety, r1.safety) == ((KNEE, DROPPED), (), ()), "a reply's triggers, in order"
     assert (r2.created_at, r2.completed_at, r2.failure_cause) == (minutes(5), minutes(6), None)
     add, swap = r2.suggestions
     assert (add.suggestion_id, add.kind, add.status, add.plan_id, add.plan_version, add.decided_at) == (
