@@ -6,7 +6,6 @@ misshapen, is dropped with a `SafetyTrigger` naming why."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from uuid import UUID
 
 from application.coaching.candidates import members
@@ -24,6 +23,7 @@ from domain.coaching.values import (
 )
 from domain.library.contraindications import Contraindication
 from domain.library.values import Equipment
+from domain.plans.commands import ExerciseChanges
 from domain.plans.values import PlannedExercise
 
 
@@ -83,7 +83,7 @@ def _shaped(change: ProposedChange, facts: CoachFacts, new_id: Callable[[], UUID
     if exercise_id is not None:
         # What the change leaves out: the plan's prescription for an update or a replacement.
         base = _DEFAULT if current is None else current.prescription
-        exercise = _prescribed(change, PlannedExercise(exercise_id, exercise_id, *base))
+        exercise = _prescription(change).applied_to(PlannedExercise(exercise_id, exercise_id, *base))
         if kind is SuggestionKind.UPDATE_EXERCISE and current is not None:
             exercise = current.prescribed_as(exercise)
     return Suggestion(
@@ -110,12 +110,8 @@ _DEFAULT = (3, 10, 0.0, 90)
 """An addition's sets, reps, weight and rest when the model gives none."""
 
 
-def _prescribed(change: ProposedChange, exercise: PlannedExercise) -> PlannedExercise:
-    """`exercise` with what the change gives of sets, reps, weight and rest."""
-    return replace(
-        exercise,
-        sets=exercise.sets if change.sets is None else change.sets,
-        reps=exercise.reps if change.reps is None else change.reps,
-        weight_kg=exercise.weight_kg if change.weight_kg is None else change.weight_kg,
-        rest_seconds=exercise.rest_seconds if change.rest_seconds is None else change.rest_seconds,
+def _prescription(change: ProposedChange) -> ExerciseChanges:
+    """What the change gives of sets, reps, weight and rest (None: left as it is)."""
+    return ExerciseChanges(
+        sets=change.sets, reps=change.reps, weight_kg=change.weight_kg, rest_seconds=change.rest_seconds
     )
