@@ -12,7 +12,7 @@ from application.coaching.candidates import members
 from application.coaching.model import CoachAnswer, CoachFacts, ProposedChange
 from application.library_views import LibraryReadModel
 from domain.coaching.suggestion_checks import CheckedSuggestions, ExerciseFacts, check_suggestions
-from domain.coaching.validation import MAX_NOTE, MAX_SUGGESTIONS
+from domain.coaching.validation import MAX_NOTE, MAX_SUGGESTIONS, SHAPES
 from domain.coaching.values import (
     Direction,
     SafetyAction,
@@ -70,11 +70,12 @@ def _shaped(change: ProposedChange, facts: CoachFacts, new_id: Callable[[], UUID
     exercise_id, target = change.exercise_id or None, change.replaces or None
     if kind is SuggestionKind.UPDATE_EXERCISE and (exercise_id is None or target is None):
         exercise_id = target = exercise_id or target  # an update names its exercise once
-    if (exercise_id is not None, target is not None, bool(change.order)) != _SHAPES[kind] or (
-        kind is SuggestionKind.UPDATE_EXERCISE and exercise_id != target
-    ):
+    shape = SHAPES[kind]
+    named = (exercise_id is not None, target is not None, bool(change.order))
+    two_exercises = kind is SuggestionKind.UPDATE_EXERCISE and exercise_id != target
+    if named != (shape.exercise, shape.target, shape.order) or two_exercises:
         return f"a {kind.value} change that did not say what it changes"
-    if kind in _NEED_A_PLAN and facts.plan is None:
+    if shape.against and facts.plan is None:
         return f"a {kind.value} change without a plan to change"
     current = next((e for e in facts.planned if e.exercise_id == target), None)
     if kind is SuggestionKind.UPDATE_EXERCISE and current is None:
@@ -97,15 +98,6 @@ def _shaped(change: ProposedChange, facts: CoachFacts, new_id: Callable[[], UUID
     )
 
 
-_SHAPES = {
-    SuggestionKind.ADD_EXERCISE: (True, False, False),
-    SuggestionKind.REPLACE_EXERCISE: (True, True, False),
-    SuggestionKind.REMOVE_EXERCISE: (False, True, False),
-    SuggestionKind.UPDATE_EXERCISE: (True, True, False),
-    SuggestionKind.REORDER_EXERCISES: (False, False, True),
-}
-"""What a change of each kind names: (an exercise, a target, an order)."""
-_NEED_A_PLAN = frozenset({SuggestionKind.UPDATE_EXERCISE, SuggestionKind.REORDER_EXERCISES})
 _DEFAULT = (3, 10, 0.0, 90)
 """An addition's sets, reps, weight and rest when the model gives none."""
 

@@ -81,12 +81,8 @@ def suggestions(values: tuple[Suggestion, ...]) -> tuple[Suggestion, ...]:
     return tuple(_suggestion(f"suggestions[{index}]", value) for index, value in enumerate(values))
 
 
-_NEEDS = "needs"
-_TAKES_NO = "takes no"
-
-
 @dataclass(frozen=True, slots=True)
-class _Shape:
+class SuggestionShape:
     """What a kind of suggestion holds: an exercise, a target (`replaces`), an order, the plan it was
     made against."""
 
@@ -97,30 +93,28 @@ class _Shape:
     """Required; other kinds may have one or not."""
 
 
-_SHAPES = {
-    SuggestionKind.ADD_EXERCISE: _Shape(exercise=True, target=False),
-    SuggestionKind.REPLACE_EXERCISE: _Shape(exercise=True, target=True),
-    SuggestionKind.REMOVE_EXERCISE: _Shape(exercise=False, target=True),
-    SuggestionKind.UPDATE_EXERCISE: _Shape(exercise=True, target=True, against=True),
-    SuggestionKind.REORDER_EXERCISES: _Shape(exercise=False, target=False, order=True, against=True),
+SHAPES = {
+    SuggestionKind.ADD_EXERCISE: SuggestionShape(exercise=True, target=False),
+    SuggestionKind.REPLACE_EXERCISE: SuggestionShape(exercise=True, target=True),
+    SuggestionKind.REMOVE_EXERCISE: SuggestionShape(exercise=False, target=True),
+    SuggestionKind.UPDATE_EXERCISE: SuggestionShape(exercise=True, target=True, against=True),
+    SuggestionKind.REORDER_EXERCISES: SuggestionShape(exercise=False, target=False, order=True, against=True),
 }
 
 
+def _needs(wanted: bool) -> str:
+    return "needs" if wanted else "takes no"
+
+
 def _suggestion(field: str, value: Suggestion) -> Suggestion:
-    shape = _SHAPES[value.kind]
+    shape = SHAPES[value.kind]
     kind = value.kind.value
     if shape.exercise != (value.exercise is not None):
-        raise ValidationError(
-            f"{field}.exercise", f"a {kind} suggestion {_NEEDS if shape.exercise else _TAKES_NO} exercise"
-        )
+        raise ValidationError(f"{field}.exercise", f"a {kind} suggestion {_needs(shape.exercise)} exercise")
     if shape.target != (value.replaces is not None):
-        raise ValidationError(
-            f"{field}.replaces", f"a {kind} suggestion {_NEEDS if shape.target else _TAKES_NO} target"
-        )
+        raise ValidationError(f"{field}.replaces", f"a {kind} suggestion {_needs(shape.target)} target")
     if shape.order != bool(value.order):
-        raise ValidationError(
-            f"{field}.order", f"a {kind} suggestion {_NEEDS if shape.order else _TAKES_NO} order"
-        )
+        raise ValidationError(f"{field}.order", f"a {kind} suggestion {_needs(shape.order)} order")
     if shape.against and value.against is None:
         raise ValidationError(f"{field}.against", f"a {kind} suggestion needs the plan it was made against")
     exercise = (
