@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.plans.values import PlannedExercise
+
 
 @dataclass(frozen=True, slots=True)
 class ExerciseView:
@@ -37,6 +39,10 @@ class ExerciseView:
     def to_json(self) -> dict[str, Any]:
         fields = {name: getattr(self, name) for name in self.__slots__}
         return {**fields, "alternatives": list(self.alternatives)}
+
+    def planned(self) -> PlannedExercise:
+        """The exercise as the plan's domain holds it."""
+        return PlannedExercise(**{name: getattr(self, name) for name in self.__slots__})
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ from application.plan_reads import MAX_PAGE_SIZE
 from domain.coaching.validation import MAX_SUGGESTIONS, MAX_TRIGGERS
 from domain.library import validation as library
 from domain.library.contraindications import Contraindication
+from domain.library.values import Equipment, MovementPattern, Muscle
 from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
 from domain.users.validation import MAX_LIST_ITEMS
 from schema.errors import ApiError
@@ -70,7 +71,8 @@ LIST_BOUNDS: Mapping[str, int] = {
     "CoachingSessionConnection.edges": PAGE,
     "CoachMessageConnection.edges": PAGE,
     "CoachMessage.suggestions": MAX_SUGGESTIONS,
-    "CoachSafety.notes": MAX_TRIGGERS,
+    "CoachMessage.safety": MAX_TRIGGERS,
+    "CoachSuggestion.order": MAX_EXERCISES,
     "WorkoutPlan.exercises": MAX_EXERCISES,
     "PlanVersion.exercises": MAX_EXERCISES,
     "Exercise.alternatives": MAX_ALTERNATIVES,
@@ -78,11 +80,12 @@ LIST_BOUNDS: Mapping[str, int] = {
     "User.injuries": MAX_LIST_ITEMS,
     "User.availableEquipment": MAX_LIST_ITEMS,
     "LibraryExercise.aliases": library.MAX_ALIASES,
-    "LibraryExercise.equipment": library.MAX_TAGS,
-    "LibraryExercise.primaryMuscles": library.MAX_TAGS,
-    "LibraryExercise.secondaryMuscles": library.MAX_TAGS,
-    "LibraryExercise.patterns": library.MAX_TAGS,
-    "LibraryExercise.contraindications": library.MAX_TAGS,
+    # Distinct members of a closed vocabulary: no more than the vocabulary holds.
+    "LibraryExercise.equipment": min(library.MAX_TAGS, len(Equipment)),
+    "LibraryExercise.primaryMuscles": min(library.MAX_TAGS, len(Muscle)),
+    "LibraryExercise.secondaryMuscles": min(library.MAX_TAGS, len(Muscle)),
+    "LibraryExercise.patterns": min(library.MAX_TAGS, len(MovementPattern)),
+    "LibraryExercise.contraindications": min(library.MAX_TAGS, len(Contraindication)),
     "LibraryExercise.cues": library.MAX_CUES,
     "LibraryExercise.variations": library.MAX_VARIATIONS,
     "*.userErrors": MAX_USER_ERRORS,

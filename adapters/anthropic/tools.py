@@ -3,30 +3,50 @@ models, and its input is validated by them. What passes is still checked by the 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from application.coaching.model import ProposedChange
 from domain.coaching.values import SuggestionKind
+from domain.plans.validation import MAX_EXERCISE_ID, MAX_EXERCISES, REPS, REST_SECONDS, SETS, WEIGHT_KG
 
 TOOL_NAME = "propose_plan_changes"
 
 
+ExerciseId = Annotated[str, Field(min_length=1, max_length=MAX_EXERCISE_ID)]
+
+
 class PlanChange(BaseModel):
+    """One change. add_exercise: exercise_id. replace_exercise: exercise_id and replaces. remove_exercise:
+    replaces. update_exercise: replaces and the new sets, reps, weight_kg or rest_seconds. reorder_exercises:
+    order."""
+
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["add_exercise", "replace_exercise", "remove_exercise"]
-    exercise_id: str | None = Field(
-        default=None, max_length=100, description="The library id of the exercise to add or put in place."
+    kind: Literal[
+        "add_exercise", "replace_exercise", "remove_exercise", "update_exercise", "reorder_exercises"
+    ]
+    exercise_id: ExerciseId | None = Field(
+        default=None, description="The library id of the exercise to add or put in place."
     )
-    replaces: str | None = Field(
-        default=None, max_length=100, description="The plan exercise id that is replaced or removed."
+    replaces: ExerciseId | None = Field(
+        default=None, description="The plan exercise id that is replaced, updated or removed."
     )
-    sets: int = Field(default=3, ge=1, le=20)
-    reps: int = Field(default=10, ge=1, le=100)
-    weight_kg: float = Field(default=0.0, ge=0.0, le=1000.0)
-    rest_seconds: int = Field(default=90, ge=0, le=900)
+    sets: int | None = Field(default=None, ge=SETS[0], le=SETS[1])
+    reps: int | None = Field(default=None, ge=REPS[0], le=REPS[1])
+    weight_kg: float | None = Field(default=None, ge=WEIGHT_KG[0], le=WEIGHT_KG[1])
+    rest_seconds: int | None = Field(
+        default=None,
+        ge=REST_SECONDS[0],
+        le=REST_SECONDS[1],
+        description="Left out: the plan's value for an update or a replacement, a default for an addition.",
+    )
+    order: list[ExerciseId] | None = Field(
+        default=None,
+        max_length=MAX_EXERCISES,
+        description="For reorder_exercises: every plan exercise id, once each, in the new order.",
+    )
     reason: str = Field(default="", max_length=300, description="Why, in one short sentence for the user.")
 
 
@@ -42,8 +62,9 @@ class PlanChangeProposal(BaseModel):
 TOOL: dict[str, Any] = {
     "name": TOOL_NAME,
     "description": (
-        "Call this once at the end of your answer: propose changes to the user's plan (only exercises from "
-        "the library list in the context), or none, and say how confident you are in the answer."
+        "Call this once at the end of your answer: propose changes to the user's plan (add, replace, remove "
+        "or update an exercise, or reorder them; new exercises only from the library list in the context), "
+        "or none, and say how confident you are in the answer."
     ),
     "input_schema": PlanChangeProposal.model_json_schema(),
 }
@@ -64,6 +85,7 @@ def read_proposal(tool_input: object) -> tuple[tuple[ProposedChange, ...], float
             reps=change.reps,
             weight_kg=change.weight_kg,
             rest_seconds=change.rest_seconds,
+            order=tuple(change.order or ()),
             reason=change.reason,
         )
         for change in proposal.changes

@@ -1,6 +1,7 @@
 """`PostgresCoachingReadModel`: queries of the AI coach's read models (`ai.*`), filled by the `coaching`
 projection. Pages are keyset pages: a user's sessions by (started_at, id) newest first, a session's
-messages by `CoachingMessageView.order` (log position, then a message before the reply created with it)."""
+messages by `CoachingMessageView.order` (log position, then a message before the reply created with it).
+A reply comes with its safety triggers (`ai.safety_triggers`), in the same statement."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from application.coaching.views import (
     SuggestionView,
 )
 from application.plan_reads import MAX_PAGE_SIZE, InvalidPageSize
+from domain.coaching.values import Direction, SafetyAction, SafetyCategory, SafetyTrigger
 
 _SESSION_COLUMNS = (
     "id", "user_id", "personality", "plan_id", "status", "message_count",
@@ -35,7 +37,14 @@ _SESSION = _SESSIONS + " WHERE id = %(session_id)s"
 _USER_SESSIONS = _SESSIONS + " WHERE user_id = %(user_id)s"
 _AFTER_SESSION = " AND (started_at, id) < (%(started_at)s, %(after_id)s)"
 _NEWEST_FIRST = " ORDER BY started_at DESC, id DESC LIMIT %(limit)s"
-_MESSAGE_ROWS = f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM ai.coaching_messages"
+# A reply's safety triggers come with it, in the order recorded (index safety_triggers_of_reply).
+_MESSAGE_ROWS = f"""
+SELECT {", ".join(_MESSAGE_COLUMNS)}, coalesce(t.triggers, '[]'::jsonb) FROM ai.coaching_messages m
+  LEFT JOIN LATERAL (
+    SELECT jsonb_agg(jsonb_build_array(s.category, s.action, s.direction, s.note) ORDER BY s.position)
+        AS triggers
+      FROM ai.safety_triggers s WHERE s.reply_id = m.id AND m.role = 'coach'
+  ) t ON true"""
 _MESSAGE = _MESSAGE_ROWS + " WHERE id = %(message_id)s"
 _MESSAGES = _MESSAGE_ROWS + (
     " WHERE session_id = %(session_id)s AND position >= %(position)s"
@@ -114,7 +123,11 @@ def _session_view(row: tuple[Any, ...]) -> CoachingSessionView:
 
 
 def _message_view(row: tuple[Any, ...]) -> CoachingMessageView:
-    fields = dict(zip(_MESSAGE_COLUMNS, row, strict=True))
+    fields = dict(zip(_MESSAGE_COLUMNS, row[:-1], strict=True))
     fields["suggestions"] = tuple(SuggestionView.from_json(s) for s in fields["suggestions"])
     fields["safety_notes"] = tuple(fields["safety_notes"])
-    return CoachingMessageView(**fields)
+    safety = tuple(
+        SafetyTrigger(SafetyCategory(category), SafetyAction(action), Direction(direction), note)
+        for category, action, direction, note in row[-1]
+    )
+    return CoachingMessageView(**fields, safety=safety)

@@ -3,11 +3,13 @@
 records the plan version it produced.
 
 Nothing is written unless the suggestion still suits the user's profile and the library as they are now
-(`SuggestionRecheck`) and every step applies to the plan as it is now (`check_applies`); a suggestion
-whose change is refused stays open, and the refusal is the answer (`UNSAFE_SUGGESTION`,
-`STALE_SUGGESTION`, `PLAN_ARCHIVED`, or a `CONFLICT` for a stale `expected_version`). The steps' command
-ids derive from the accept's command id, so sending the accept again (after a timeout, or a crash
-between two steps) finishes the work once: the steps already written answer with their first results.
+(`SuggestionRecheck`), what an update or a reordering changes is as it was when the suggestion was made
+(`check_unchanged`, against the plan at the suggestion's version, folded from the plan's history) and
+every step applies to the plan as it is now (`check_applies`); a suggestion whose change is refused
+stays open, and the refusal is the answer (`UNSAFE_SUGGESTION`, `STALE_SUGGESTION`, `PLAN_ARCHIVED`, or
+a `CONFLICT` for a stale `expected_version`). The steps' command ids derive from the accept's command
+id, so sending the accept again (after a timeout, or a crash between two steps) finishes the work once:
+the steps already written answer with their first results.
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ from domain.coaching.errors import (
     SuggestionAlreadyDecided,
     UnknownSuggestion,
 )
-from domain.coaching.plan_changes import check_applies, plan_changes
+from domain.coaching.plan_changes import check_applies, check_unchanged, plan_changes
+from domain.coaching.values import PlanAt
 from domain.errors import ConcurrencyConflict
+from domain.plans import Plan
 from domain.plans import decode as decode_plan
 from domain.plans import fold as fold_plan
 from domain.plans.errors import PlanNotFound
@@ -86,6 +90,7 @@ class SuggestionAcceptance:
             if expected_version is not None and expected_version != len(records):
                 raise ConcurrencyConflict(len(records))
             await self._recheck.check(requester.user_id, suggestion, plan)
+            check_unchanged(suggestion, _plan_at(before, suggestion.against), plan)
             check_applies(suggestion, plan, steps)
         written: PlanWritten | None = None
         plans = self._coaching.plans
@@ -121,6 +126,13 @@ class SuggestionAcceptance:
         if session is None or session.user_id != requester.user_id:
             raise CoachingSessionNotFound(session_id)
         return session
+
+
+def _plan_at(records: list[RecordedEvent], against: PlanAt | None) -> Plan | None:
+    """The plan at the version a suggestion was made against; None without one, or past the history."""
+    if against is None or against.version > len(records):
+        return None
+    return fold_plan(decode_plan(r.type, r.schema_version, r.data) for r in records[: against.version])
 
 
 def _before_steps(records: list[RecordedEvent], step_ids: set[UUID]) -> list[RecordedEvent]:

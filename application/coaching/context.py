@@ -23,7 +23,7 @@ from application.eventstore import EventStore
 from application.library_views import LibraryReadModel
 from application.plan_reads import PlanReadModel
 from application.plan_views import PlanView
-from domain.coaching.values import Direction, SafetyAction, SafetyCategory, SafetyTrigger
+from domain.coaching.values import Direction, PlanAt, SafetyAction, SafetyCategory, SafetyTrigger
 from domain.library.availability import Availability, availability_of
 from domain.library.conditions import restrictions_of
 from domain.library.values import Level
@@ -66,7 +66,8 @@ class CoachContextBuilder:
         facts = CoachFacts(
             level=_LEVELS.get(profile.fitness_level or FitnessLevel.BEGINNER, Level.BEGINNER),
             availability=availability,
-            plan_exercise_ids=plan_ids,
+            plan=None if plan is None else PlanAt(plan.id, plan.version),
+            planned=() if plan is None else tuple(e.planned() for e in plan.exercises),
             plan_exercises=found.plan_exercises,
             candidates=found.available,
         )

@@ -12,9 +12,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from domain.coaching.values import Personality, ReplyUsage, SuggestionKind
+from domain.coaching.values import Personality, PlanAt, ReplyUsage, SuggestionKind
 from domain.library.availability import Availability
 from domain.library.values import ExerciseDefinition, Level
+from domain.plans.values import PlannedExercise
 
 
 class Speaker(enum.StrEnum):
@@ -34,12 +35,18 @@ class CoachFacts:
 
     level: Level
     availability: Availability
-    plan_exercise_ids: tuple[str, ...]
-    """The exercises of the session's plan, in order; () without a plan."""
+    plan: PlanAt | None
+    """The session's plan and the version these facts were read at; None without a plan."""
+    planned: tuple[PlannedExercise, ...]
+    """The plan's exercises as prescribed, in order; () without a plan."""
     plan_exercises: tuple[ExerciseDefinition, ...]
     """The library's definitions of the plan's exercises (ids the library lacks have none)."""
     candidates: tuple[ExerciseDefinition, ...]
     """Library exercises this user may be offered: their restrictions and equipment already applied."""
+
+    @property
+    def plan_exercise_ids(self) -> tuple[str, ...]:
+        return tuple(exercise.exercise_id for exercise in self.planned)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,16 +65,21 @@ class CoachPrompt:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProposedChange:
-    """A plan change as a model proposed it, before the checks after the model."""
+    """A plan change as a model proposed it, before the checks after the model. A prescription left out
+    (None) is the plan's for an update, the replaced exercise's for a replacement, a default for an
+    addition (`application.coaching.proposals`)."""
 
     kind: SuggestionKind
     exercise_id: str | None = None
     """The library exercise to add or to put in place of `replaces`."""
     replaces: str | None = None
-    sets: int = 3
-    reps: int = 10
-    weight_kg: float = 0.0
-    rest_seconds: int = 90
+    """The plan exercise replaced, updated or removed."""
+    sets: int | None = None
+    reps: int | None = None
+    weight_kg: float | None = None
+    rest_seconds: int | None = None
+    order: tuple[str, ...] = ()
+    """A reordering's plan exercise ids, in the new order."""
     reason: str = ""
 
 

@@ -1,9 +1,10 @@
 """`OfflineCoachModel`: the coach without a key, and the last link of every fallback chain.
 
 It answers from the user's facts (level, restrictions, equipment, plan) and the library: our answers to
-the common questions (`domain.coaching.offline.knowledge`), and workouts and swaps built from the
-exercises this user may do (`domain.coaching.offline.workouts`). It says plainly when a question is
-beyond it. Its text is streamed word by word like a model's.
+the common questions (`domain.coaching.offline.knowledge`), workouts and swaps built from the exercises
+this user may do (`domain.coaching.offline.workouts`), and the plan made easier or harder
+(`domain.coaching.offline.adjustments`). It says plainly when a question is beyond it. Its text is
+streamed word by word like a model's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from uuid import uuid4
 
 from application.coaching.model import CoachAnswer, CoachFacts, CoachPrompt, ProposedChange, TextSink
+from domain.coaching.offline.adjustments import adjustments
 from domain.coaching.offline.knowledge import answer_on
 from domain.coaching.offline.topics import Request, request_in, topics_in
 from domain.coaching.offline.workouts import WORKOUT_SIZE, build_workout, mentioned, swap_for
@@ -77,6 +79,9 @@ def compose(prompt: CoachPrompt) -> tuple[str, tuple[Suggestion, ...], float]:
     if request is Request.BUILD_WORKOUT:
         text, suggestions = _workout(message, facts)
         return opener + text, suggestions, 0.7
+    if request is Request.EASIER or request is Request.HARDER:
+        text, suggestions = _adjust(message, facts, request)
+        return opener + text, suggestions, 0.6
     topics = topics_in(message)
     if topics:
         return opener + "\n\n".join(answer_on(topic, message) for topic in topics), (), 0.8
@@ -123,6 +128,29 @@ def _swap(message: str, facts: CoachFacts) -> tuple[str, tuple[Suggestion, ...]]
     return text + _caveats(facts), (swap,)
 
 
+def _adjust(message: str, facts: CoachFacts, request: Request) -> tuple[str, tuple[Suggestion, ...]]:
+    """Every exercise of the plan a step easier or harder, or only the one the message names."""
+    if not facts.planned:
+        return (
+            "This conversation has no plan to adjust. Start one about a plan, or ask me to build a workout.",
+            (),
+        )
+    named = mentioned(message, facts.plan_exercises)
+    exercises = [e for e in facts.planned if named is None or e.exercise_id == named.exercise_id]
+    suggestions = adjustments(exercises, request, [uuid4() for _ in exercises])
+    way = "easier" if request is Request.EASIER else "harder"
+    if not suggestions:
+        return f"Your plan is already at the {way} end of what I adjust offline.", ()
+    lines = "\n".join(f"- {_line(suggestion)}" for suggestion in suggestions)
+    advice = (
+        "Keep the weights you use; if it still feels too hard, tell me what hurts or which exercise."
+        if request is Request.EASIER
+        else "Add weight only when every set ends with two reps in reserve."
+    )
+    text = f"To make it {way}:\n{lines}\nAccept the ones you want. {advice}"
+    return text, suggestions
+
+
 def _candidates(message: str, facts: CoachFacts) -> Sequence[ExerciseDefinition]:
     """The candidates, less what a condition the message itself names restricts ("... with shoulder
     impingement"), and only those needing no equipment when the message says "at home" and the profile
@@ -165,9 +193,10 @@ def _proposed(suggestion: Suggestion) -> ProposedChange:
         kind=suggestion.kind,
         exercise_id=None if exercise is None else exercise.exercise_id,
         replaces=suggestion.replaces,
-        sets=3 if exercise is None else exercise.sets,
-        reps=10 if exercise is None else exercise.reps,
-        weight_kg=0.0 if exercise is None else exercise.weight_kg,
-        rest_seconds=90 if exercise is None else exercise.rest_seconds,
+        sets=None if exercise is None else exercise.sets,
+        reps=None if exercise is None else exercise.reps,
+        weight_kg=None if exercise is None else exercise.weight_kg,
+        rest_seconds=None if exercise is None else exercise.rest_seconds,
+        order=suggestion.order,
         reason=suggestion.reason,
     )

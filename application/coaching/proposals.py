@@ -12,7 +12,7 @@ from application.coaching.candidates import members
 from application.coaching.model import CoachAnswer, CoachFacts, ProposedChange
 from application.library_views import LibraryReadModel
 from domain.coaching.suggestion_checks import CheckedSuggestions, ExerciseFacts, check_suggestions
-from domain.coaching.validation import MAX_NOTE, MAX_SUGGESTIONS
+from domain.coaching.validation import MAX_NOTE, MAX_SUGGESTIONS, SHAPES
 from domain.coaching.values import (
     Direction,
     SafetyAction,
@@ -23,6 +23,7 @@ from domain.coaching.values import (
 )
 from domain.library.contraindications import Contraindication
 from domain.library.values import Equipment
+from domain.plans.commands import ExerciseChanges
 from domain.plans.values import PlannedExercise
 
 
@@ -36,14 +37,11 @@ async def checked_suggestions(
     triggers = [_dropped(note) for note in answer.notes]
     shaped: list[Suggestion] = []
     for change in answer.changes:
-        suggestion = _shaped(change, new_id)
-        if suggestion is None:
-            triggers.append(_dropped(f"a {change.kind.value} change that did not say what it changes"))
+        suggestion = _shaped(change, facts, new_id)
+        if isinstance(suggestion, str):
+            triggers.append(_dropped(suggestion))
         else:
             shaped.append(suggestion)
-    if len(shaped) > MAX_SUGGESTIONS:
-        triggers.append(_dropped(f"{len(shaped) - MAX_SUGGESTIONS} changes past the {MAX_SUGGESTIONS} shown"))
-        shaped = shaped[:MAX_SUGGESTIONS]
     ids = [s.exercise.exercise_id for s in shaped if s.exercise is not None]
     known = await library.exercises(ids) if ids else {}
     facts_of = {
@@ -56,29 +54,56 @@ async def checked_suggestions(
         )
         for view in known.values()
     }
-    checked = check_suggestions(shaped, facts_of, facts.availability, facts.plan_exercise_ids)
-    return CheckedSuggestions(checked.suggestions, (*triggers, *checked.triggers))
-
-
-def _shaped(change: ProposedChange, new_id: Callable[[], UUID]) -> Suggestion | None:
-    wants_exercise = change.kind is not SuggestionKind.REMOVE_EXERCISE
-    wants_target = change.kind is not SuggestionKind.ADD_EXERCISE
-    if wants_exercise != bool(change.exercise_id) or wants_target != bool(change.replaces):
-        return None
-    exercise = None
-    if change.exercise_id:
-        exercise = PlannedExercise(
-            exercise_id=change.exercise_id,
-            name=change.exercise_id,  # the check puts the library's name in
-            sets=change.sets,
-            reps=change.reps,
-            weight_kg=change.weight_kg,
-            rest_seconds=change.rest_seconds,
+    checked = check_suggestions(shaped, facts_of, facts.availability, facts.planned)
+    triggers.extend(checked.triggers)
+    shown = checked.suggestions[:MAX_SUGGESTIONS]
+    if len(checked.suggestions) > len(shown):
+        triggers.append(
+            _dropped(f"{len(checked.suggestions) - len(shown)} changes past the {len(shown)} shown")
         )
+    return CheckedSuggestions(shown, tuple(triggers))
+
+
+def _shaped(change: ProposedChange, facts: CoachFacts, new_id: Callable[[], UUID]) -> Suggestion | str:
+    """The suggestion a change proposes, or why it cannot be one (a note of ours)."""
+    kind = change.kind
+    exercise_id, target = change.exercise_id or None, change.replaces or None
+    if kind is SuggestionKind.UPDATE_EXERCISE and (exercise_id is None or target is None):
+        exercise_id = target = exercise_id or target  # an update names its exercise once
+    shape = SHAPES[kind]
+    named = (exercise_id is not None, target is not None, bool(change.order))
+    two_exercises = kind is SuggestionKind.UPDATE_EXERCISE and exercise_id != target
+    if named != (shape.exercise, shape.target, shape.order) or two_exercises:
+        return f"a {kind.value} change that did not say what it changes"
+    if shape.against and facts.plan is None:
+        return f"a {kind.value} change without a plan to change"
+    current = next((e for e in facts.planned if e.exercise_id == target), None)
+    if kind is SuggestionKind.UPDATE_EXERCISE and current is None:
+        return f"an update of {target!r:.45}, which is not in the plan"
+    exercise = None
+    if exercise_id is not None:
+        # What the change leaves out: the plan's prescription for an update or a replacement.
+        base = _DEFAULT if current is None else current.prescription
+        exercise = _prescription(change).applied_to(PlannedExercise(exercise_id, exercise_id, *base))
+        if kind is SuggestionKind.UPDATE_EXERCISE and current is not None:
+            exercise = current.prescribed_as(exercise)
     return Suggestion(
         suggestion_id=new_id(),
-        kind=change.kind,
+        kind=kind,
         exercise=exercise,
-        replaces=change.replaces or None,
+        replaces=target,
+        order=tuple(change.order),
+        against=facts.plan,
         reason=change.reason.strip()[:MAX_NOTE],
+    )
+
+
+_DEFAULT = (3, 10, 0.0, 90)
+"""An addition's sets, reps, weight and rest when the model gives none."""
+
+
+def _prescription(change: ProposedChange) -> ExerciseChanges:
+    """What the change gives of sets, reps, weight and rest (None: left as it is)."""
+    return ExerciseChanges(
+        sets=change.sets, reps=change.reps, weight_kg=change.weight_kg, rest_seconds=change.rest_seconds
     )

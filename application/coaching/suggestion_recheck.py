@@ -37,7 +37,7 @@ class SuggestionRecheck:
             facts = await self._facts(suggestion.exercise.exercise_id)
             if facts is not None:
                 library[facts.exercise_id] = facts
-        checked = check_suggestions([suggestion], library, availability, plan.exercise_ids)
+        checked = check_suggestions([suggestion], library, availability, plan.exercises)
         for trigger in checked.triggers:
             if trigger.category in UNSAFE:
                 raise UnsafeSuggestion(suggestion.suggestion_id, trigger.note)

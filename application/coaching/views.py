@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from application.plan_views import ExerciseView
+from domain.coaching.values import SafetyTrigger
 
 COACHING_PROJECTION = "coaching"
 
@@ -40,11 +41,18 @@ class CoachingSessionView:
 class SuggestionView:
     suggestion_id: UUID
     kind: str
-    """add_exercise, replace_exercise or remove_exercise."""
+    """A `SuggestionKind` value: add_exercise, replace_exercise, remove_exercise, update_exercise or
+    reorder_exercises."""
     exercise: ExerciseView | None
-    """What to add, or what to put in place of `replaces`; None for a removal."""
+    """What to add, what to put in place of `replaces`, or the exercise as an update makes it; None for
+    a removal and a reordering."""
     replaces: str | None
-    """The plan exercise a replacement or removal is about."""
+    """The plan exercise a replacement, update or removal is about."""
+    order: tuple[str, ...]
+    """A reordering's plan exercise ids in the new order; () for the other kinds."""
+    based_on_version: int | None
+    """The plan's stream version the suggestion was made against (None if the reply had no plan, or was
+    recorded before it was kept)."""
     reason: str
     status: str
     """open, accepted or rejected."""
@@ -56,12 +64,17 @@ class SuggestionView:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SuggestionView:
+        """From the read model's document; rows projected before updates and reorders lack `order` and
+        `against`."""
         exercise, plan_id, decided_at = data["exercise"], data["plan_id"], data["decided_at"]
+        against = data.get("against")
         return cls(
             suggestion_id=UUID(data["suggestion_id"]),
             kind=data["kind"],
             exercise=None if exercise is None else ExerciseView.from_json(exercise),
             replaces=data["replaces"],
+            order=tuple(data.get("order") or ()),
+            based_on_version=None if against is None else int(against["version"]),
             reason=data["reason"],
             status=data["status"],
             plan_id=None if plan_id is None else UUID(plan_id),
@@ -105,6 +118,9 @@ class CoachingMessageView:
     position: int
     """The log position of the event that created the message. A reply created with its user message
     (sent since replies have ids at once) shares the message's position."""
+    safety: tuple[SafetyTrigger, ...] = ()
+    """A reply's safety triggers, before and after the model, in the order recorded (`ai.safety_triggers`);
+    () for a user message and a reply without any."""
 
     @property
     def order(self) -> int:

@@ -23,6 +23,7 @@ from domain.coaching.events import (
 from domain.coaching.values import (
     Direction,
     Personality,
+    PlanAt,
     ReplyUsage,
     SafetyAction,
     SafetyCategory,
@@ -43,11 +44,14 @@ def _uuid_or_none(value: Any) -> UUID | None:
 
 
 def read_suggestion(d: Mapping[str, Any]) -> Suggestion:
+    against = d["against"]
     return Suggestion(
         suggestion_id=UUID(d["suggestion_id"]),
         kind=SuggestionKind(d["kind"]),
         exercise=None if d["exercise"] is None else read_exercise(d["exercise"]),
         replaces=None if d["replaces"] is None else str(d["replaces"]),
+        order=tuple(str(exercise_id) for exercise_id in d["order"]),
+        against=None if against is None else PlanAt(UUID(against["plan_id"]), int(against["version"])),
         reason=str(d["reason"]),
     )
 
@@ -171,8 +175,16 @@ def user_message_v1_to_v2(data: Mapping[str, Any]) -> EventData:
     return {**data, "reply_id": None}
 
 
+def reply_completed_v1_to_v2(data: Mapping[str, Any]) -> EventData:
+    """v1 suggestions were additions, replacements and removals, without an order or the plan they were
+    made against; v2 adds both (empty)."""
+    suggestions = [{**suggestion, "order": [], "against": None} for suggestion in data["suggestions"]]
+    return {**data, "suggestions": suggestions}
+
+
 COACHING_UPCASTERS: dict[tuple[str, int], Upcaster] = {
     (UserMessageSent.type, 1): user_message_v1_to_v2,
+    (CoachReplyCompleted.type, 1): reply_completed_v1_to_v2,
 }
 
 COACHING_EVENT_TYPES: dict[str, EventType[CoachingEvent]] = {

@@ -96,7 +96,8 @@ class SafetyTriggered:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CoachReplyCompleted:
     type: ClassVar[str] = "CoachReplyCompleted"
-    schema_version: ClassVar[int] = 1
+    schema_version: ClassVar[int] = 2
+    """v2: suggestions carry `order` and `against` (updates and reorders)."""
     session_id: UUID
     reply_id: UUID
     message_id: UUID

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 
-from domain.coaching.values import ReplyUsage, SafetyTrigger, Suggestion, SuggestionKind
+from domain.coaching.values import PlanAt, ReplyUsage, SafetyTrigger, Suggestion, SuggestionKind
 from domain.errors import ValidationError
 from domain.plans import validation as plan_validation
 from domain.validation import name, text
@@ -13,7 +14,9 @@ from domain.validation import name, text
 MAX_MESSAGE = 4000
 MAX_REPLY = 20_000
 MAX_CLIENT_MESSAGE_ID = 100
-MAX_SUGGESTIONS = 20
+MAX_SUGGESTIONS = 10
+"""Plan changes one reply shows: as many as a user reviews at once (and the bound that keeps a page of
+messages with their suggestions within the API's query cost limit)."""
 MAX_TRIGGERS = 30
 MAX_NOTE = 300
 MAX_REASON = 500
@@ -21,6 +24,7 @@ MAX_CAUSE = 200
 MAX_PROVIDER = 60
 MAX_TOKENS = 10_000_000
 MAX_LEASE_SECONDS = 600
+MAX_VERSION = 2**31 - 1
 
 
 def message(value: str) -> str:
@@ -77,32 +81,76 @@ def suggestions(values: tuple[Suggestion, ...]) -> tuple[Suggestion, ...]:
     return tuple(_suggestion(f"suggestions[{index}]", value) for index, value in enumerate(values))
 
 
+@dataclass(frozen=True, slots=True)
+class SuggestionShape:
+    """What a kind of suggestion holds: an exercise, a target (`replaces`), an order, the plan it was
+    made against."""
+
+    exercise: bool
+    target: bool
+    order: bool = False
+    against: bool = False
+    """Required; other kinds may have one or not."""
+
+
+SHAPES = {
+    SuggestionKind.ADD_EXERCISE: SuggestionShape(exercise=True, target=False),
+    SuggestionKind.REPLACE_EXERCISE: SuggestionShape(exercise=True, target=True),
+    SuggestionKind.REMOVE_EXERCISE: SuggestionShape(exercise=False, target=True),
+    SuggestionKind.UPDATE_EXERCISE: SuggestionShape(exercise=True, target=True, against=True),
+    SuggestionKind.REORDER_EXERCISES: SuggestionShape(exercise=False, target=False, order=True, against=True),
+}
+
+
+def _needs(wanted: bool) -> str:
+    return "needs" if wanted else "takes no"
+
+
 def _suggestion(field: str, value: Suggestion) -> Suggestion:
-    needs_exercise = value.kind is not SuggestionKind.REMOVE_EXERCISE
-    needs_target = value.kind is not SuggestionKind.ADD_EXERCISE
-    if needs_exercise != (value.exercise is not None):
-        raise ValidationError(
-            f"{field}.exercise",
-            f"a {value.kind.value} suggestion {'needs' if needs_exercise else 'takes no'} exercise",
-        )
-    if needs_target != (value.replaces is not None):
-        raise ValidationError(
-            f"{field}.replaces",
-            f"a {value.kind.value} suggestion {'needs' if needs_target else 'takes no'} target",
-        )
+    shape = SHAPES[value.kind]
+    kind = value.kind.value
+    if shape.exercise != (value.exercise is not None):
+        raise ValidationError(f"{field}.exercise", f"a {kind} suggestion {_needs(shape.exercise)} exercise")
+    if shape.target != (value.replaces is not None):
+        raise ValidationError(f"{field}.replaces", f"a {kind} suggestion {_needs(shape.target)} target")
+    if shape.order != bool(value.order):
+        raise ValidationError(f"{field}.order", f"a {kind} suggestion {_needs(shape.order)} order")
+    if shape.against and value.against is None:
+        raise ValidationError(f"{field}.against", f"a {kind} suggestion needs the plan it was made against")
     exercise = (
         None if value.exercise is None else plan_validation.exercise(value.exercise, f"{field}.exercise")
     )
     replaces = (
         None if value.replaces is None else plan_validation.exercise_id(f"{field}.replaces", value.replaces)
     )
+    if (
+        value.kind is SuggestionKind.UPDATE_EXERCISE
+        and exercise is not None
+        and exercise.exercise_id != replaces
+    ):
+        raise ValidationError(f"{field}.exercise.exercise_id", "an update keeps the exercise it updates")
     return Suggestion(
         suggestion_id=value.suggestion_id,
         kind=value.kind,
         exercise=exercise,
         replaces=replaces,
+        order=_order(f"{field}.order", value.order),
+        against=None if value.against is None else _against(f"{field}.against", value.against),
         reason=text(f"{field}.reason", value.reason, MAX_NOTE),
     )
+
+
+def _order(field: str, values: tuple[str, ...]) -> tuple[str, ...]:
+    if len(values) > plan_validation.MAX_EXERCISES:
+        raise ValidationError(field, f"must list at most {plan_validation.MAX_EXERCISES} exercises")
+    order = tuple(plan_validation.exercise_id(f"{field}[{i}]", value) for i, value in enumerate(values))
+    if len(set(order)) != len(order):
+        raise ValidationError(field, "must not list an exercise twice")
+    return order
+
+
+def _against(field: str, value: PlanAt) -> PlanAt:
+    return PlanAt(value.plan_id, plan_validation.integer(f"{field}.version", value.version, (1, MAX_VERSION)))
 
 
 def triggers(values: tuple[SafetyTrigger, ...]) -> tuple[SafetyTrigger, ...]:

@@ -83,18 +83,48 @@ class SuggestionKind(enum.StrEnum):
     ADD_EXERCISE = "add_exercise"
     REPLACE_EXERCISE = "replace_exercise"
     REMOVE_EXERCISE = "remove_exercise"
+    UPDATE_EXERCISE = "update_exercise"
+    """New sets, reps, weight or rest for an exercise of the plan."""
+    REORDER_EXERCISES = "reorder_exercises"
+    """A new order of the plan's exercises."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAt:
+    """A plan as a suggestion saw it: its id and stream version (`PlanView.version`)."""
+
+    plan_id: UUID
+    version: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Suggestion:
-    """A plan change a reply proposes; the user accepts it (it becomes plan events) or rejects it."""
+    """A plan change a reply proposes; the user accepts it (it becomes plan events) or rejects it.
+
+    What each kind holds (`domain.coaching.validation` enforces it):
+
+    | kind    | exercise                         | replaces              | order         |
+    |---------|----------------------------------|-----------------------|---------------|
+    | add     | what to add                      | -                     | -             |
+    | replace | what to put in place of replaces | the exercise replaced | -             |
+    | remove  | -                                | the exercise removed  | -             |
+    | update  | the exercise as it is to become  | the exercise updated  | -             |
+    | reorder | -                                | -                     | the new order |
+
+    An update's exercise has the id of `replaces`; accepting it changes only sets, reps, weight and rest.
+    """
 
     suggestion_id: UUID
     kind: SuggestionKind
     exercise: PlannedExercise | None = None
-    """What to add, or what to put in place of `replaces` (None for a removal)."""
     replaces: str | None = None
-    """The plan exercise id a replacement or removal is about."""
+    """The plan exercise id a replacement, update or removal is about."""
+    order: tuple[str, ...] = ()
+    """A reordering's plan exercise ids, in the new order."""
+    against: PlanAt | None = None
+    """The plan and version the suggestion was made against; None when the reply had no plan (and for
+    suggestions recorded before it was kept). Updates and reorders always have one: accepting them checks
+    that what they change is still as it was."""
     reason: str = ""
 
 

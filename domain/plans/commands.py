@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -55,6 +55,21 @@ class ExerciseChanges:
     tempo: str | None = None
     notes: str | None = None
     alternatives: tuple[str, ...] | None = None
+
+    def applied_to(self, current: PlannedExercise) -> PlannedExercise:
+        """`current` with these changes (not validated)."""
+        return replace(
+            current,
+            exercise_id=current.exercise_id if self.exercise_id is None else self.exercise_id,
+            name=current.name if self.name is None else self.name,
+            sets=current.sets if self.sets is None else self.sets,
+            reps=current.reps if self.reps is None else self.reps,
+            weight_kg=current.weight_kg if self.weight_kg is None else self.weight_kg,
+            rest_seconds=current.rest_seconds if self.rest_seconds is None else self.rest_seconds,
+            tempo=current.tempo if self.tempo is None else (self.tempo or None),
+            notes=current.notes if self.notes is None else self.notes,
+            alternatives=current.alternatives if self.alternatives is None else self.alternatives,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import fields
 from typing import assert_never
 from uuid import UUID
 
@@ -13,7 +13,6 @@ from domain.plans.commands import (
     ArchiveWorkoutPlan,
     CreatePlanVersion,
     CreateWorkoutPlan,
-    ExerciseChanges,
     PlanCommand,
     RemoveExercise,
     RenameWorkoutPlan,
@@ -139,7 +138,7 @@ def _update(command: UpdateExercise, plan: Plan) -> list[PlanEvent]:
     current = plan.find_exercise(command.exercise_id)
     if current is None:
         raise ExerciseNotFound(command.exercise_id)
-    updated = validation.exercise(_with_changes(current, command.changes), prefix="changes")
+    updated = validation.exercise(command.changes.applied_to(current), prefix="changes")
     if updated.exercise_id != current.exercise_id:
         return _swap(command, plan, updated)
     changed = tuple(
@@ -173,21 +172,6 @@ def _swap(command: UpdateExercise, plan: Plan, replacement: PlannedExercise) -> 
             ExercisesReordered(plan_id=plan.plan_id, exercise_ids=order, actor=command.actor, at=command.at)
         )
     return events
-
-
-def _with_changes(current: PlannedExercise, changes: ExerciseChanges) -> PlannedExercise:
-    return replace(
-        current,
-        exercise_id=current.exercise_id if changes.exercise_id is None else changes.exercise_id,
-        name=current.name if changes.name is None else changes.name,
-        sets=current.sets if changes.sets is None else changes.sets,
-        reps=current.reps if changes.reps is None else changes.reps,
-        weight_kg=current.weight_kg if changes.weight_kg is None else changes.weight_kg,
-        rest_seconds=current.rest_seconds if changes.rest_seconds is None else changes.rest_seconds,
-        tempo=current.tempo if changes.tempo is None else (changes.tempo or None),
-        notes=current.notes if changes.notes is None else changes.notes,
-        alternatives=current.alternatives if changes.alternatives is None else changes.alternatives,
-    )
 
 
 def _reorder(command: ReorderExercises, plan: Plan) -> list[PlanEvent]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class Difficulty(enum.StrEnum):
@@ -25,3 +25,14 @@ class PlannedExercise:
     tempo: str | None = None
     notes: str = ""
     alternatives: tuple[str, ...] = ()
+
+    @property
+    def prescription(self) -> tuple[int, int, float, int]:
+        """Sets, reps, weight and rest: how much of the exercise (not which one, nor its tempo or notes)."""
+        return self.sets, self.reps, self.weight_kg, self.rest_seconds
+
+    def prescribed_as(self, other: PlannedExercise) -> PlannedExercise:
+        """This exercise with `other`'s sets, reps, weight and rest."""
+        return replace(
+            self, sets=other.sets, reps=other.reps, weight_kg=other.weight_kg, rest_seconds=other.rest_seconds
+        )

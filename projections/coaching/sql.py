@@ -92,6 +92,7 @@ CREATE TABLE IF NOT EXISTS {s}.safety_triggers (
 );
 CREATE INDEX IF NOT EXISTS safety_triggers_for_audit ON {s}.safety_triggers (category, action, at);
 CREATE INDEX IF NOT EXISTS safety_triggers_of_session ON {s}.safety_triggers (session_id, position);
+CREATE INDEX IF NOT EXISTS safety_triggers_of_reply ON {s}.safety_triggers (reply_id, position);
 """
 SESSION_COLUMNS = (
     "id", "user_id", "personality", "plan_id", "status", "message_count",

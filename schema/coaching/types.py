@@ -16,16 +16,31 @@ from application.coaching.views import (
     MessagePage,
     SuggestionView,
 )
-from domain.coaching.values import Personality, SafetyAction, SuggestionKind
+from domain.coaching.values import (
+    Direction,
+    Personality,
+    SafetyAction,
+    SafetyCategory,
+    SafetyTrigger,
+    SuggestionKind,
+)
 from schema.context import Info
 from schema.ids import global_id
+from schema.library.search import load_library_exercise
+from schema.library.types import LibraryExercise
 from schema.node import Node
 from schema.pages import PageInfo, message_cursor, page_size, parse_message_cursor
-from schema.plans.types import Exercise, WorkoutPlan
+from schema.plans.types import WorkoutPlan
 
 # The domain's own enums, registered once here under their own names.
 strawberry.enum(Personality, name="CoachPersonality", description="The coach's voice.")
 strawberry.enum(SafetyAction, description="What the safety layer did, most drastic first.")
+strawberry.enum(SafetyCategory, description="What the safety layer found.")
+strawberry.enum(
+    Direction,
+    name="SafetyDirection",
+    description="INPUT: the user's message, before the model; OUTPUT: the reply, after it.",
+)
 strawberry.enum(SuggestionKind, description="The plan change a suggestion proposes.")
 
 
@@ -67,10 +82,21 @@ class SuggestionStatus(enum.Enum):
     REJECTED = "rejected"
 
 
-@strawberry.type(description="What the safety layer did on this exchange, before and after the model.")
+@strawberry.type(description="One thing the safety layer found on an exchange, and what it did about it.")
 class CoachSafety:
-    action: SafetyAction = strawberry.field(description="The most drastic action taken.")
-    notes: list[str]
+    category: SafetyCategory
+    action: SafetyAction
+    message: str = strawberry.field(description="What was found or done, in our words (never the user's).")
+    direction: Direction
+
+    @classmethod
+    def of(cls, trigger: SafetyTrigger) -> CoachSafety:
+        return cls(
+            category=trigger.category,
+            action=trigger.action,
+            message=trigger.note,
+            direction=trigger.direction,
+        )
 
 
 @strawberry.type(description="A plan change the coach proposes; the user accepts or rejects it.")
@@ -93,15 +119,26 @@ class CoachSuggestion:
     def rationale(self) -> str:
         return self.view.reason
 
-    @strawberry.field(description="What to add, or what replaces `replaces`; null for a removal.")
-    def exercise(self) -> Exercise | None:
-        return None if self.view.exercise is None else Exercise.of(self.view.exercise)
+    @strawberry.field(
+        description="The library's exercise the suggestion adds, puts in place, updates or removes; null "
+        "for a reordering, and for an exercise the library does not have."
+    )
+    async def exercise(self, info: Info) -> LibraryExercise | None:
+        exercise_id = _exercise_id_of(self.view)
+        if exercise_id is None:
+            return None
+        view = await load_library_exercise(info, exercise_id)
+        return None if view is None else LibraryExercise.of(view)
 
-    @strawberry.field(description="The plan exercise a replacement or removal is about.")
+    @strawberry.field(description="The id of `exercise` (as plans hold it), also when the library lacks it.")
+    def exercise_id(self) -> str | None:
+        return _exercise_id_of(self.view)
+
+    @strawberry.field(description="The plan exercise id a replacement, update or removal is about.")
     def replaces(self) -> str | None:
         return self.view.replaces
 
-    @strawberry.field
+    @strawberry.field(description="Of what it adds or puts in place, or after an update; else null.")
     def sets(self) -> int | None:
         return None if self.view.exercise is None else self.view.exercise.sets
 
@@ -113,9 +150,29 @@ class CoachSuggestion:
     def weight_kg(self) -> float | None:
         return None if self.view.exercise is None else self.view.exercise.weight_kg
 
+    @strawberry.field
+    def rest_seconds(self) -> int | None:
+        return None if self.view.exercise is None else self.view.exercise.rest_seconds
+
+    @strawberry.field(description="A reordering's plan exercise ids, in the new order; null for other kinds.")
+    def order(self) -> list[str] | None:
+        return list(self.view.order) if self.view.order else None
+
+    @strawberry.field(
+        description="The plan's version (as WorkoutPlan.version) the suggestion was made against; "
+        "accepting an update or a reordering checks that what it changes is still as it was then."
+    )
+    def based_on_plan_version(self) -> int | None:
+        return self.view.based_on_version
+
     @strawberry.field(description="Once accepted: the plan version it produced.")
     def plan_version(self) -> int | None:
         return self.view.plan_version
+
+
+def _exercise_id_of(view: SuggestionView) -> str | None:
+    """The exercise added, put in place or updated; a removal's is the one it removes."""
+    return view.replaces if view.exercise is None else view.exercise.exercise_id
 
 
 @strawberry.type(description="A message of a coaching session: the user's, or the coach's reply.")
@@ -163,11 +220,16 @@ class CoachMessage(Node):
     def confidence(self) -> float | None:
         return self.view.confidence
 
-    @strawberry.field
-    def safety(self) -> CoachSafety | None:
-        if self.view.safety_action is None:
-            return None
-        return CoachSafety(action=SafetyAction(self.view.safety_action), notes=list(self.view.safety_notes))
+    @strawberry.field(
+        description="What the safety layer found on this exchange, before and after the model, in the "
+        "order recorded; empty when nothing triggered (and on user messages)."
+    )
+    def safety(self) -> list[CoachSafety]:
+        return [CoachSafety.of(trigger) for trigger in self.view.safety]
+
+    @strawberry.field(description="The most drastic action of `safety`, if any.")
+    def safety_action(self) -> SafetyAction | None:
+        return None if self.view.safety_action is None else SafetyAction(self.view.safety_action)
 
     @strawberry.field
     def suggestions(self) -> list[CoachSuggestion]:

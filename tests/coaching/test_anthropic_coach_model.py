@@ -33,7 +33,8 @@ PROMPT = CoachPrompt(
     facts=CoachFacts(
         level=Level.BEGINNER,
         availability=availability_of([], []),
-        plan_exercise_ids=(),
+        plan=None,
+        planned=(),
         plan_exercises=(),
         candidates=(),
     ),
@@ -113,13 +114,41 @@ async def test_instructions_and_context_are_marked_for_prompt_caching_and_the_to
     assert sent["stream"] is True
 
 
+async def test_updates_and_reorders_come_through_the_tool_with_what_they_leave_out_as_none(
+    server: AnthropicStandIn,
+) -> None:
+    proposal = {
+        "changes": [
+            {"kind": "update_exercise", "replaces": "Leg_Press", "sets": 4, "reason": "more volume"},
+            {"kind": "reorder_exercises", "order": ["Leg_Press", "Goblet_Squat"]},
+        ],
+        "confidence": 0.7,
+    }
+    server.script.append(Streamed(("Two changes.",), tool_input=proposal))
+    answer = await model_for(server).answer(PROMPT, Recorder())
+    assert answer.notes == ()
+    update, reorder = answer.changes
+    assert (update.kind, update.replaces, update.sets, update.reps, update.weight_kg) == (
+        SuggestionKind.UPDATE_EXERCISE,
+        "Leg_Press",
+        4,
+        None,
+        None,
+    )
+    assert (reorder.kind, reorder.order) == (SuggestionKind.REORDER_EXERCISES, ("Leg_Press", "Goblet_Squat"))
+    kinds = server.requests[0]["tools"][0]["input_schema"]["$defs"]["PlanChange"]["properties"]["kind"]
+    assert set(kinds["enum"]) == {kind.value for kind in SuggestionKind}
+
+
 async def test_a_tool_input_outside_the_schema_is_set_aside_with_a_note(server: AnthropicStandIn) -> None:
     bad = {"changes": [{"kind": "add_exercise", "sets": 500}], "confidence": 3}
-    server.script.append(Streamed(("Try this.",), tool_input=bad))
-    answer = await model_for(server).answer(PROMPT, Recorder())
-    assert answer.changes == ()
-    assert answer.notes != ()
-    assert answer.text == "Try this."
+    too_long = {"changes": [{"kind": "reorder_exercises", "order": ["E"] * 21}], "confidence": 0.5}
+    for tool_input in (bad, too_long):
+        server.script.append(Streamed(("Try this.",), tool_input=tool_input))
+        answer = await model_for(server).answer(PROMPT, Recorder())
+        assert answer.changes == ()
+        assert answer.notes != ()
+        assert answer.text == "Try this."
 
 
 async def test_429_and_529_are_retried_waiting_what_retry_after_says(server: AnthropicStandIn) -> None:

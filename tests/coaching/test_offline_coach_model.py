@@ -4,6 +4,7 @@ and equipment, our answers to common questions, and a plain "beyond me" otherwis
 from __future__ import annotations
 
 from collections.abc import Sequence
+from uuid import UUID
 
 import pytest
 
@@ -11,11 +12,13 @@ from adapters.exercise_data import shipped_library
 from application.coaching.model import CoachAnswer, CoachFacts, CoachPrompt
 from application.coaching.offline_coach import BEYOND_ME, OfflineCoachModel
 from domain.coaching.offline.workouts import STAPLES
-from domain.coaching.values import Personality, SuggestionKind
+from domain.coaching.values import Personality, PlanAt, SuggestionKind
 from domain.library.availability import availability_of, is_available
 from domain.library.contraindications import Contraindication
 from domain.library.values import NO_EQUIPMENT, ExerciseDefinition, Level, MovementPattern
+from domain.plans.values import PlannedExercise
 
+PLAN = UUID("9a9a9a9a-0000-4000-8000-000000000003")
 LIBRARY = {definition.exercise_id: definition for definition in shipped_library().definitions}
 
 
@@ -26,7 +29,11 @@ def facts(
     return CoachFacts(
         level=Level.BEGINNER,
         availability=availability,
-        plan_exercise_ids=tuple(plan),
+        plan=PlanAt(PLAN, 7) if plan else None,
+        planned=tuple(
+            PlannedExercise(exercise_id, exercise_id, sets=3, reps=10, weight_kg=20.0, rest_seconds=90)
+            for exercise_id in plan
+        ),
         plan_exercises=tuple(LIBRARY[exercise_id] for exercise_id in plan if exercise_id in LIBRARY),
         candidates=tuple(
             d for d in LIBRARY.values() if is_available(d.equipment, d.contraindications, availability)
@@ -130,3 +137,27 @@ async def test_it_says_plainly_when_a_question_is_beyond_it() -> None:
 async def test_the_personality_sets_the_tone_of_ordinary_answers() -> None:
     answer, _ = await ask("how do I warm up?", facts(), Personality.DRILL_SERGEANT)
     assert answer.text.startswith("Listen up.")
+
+
+async def test_make_it_easier_proposes_one_set_fewer_for_each_exercise_of_the_plan() -> None:
+    answer, streamed = await ask(
+        "this workout is too hard, make it easier", facts(plan=["Goblet_Squat", "Pushups"])
+    )
+    assert streamed == answer.text
+    assert [(c.kind, c.replaces, c.sets, c.reps, c.weight_kg) for c in answer.changes] == [
+        (SuggestionKind.UPDATE_EXERCISE, "Goblet_Squat", 2, 10, 20.0),
+        (SuggestionKind.UPDATE_EXERCISE, "Pushups", 2, 10, 20.0),
+    ]
+
+
+async def test_make_one_exercise_harder_proposes_a_set_more_for_that_one_only() -> None:
+    answer, _ = await ask("make my goblet squats harder", facts(plan=["Goblet_Squat", "Pushups"]))
+    assert [(c.kind, c.replaces, c.sets) for c in answer.changes] == [
+        (SuggestionKind.UPDATE_EXERCISE, "Goblet_Squat", 4)
+    ]
+
+
+async def test_without_a_plan_there_is_nothing_to_make_easier() -> None:
+    answer, _ = await ask("make it easier please", facts())
+    assert answer.changes == ()
+    assert "no plan" in answer.text

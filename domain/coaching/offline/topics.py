@@ -26,6 +26,9 @@ class Topic(enum.StrEnum):
 class Request(enum.StrEnum):
     BUILD_WORKOUT = "build_workout"
     SWAP_EXERCISE = "swap_exercise"
+    EASIER = "easier"
+    """Make the plan (or one exercise of it) easier."""
+    HARDER = "harder"
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -100,6 +103,23 @@ _BUILD = _any(
     r"\b(workout|routine|session) (please|for me|for today|idea)\b",
 )
 
+# Asked of the plan: "make it easier", "this is too hard", "make my squats harder", "step it up" (not
+# "does it make it harder to ..."). Checked before _BUILD, which "make my leg day harder" also matches.
+_IT_IS_TOO = (
+    r"\b(it|this|that|plan|workout|routine|session|they|these|those) (is|are|feels?|seems?)"
+    r" (way |far |much |a bit |a little )?too"
+)
+_EASIER = _any(
+    r"\bmake\b.{0,40}\b(easier|lighter|less (intense|hard|tough))\b(?! to\b)",
+    _IT_IS_TOO + r" (hard|difficult|tough|heavy|intense|much)\b",
+    r"\b(tone|dial|scale) (it |this |that |things )?(down|back)\b",
+)
+_HARDER = _any(
+    r"\bmake\b.{0,40}\b(harder|heavier|tougher|more (challenging|intense|difficult))\b(?! to\b)",
+    _IT_IS_TOO + r" (easy|light)\b",
+    r"\bstep (it |this |things )?up\b",
+)
+
 
 def topics_in(message: str) -> tuple[Topic, ...]:
     text = normalised(message)
@@ -110,6 +130,10 @@ def request_in(message: str) -> Request | None:
     text = normalised(message)
     if _SWAP.search(text):
         return Request.SWAP_EXERCISE
+    if _EASIER.search(text):
+        return Request.EASIER
+    if _HARDER.search(text):
+        return Request.HARDER
     if _BUILD.search(text):
         return Request.BUILD_WORKOUT
     return None

@@ -5,6 +5,7 @@ feed with the worker's own `ReplyPublisher`."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,20 +16,21 @@ from application.coaching.reply_publisher import ReplyPublisher
 from application.handler import CommandMetadata
 from domain.coaching.commands import ClaimReply, CompleteReply
 from domain.coaching.events import CoachReplyStarted
-from domain.coaching.values import ReplyUsage, SafetyTrigger, Suggestion, SuggestionKind
+from domain.coaching.values import PlanAt, ReplyUsage, SafetyTrigger, Suggestion, SuggestionKind
 from domain.plans.values import PlannedExercise
 from fitcoach.wiring.api import Api
 from fitcoach.wiring.core import coaching_handler
-from tests.api.graphql_client import Session
+from tests.api.graphql_client import Session, create_plan, exercise
 from tests.api.live_support import assert_no_internal_errors, eventually, raw_id
 from tests.api.socket_clients import SocketClient
 
 ERRORS = "userErrors { field message code currentVersion retryAfterSeconds }"
 SESSION_FIELDS = "id personality status messageCount startedAt endedAt plan { id } chatCursor"
 MESSAGE_FIELDS = """id role text status inReplyTo provider model confidence createdAt
-safety { action notes }
+safety { category action message direction } safetyAction
 suggestions {
-  id kind status rationale replaces sets reps weightKg planVersion exercise { exerciseId name }
+  id kind status rationale exercise { id name primaryMuscles contraindications exerciseId }
+  exerciseId replaces sets reps weightKg restSeconds order basedOnPlanVersion planVersion
 }"""
 START = (
     "mutation($input: StartCoachingSessionInput!) { startCoachingSession(input: $input) {"
@@ -96,7 +98,7 @@ async def sent(session: Session, session_id: str, text: str, **fields: Any) -> d
     return message
 
 
-async def messages_of(session: Session, session_id: str, first: int = 50) -> list[dict[str, Any]]:
+async def messages_of(session: Session, session_id: str, first: int = 20) -> list[dict[str, Any]]:
     found = await session.data(SESSION, {"id": session_id, "first": first})
     return [edge["node"] for edge in found["coachingSession"]["messages"]["edges"]]
 
@@ -178,6 +180,45 @@ def remove(old: str) -> Suggestion:
         replaces=old,
         reason="too much volume",
     )
+
+
+def update(target: str, against: PlanAt, **prescription: Any) -> Suggestion:
+    """`target` as `planned` makes it (3 x 10 at 20 kg, 90 s), with `prescription` changed."""
+    return Suggestion(
+        suggestion_id=uuid.uuid4(),
+        kind=SuggestionKind.UPDATE_EXERCISE,
+        exercise=dataclasses.replace(planned(target), **prescription),
+        replaces=target,
+        against=against,
+        reason="heavier, fewer reps",
+    )
+
+
+def reorder(against: PlanAt, *order: str) -> Suggestion:
+    return Suggestion(
+        suggestion_id=uuid.uuid4(),
+        kind=SuggestionKind.REORDER_EXERCISES,
+        order=order,
+        against=against,
+        reason="the big lift first, while fresh",
+    )
+
+
+ADD_EXERCISE = """mutation($input: AddExerciseInput!) {
+  addExercise(input: $input) { plan { version } userErrors { code } }
+}"""
+
+
+async def plan_with(session: Session, *exercise_ids: str) -> tuple[dict[str, Any], PlanAt]:
+    """A new plan of `session`'s user holding `exercise_ids` (3 x 10 each), and its id and version."""
+    plan = await create_plan(session, "Coached plan")
+    version = plan["version"]
+    for exercise_id in exercise_ids:
+        variables = {"input": {"planId": plan["id"], "exercise": exercise(exercise_id)}}
+        added = (await session.data(ADD_EXERCISE, variables))["addExercise"]
+        assert added["userErrors"] == []
+        version = added["plan"]["version"]
+    return plan, PlanAt(raw_id(plan["id"]), version)
 
 
 @dataclass(frozen=True, slots=True)

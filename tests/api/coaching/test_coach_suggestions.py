@@ -18,19 +18,17 @@ from tests.api.coaching.coach_support import (
     CoachDriver,
     add,
     messages_of,
+    plan_with,
     remove,
     replace,
     sent,
     start_session,
     wait_for_messages,
 )
-from tests.api.graphql_client import Session, create_plan, exercise, register
+from tests.api.graphql_client import Session, register
 from tests.api.live_support import eventually, raw_id
 from tests.library_support import BENCH, DEADLIFT, SQUAT
 
-ADD_EXERCISE = """mutation($input: AddExerciseInput!) {
-  addExercise(input: $input) { plan { version } userErrors { code } }
-}"""
 UPDATE_PROFILE = """mutation($input: UpdateProfileInput!) {
   updateProfile(input: $input) { user { id } userErrors { code } }
 }"""
@@ -45,14 +43,8 @@ async def coached_plan(
 ) -> tuple[dict[str, Any], dict[str, Any], int]:
     """Ada's plan (squat, bench), a session about it, and a reply proposing `suggestions`; the plan's
     version."""
-    plan = await create_plan(ada, "Coached plan")
-    version = plan["version"]
-    for exercise_id in (SQUAT, BENCH):
-        added = (
-            await ada.data(ADD_EXERCISE, {"input": {"planId": plan["id"], "exercise": exercise(exercise_id)}})
-        )["addExercise"]
-        assert added["userErrors"] == []
-        version = added["plan"]["version"]
+    plan, at = await plan_with(ada, SQUAT, BENCH)
+    version = at.version
     session = await start_session(ada, planId=plan["id"])
     message = await sent(ada, session["id"], "Change my plan")
     await coach.answer(session["id"], message["id"], "Here is what I would change.", suggestions)

@@ -111,12 +111,27 @@ def test_every_list_field_of_the_schema_has_a_bound():
     assert paged == {name for name in lists if name.endswith("Connection.edges")}
 
 
+# A page of a chat in the shape issue 12 fixes for clients (the default page size), with what this API adds.
+PAGE_OF_MESSAGES = """query($id: ID!) { coachingSession(id: $id) { messages { edges { cursor node {
+  id role text status createdAt provider model confidence safety { category action message direction }
+  suggestions {
+    id kind status rationale exercise { id name primaryMuscles contraindications }
+    sets reps weightKg restSeconds replaces order basedOnPlanVersion planVersion
+  }
+} } } } }"""
+
+
 @pytest.mark.parametrize(
-    "document",
-    [PAGE_OF_PLANS % 50, PAGE_OF_PLANS % 100, get_introspection_query(descriptions=True)],
+    ("document", "variables"),
+    [
+        (PAGE_OF_PLANS % 50, None),
+        (PAGE_OF_PLANS % 100, None),
+        (get_introspection_query(descriptions=True), None),
+        (PAGE_OF_MESSAGES, {"id": "CoachingSession:x"}),
+    ],
 )
-def test_the_default_limit_admits_clients_queries(document):
-    assert value(document) <= Settings().max_query_cost
+def test_the_default_limit_admits_clients_queries(document, variables):
+    assert value(document, variables) <= Settings().max_query_cost
 
 
 def test_the_default_limit_refuses_the_fan_out_of_the_finding():

@@ -34,7 +34,9 @@ from projections.rebuild import rebuild
 from projections.registry import projection_named
 from projections.runner import ProjectionRunner
 from tests.projections.coaching.conversations import (
+    DROPPED,
     DUMBBELL_ROW,
+    KNEE,
     PLAN,
     USER_1,
     USER_2,
@@ -166,6 +168,7 @@ async def test_a_whole_conversation_gives_the_expected_rows_in_any_batching(
     assert (r1.provider, r1.model) == ("offline", "offline-model"), "the reply names who answered"
     assert (r1.input_tokens, r1.output_tokens, r1.latency_ms, r1.confidence) == (1200, 300, 120, 0.72)
     assert (r1.safety_action, r1.safety_notes) == ("constrain", ("post-surgery knee", "dropped Jump Squat"))
+    assert (r1.safety, m1.safety) == ((KNEE, DROPPED), ()), "a reply's triggers, in order"
     assert (r1.created_at, r1.completed_at, r1.failure_cause) == (minutes(1), minutes(6), None)
     assert (r1.position, m1.position) == (r1.position, r1.position)
     add, swap = r1.suggestions
