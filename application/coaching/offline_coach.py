@@ -3,7 +3,8 @@
 It answers from the user's facts (level, restrictions, equipment, plan) and the library: our answers to
 the common questions (`domain.coaching.offline.knowledge`), and workouts and swaps built from the
 exercises this user may do (`domain.coaching.offline.workouts`). It says plainly when a question is
-beyond it. Its text is streamed word by word like a model's.
+beyond it. Its text is streamed word by word like a model's. It has no sampling: it ignores the
+prompt's temperature, and the personality sets only its opening words.
 """
 
 from __future__ import annotations
