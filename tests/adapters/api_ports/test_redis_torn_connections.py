@@ -2,7 +2,7 @@
 `disconnect`, as the cache does itself when an outage starts), against the real Redis: redis-py then
 fails some calls with `AttributeError: 'NoneType' object has no attribute 'writelines'` (a connection
 whose writer was dropped mid-handshake). Each adapter takes that as an outage, as it does a
-`ConnectionError`: nothing escapes to the request, and the adapter answers as it does with Redis down."""
+`ConnectionError`: nothing escapes to the request."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ from application.rate_limits import TokenBucket
 from tests.adapters.api_ports.redis_server import REDIS_URL, delete_prefixed, unique_prefix
 
 ROUNDS = 5
+"""Before the fix, every adapter failed in each of 3 runs, with tens of AttributeErrors each."""
 BURST = 200
 TEARDOWNS = 60
-"""Measured on the adapters before the fix: 10 rounds raised 48 to 167 AttributeErrors per adapter."""
 TIMEOUT_SECONDS = 0.1
 
 
