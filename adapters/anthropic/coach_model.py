@@ -8,11 +8,16 @@
   `retry-after` says when it says it, else an exponential backoff; a wait longer than `max_wait_seconds`
   is not waited for: the caller's fallback answers instead of keeping the user waiting.
 - A stream that ends before `message_stop`, or breaks midway, raises `STREAM_CUT`: never a half reply.
+- The personality's temperature is sent through `extra_body`: the SDK (1.0 on) dropped the sampling
+  parameters from its signatures because current models take none, while the models before them (the
+  default `claude-sonnet-4-6` among them) still honour one. A model that rejects it answers 400; the
+  request is then sent again without it, and if that is accepted this adapter sends none from then on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -35,6 +40,8 @@ from domain.coaching.values import ReplyUsage
 DEFAULT_CONFIDENCE = 0.5
 """When the model does not say how sure it is."""
 
+log = logging.getLogger("adapters.anthropic.coach_model")
+
 
 class AnthropicCoachModel:
     def __init__(
@@ -53,6 +60,7 @@ class AnthropicCoachModel:
         self._backoff_seconds = backoff_seconds
         self._max_wait_seconds = max_wait_seconds
         self._sleep = sleep
+        self._takes_temperature = True
 
     @classmethod
     def connect(
@@ -87,7 +95,7 @@ class AnthropicCoachModel:
                 await on_text(text)
 
             try:
-                return await self._stream(prompt, sink)
+                return await self._stream_tempered(prompt, sink)
             except anthropic.APIStatusError as error:
                 failure = _failure_of_status(error.status_code)
                 if streamed or failure is CoachModelFailure.REFUSED or attempt == self._max_attempts:
@@ -111,7 +119,22 @@ class AnthropicCoachModel:
             raise CoachModelError(failure, f"asked to wait {wait:g} s")
         await self._sleep(wait)
 
-    async def _stream(self, prompt: CoachPrompt, on_text: TextSink) -> CoachAnswer:
+    async def _stream_tempered(self, prompt: CoachPrompt, on_text: TextSink) -> CoachAnswer:
+        if not self._takes_temperature:
+            return await self._stream(prompt, on_text, None)
+        try:
+            return await self._stream(prompt, on_text, {"temperature": prompt.temperature})
+        except anthropic.BadRequestError:
+            # No stable error code names a refused sampling parameter (and the message's wording may
+            # change): the same request without one tells. A 400 again is the request's own fault.
+            answer = await self._stream(prompt, on_text, None)
+        self._takes_temperature = False
+        log.warning("Claude model %s takes no temperature: the personalities' are not sent", self._model)
+        return answer
+
+    async def _stream(
+        self, prompt: CoachPrompt, on_text: TextSink, sampling: dict[str, float] | None
+    ) -> CoachAnswer:
         started = time.perf_counter()
         async with self._client.messages.stream(
             model=self._model,
@@ -122,6 +145,7 @@ class AnthropicCoachModel:
             ],
             messages=_messages(prompt),
             tools=[TOOL],  # type: ignore[list-item]
+            extra_body=sampling,
         ) as stream:
             async for text in stream.text_stream:
                 await on_text(text)

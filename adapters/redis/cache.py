@@ -23,11 +23,10 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
 
 from adapters.memory.lru import Clock, VersionedLru
 from adapters.redis.outage import CACHE_LOG as log
-from adapters.redis.outage import Outage
+from adapters.redis.outage import Outage, is_redis_failure, redis_failures_ignored
 from adapters.redis.scripts import INVALIDATE, PUT
 from application.cache import Cached, CacheKey
 
@@ -276,12 +275,12 @@ class RedisCache:
             return None
         try:
             answer = await operation()
-        except (RedisError, OSError) as error:
+        except BaseException as error:
+            if not is_redis_failure(error):
+                self._outage.abandoned()
+                raise
             await self._lost_redis(started_outage=self._outage.failed(error))
             return None
-        except BaseException:
-            self._outage.abandoned()
-            raise
         self._recovered_if(self._outage.succeeded())
         return answer
 
@@ -289,7 +288,7 @@ class RedisCache:
         self._l1.clear()
         if started_outage:
             # Pooled connections to a server that went away would each fail once more after it returns.
-            with contextlib.suppress(RedisError, OSError):
+            with redis_failures_ignored():
                 await self._client.connection_pool.disconnect()
 
     def _recovered_if(self, recovered: bool) -> None:
@@ -316,7 +315,9 @@ class RedisCache:
                         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                         if message is not None:
                             self._l1.evict(message["data"])
-            except (RedisError, OSError) as error:
+            except Exception as error:
+                if not is_redis_failure(error):
+                    raise
                 await self._lost_redis(started_outage=self._outage.noticed(error))
             finally:
                 self._l1.unsubscribed()

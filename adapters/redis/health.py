@@ -14,10 +14,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from redis.exceptions import RedisError
-
 from adapters.memory.lru import Clock
-from adapters.redis.outage import Outage
+from adapters.redis.outage import Outage, is_redis_failure
 
 T = TypeVar("T")
 
@@ -52,12 +50,12 @@ class RedisHealth:
             return None
         try:
             answer = await operation()
-        except (RedisError, OSError) as error:
+        except BaseException as error:
+            if not is_redis_failure(error):
+                self._outage.abandoned()  # cancelled before Redis answered
+                raise
             self._outage.failed(error)
             return None
-        except BaseException:
-            self._outage.abandoned()  # cancelled before Redis answered
-            raise
         self._outage.succeeded()
         return answer
 

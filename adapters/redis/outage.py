@@ -1,16 +1,59 @@
-"""`Outage`: whether Redis answers, logged once per change, with spaced-out retries while it does not.
+"""`Outage`: whether Redis answers, logged once per change, with spaced-out retries while it does not;
+and `is_redis_failure`: which errors of a Redis call are an outage, for every Redis adapter's boundary.
 
 While Redis is down, requests skip it without waiting; one request per backoff interval probes it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import redis
+from redis.exceptions import RedisError
 
 from adapters.memory.lru import Clock
 
 CACHE_LOG = logging.getLogger("adapters.redis.cache")
+_REDIS_PY = Path(redis.__file__).parent
+
+
+def is_redis_failure(error: BaseException) -> bool:
+    """Whether a Redis call's error means Redis is down, too slow or its connection gone (an outage), as
+    opposed to a bug or a cancellation, which must propagate.
+
+    Besides `RedisError` and `OSError` (timeouts included), redis-py (8.x) raises `AttributeError` from
+    its own code when a connection is torn down under a call: a pool's `disconnect` (ours, when an outage
+    starts) that is still closing a connection's old socket when the connection reconnects then drops the
+    new writer mid-handshake (`'NoneType' object has no attribute 'writelines'`). Only an `AttributeError`
+    raised inside a redis-py call counts (redis-py's frames in its traceback, also when the last frame is
+    asyncio's streams beneath it), so one of ours stays a bug.
+    """
+    if isinstance(error, RedisError | OSError):
+        return True
+    return isinstance(error, AttributeError) and _raised_in_redis_py(error)
+
+
+def _raised_in_redis_py(error: BaseException) -> bool:
+    trace = error.__traceback__
+    while trace is not None:
+        if Path(trace.tb_frame.f_code.co_filename).is_relative_to(_REDIS_PY):
+            return True
+        trace = trace.tb_next
+    return False
+
+
+@contextlib.contextmanager
+def redis_failures_ignored() -> Iterator[None]:
+    """For best-effort Redis calls (closing, unsubscribing) whose failure someone else notices."""
+    try:
+        yield
+    except Exception as error:
+        if not is_redis_failure(error):
+            raise
 
 
 class Outage:

@@ -36,11 +36,11 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub as RedisPubSubConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
 
 from adapters.memory.fanout import Fanout, Mailbox, encode_message, is_message
 from adapters.redis.clients import request_client, subscriber_client
 from adapters.redis.health import RedisHealth
+from adapters.redis.outage import is_redis_failure, redis_failures_ignored
 from application.pubsub import DEFAULT_MAX_PENDING, check_channel
 
 log = logging.getLogger("adapters.redis.pubsub")
@@ -272,7 +272,7 @@ class RedisPubSub:
             # Without a connection, the reader subscribes to every wanted channel once it has one.
             self._confirmations.expect(channel, sending=connection is not None)
             if connection is not None:
-                with contextlib.suppress(RedisError, OSError):  # the reader notices, reconnects, resubscribes
+                with redis_failures_ignored():  # the reader notices, reconnects, resubscribes
                     await connection.subscribe(self._framing.channel_in_redis(channel))
 
     async def _until_confirmed(self, channel: str) -> None:
@@ -287,7 +287,7 @@ class RedisPubSub:
             connection = self._connection
             if connection is None:
                 return
-            with contextlib.suppress(RedisError, OSError):
+            with redis_failures_ignored():
                 await connection.unsubscribe(self._framing.channel_in_redis(channel))
 
     async def _follow(self) -> None:
@@ -309,17 +309,16 @@ class RedisPubSub:
                         self._health.succeeded()
                         self._first_attempt.set()
                         delay = self._backoff[0]
-            except (RedisError, OSError) as error:
-                self._health.noticed(error)
             except Exception as error:  # never let the one reader die: every subscriber depends on it
-                log.exception("pub/sub reader failed unexpectedly; reconnecting")
+                if not is_redis_failure(error):
+                    log.exception("pub/sub reader failed unexpectedly; reconnecting")
                 self._health.noticed(error)
             finally:
                 self._first_attempt.set()
                 async with self._lock:
                     if self._connection is connection:
                         self._connection = None
-                with contextlib.suppress(RedisError, OSError):
+                with redis_failures_ignored():
                     await connection.aclose()  # type: ignore[no-untyped-call]
             await asyncio.sleep(delay)
             delay = min(delay * 2, self._backoff[1])

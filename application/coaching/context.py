@@ -18,7 +18,7 @@ from uuid import UUID
 from application.coaching.candidates import Candidates, candidates_for, described
 from application.coaching.conversation import Conversation
 from application.coaching.model import CoachFacts, CoachPrompt
-from application.coaching.personalities import instructions_for
+from application.coaching.personalities import TONES, instructions_for
 from application.eventstore import EventStore
 from application.library_views import LibraryReadModel
 from application.plan_reads import PlanReadModel
@@ -78,6 +78,7 @@ class CoachContextBuilder:
             history=conversation.history,
             message=conversation.message,
             max_output_tokens=MAX_OUTPUT_TOKENS,
+            temperature=TONES[state.personality].temperature,
             facts=facts,
         )
         triggers: tuple[SafetyTrigger, ...] = ()

@@ -60,6 +60,9 @@ class CoachPrompt:
     """The conversation so far, oldest first (without `message`)."""
     message: str
     max_output_tokens: int
+    temperature: float
+    """Sampling temperature, 0 to 1, set by the personality (`personalities.TONES`). Models without
+    sampling parameters ignore it: the offline coach, and Claude models that take none."""
     facts: CoachFacts
 
 

@@ -4,7 +4,8 @@ It answers from the user's facts (level, restrictions, equipment, plan) and the 
 the common questions (`domain.coaching.offline.knowledge`), workouts and swaps built from the exercises
 this user may do (`domain.coaching.offline.workouts`), and the plan made easier or harder
 (`domain.coaching.offline.adjustments`). It says plainly when a question is beyond it. Its text is
-streamed word by word like a model's.
+streamed word by word like a model's. It has no sampling: it ignores the prompt's temperature, and the
+personality sets only its opening words.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """A stand-in for Anthropic's Messages API on a real 127.0.0.1 socket, speaking its server-sent events,
 so the adapter is tested through the real `anthropic` SDK and HTTP. Each request takes the next scripted
-reply: a streamed answer (optionally cut short) or an error status with headers."""
+reply: a streamed answer (optionally cut short) or an error status with headers. Every request's JSON
+body is recorded in `requests`, in order."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ class Streamed:
 class Failing:
     status: int
     headers: tuple[tuple[str, str], ...] = ()
+    error: str = "overloaded_error"
+    message: str = "busy"
 
 
 def _event(name: str, data: dict[str, Any]) -> bytes:
@@ -102,6 +105,9 @@ class AnthropicStandIn:
     requests: list[dict[str, Any]] = field(default_factory=list)
     hanging: threading.Event = field(default_factory=threading.Event)
     """Set on stop: releases the replies that hang."""
+    rejects_temperature: bool = False
+    """Answer a request with a `temperature` 400, as the models that take no sampling parameters do
+    (without taking a scripted reply)."""
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -118,11 +124,16 @@ class AnthropicStandIn:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
-                owner.requests.append(json.loads(self.rfile.read(length)))
-                reply = owner.script.pop(0)
+                request = json.loads(self.rfile.read(length))
+                owner.requests.append(request)
+                reply: Streamed | Failing
+                if owner.rejects_temperature and "temperature" in request:
+                    reply = Failing(400, error="invalid_request_error", message="`temperature` is deprecated")
+                else:
+                    reply = owner.script.pop(0)
                 if isinstance(reply, Failing):
                     body = json.dumps(
-                        {"type": "error", "error": {"type": "overloaded_error", "message": "busy"}}
+                        {"type": "error", "error": {"type": reply.error, "message": reply.message}}
                     ).encode()
                     self.send_response(reply.status)
                     for name, value in reply.headers:

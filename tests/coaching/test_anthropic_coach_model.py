@@ -1,10 +1,12 @@
 """The Claude adapter through the real `anthropic` SDK against a stand-in server on a real socket:
 streaming, prompt caching, tool input validated by pydantic, bounded retries honouring retry-after, and a
-stream cut midway that is a failure, never a half reply."""
+stream cut midway that is a failure, never a half reply; the personality's temperature, and none for a
+model that refuses one."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import anthropic
 import pytest
@@ -30,6 +32,7 @@ PROMPT = CoachPrompt(
     history=(Turn(Speaker.USER, "hi"), Turn(Speaker.COACH, "Hello! How can I help?")),
     message="build me a leg day",
     max_output_tokens=500,
+    temperature=0.8,
     facts=CoachFacts(
         level=Level.BEGINNER,
         availability=availability_of([], []),
@@ -200,3 +203,35 @@ async def test_a_stream_cut_midway_fails_and_is_never_a_half_reply(server: Anthr
     assert raised.value.failure is CoachModelFailure.STREAM_CUT
     assert recorder.pieces == ["Here is ", "a leg"]
     assert len(server.requests) == 1  # text was streamed: no retry behind the caller's back
+
+
+async def test_the_prompts_temperature_is_sent_with_the_request(server: AnthropicStandIn) -> None:
+    server.script.extend([Streamed(("warm",)), Streamed(("precise",))])
+    model = model_for(server)
+    await model.answer(PROMPT, Recorder())
+    await model.answer(replace(PROMPT, personality=Personality.SCIENTIST, temperature=0.3), Recorder())
+    assert [request["temperature"] for request in server.requests] == [0.8, 0.3]
+
+
+async def test_a_model_that_refuses_a_temperature_is_asked_again_without_and_then_never_with_one(
+    server: AnthropicStandIn,
+) -> None:
+    server.rejects_temperature = True
+    server.script.extend([Streamed(("first",)), Streamed(("second",))])
+    model = model_for(server, [])
+    assert (await model.answer(PROMPT, Recorder())).text == "first"
+    assert (await model.answer(PROMPT, Recorder())).text == "second"
+    assert ["temperature" in request for request in server.requests] == [True, False, False]
+
+
+async def test_a_request_refused_with_and_without_a_temperature_is_refused_and_the_temperature_kept(
+    server: AnthropicStandIn,
+) -> None:
+    too_long = Failing(400, error="invalid_request_error", message="prompt is too long")
+    server.script.extend([too_long, too_long, Streamed(("ok",))])
+    model = model_for(server, [])
+    with pytest.raises(CoachModelError) as raised:
+        await model.answer(PROMPT, Recorder())
+    assert raised.value.failure is CoachModelFailure.REFUSED
+    await model.answer(PROMPT, Recorder())
+    assert ["temperature" in request for request in server.requests] == [True, False, True]

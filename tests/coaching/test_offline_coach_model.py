@@ -56,6 +56,7 @@ async def ask(
         history=(),
         message=message,
         max_output_tokens=800,
+        temperature=0.5,
         facts=known,
     )
     answer = await OfflineCoachModel().answer(prompt, sink)

@@ -2,7 +2,7 @@
 a real socket: deltas in order in the session's chat feed, the fallback to the offline coach on a 529 or a
 stream cut (recorded, with a reset), our own safety reply without a model call, a reply giving drug doses
 replaced by ours (after a reset, and not cached), suggestions that break the user's restrictions dropped
-and noted, the daily budget, and the response cache."""
+and noted, the daily budget, the response cache, and the personality's temperature."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from application.coaching.chat_feed import ChatEntry, ChatEntryKind
 from application.coaching.fallback import FallbackCoachModel
 from application.coaching.generation import BUDGET_NOTE, ReplyOutcome, ReplyPolicy
 from application.coaching.offline_coach import OfflineCoachModel
+from application.coaching.personalities import TONES
 from application.coaching.response_cache import CACHED_PROVIDER
 from domain.coaching.events import CoachReplyCompleted, CoachReplyStarted, SafetyTriggered
 from domain.coaching.safety.replies import safety_reply
@@ -58,6 +59,19 @@ async def test_deltas_arrive_in_order_with_their_seq_and_make_the_completed_text
     request = coach.stand_in.requests[0]
     assert request["messages"][-1] == {"role": "user", "content": "how should I warm up?"}
     assert "<user_context>" in request["system"][1]["text"]
+
+
+async def test_each_personality_asks_claude_with_its_own_temperature(coach: Coach) -> None:
+    personalities = (Personality.SCIENTIST, Personality.MOTIVATOR)
+    coach.stand_in.script.extend(Streamed(texts=("Fine.",)) for _ in personalities)
+    user = await coach.user()
+    for personality in personalities:
+        session = await coach.session(user, personality)
+        await coach.send(session, "how many rest days do I need?")
+        assert await coach.generator().attend(session) is ReplyOutcome.COMPLETED
+    sent = [request["temperature"] for request in coach.stand_in.requests]
+    assert sent == [TONES[personality].temperature for personality in personalities]
+    assert sent[0] < sent[1]
 
 
 @pytest.mark.parametrize(
