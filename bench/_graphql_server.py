@@ -59,14 +59,18 @@ def server_env(database_url: str, redis_prefix: str) -> dict[str, str]:
 
 
 @contextmanager
-def served_api(database_url: str, redis_prefix: str) -> Iterator[ServedApi]:
-    """`fitcoach serve --workers 1` on a free port, ready (`/ready` answers 200) before the yield."""
+def served_api(
+    database_url: str, redis_prefix: str, *, extra_env: dict[str, str] | None = None
+) -> Iterator[ServedApi]:
+    """`fitcoach serve --workers 1` on a free port, ready (`/ready` answers 200) before the yield;
+    `extra_env` adds or overrides settings."""
     port = free_port()
     log = Path(tempfile.mkstemp(prefix="fitcoach-bench-graphql-", suffix=".log")[1])
     command = [sys.executable, "-m", "fitcoach.cli", "serve", "--workers", "1", "--port", str(port)]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=server_env(database_url, redis_prefix), stdout=output, stderr=output
+            command, cwd=REPO_ROOT, env=server_env(database_url, redis_prefix) | (extra_env or {}),
+            stdout=output, stderr=output
         )
     try:
         _wait_ready(process, f"http://127.0.0.1:{port}", log)

@@ -1,0 +1,304 @@
+"""Coach streaming benchmark: `coachChat` subscribers over real WebSockets while replies stream.
+
+Run from the repo root: `python bench/coach.py [--subscribers 1000 --streaming 100 --tokens 150 --rate 50]`.
+In one run, on this machine:
+1. The API: `fitcoach serve --workers 1` (its coach worker inside, Claude through the real `anthropic`
+   adapter pointed at the local provider `bench._coach_provider`, which streams `--tokens` tokens at
+   `--rate` per second), a throwaway database, the real Redis under a prefix of its own. `--subscribers`
+   coaching sessions each get one subscriber over its own WebSocket (`coachChat`); then `--streaming` of
+   them send a message at once, and their subscribers receive the replies as they stream.
+2. The baseline: a bare Starlette WebSocket endpoint (`bench._coach_baseline`) with as many sockets,
+   broadcasting the same frames (the same tokens at the same rate, coalesced the same way) to as many.
+Reported: per-token delay (provider emit to client receive) p50/p99, time to first token added by the
+server p50/p99, frames per second, and frames per CPU second of the server process (API and worker
+together, as they run in one process), against the baseline's. The last line of stdout is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+from bench._coach_frames import FrameStats, ReplyWatch, percentile
+from bench._common import format_table, print_json_last_line, throwaway_database
+from bench._graphql_seed import PASSWORD, REGISTER, call
+from bench._graphql_server import (
+    REPO_ROOT,
+    delete_redis_prefix,
+    free_port,
+    process_cpu_seconds,
+    served_api,
+)
+
+PROTOCOL = "graphql-transport-ws"
+SESSIONS_PER_USER = 10
+START = "mutation($input: StartCoachingSessionInput!) { startCoachingSession(input: $input) { session { id } userErrors { code } } }"
+SEND = "mutation($input: SendCoachMessageInput!) { sendCoachMessage(input: $input) { userErrors { code } } }"
+CHAT = "subscription($id: ID!) { coachChat(sessionId: $id) { cursor kind text } }"
+QUESTION = "How should I warm up before squats?"
+REPLY_TIMEOUT_SECONDS = 120.0
+SETTLE_SECONDS = 2.0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--subscribers", type=int, default=1000)
+    parser.add_argument("--streaming", type=int, default=100)
+    parser.add_argument("--tokens", type=int, default=150, help="tokens per reply")
+    parser.add_argument("--rate", type=float, default=50.0, help="tokens per second of each reply")
+    return parser.parse_args()
+
+
+@dataclass
+class Side:
+    """One side of the comparison, after its replies streamed."""
+
+    name: str
+    stats: FrameStats
+    wall_seconds: float
+    cpu_seconds: float
+    replies_completed: int
+
+    @property
+    def frames_per_second(self) -> float:
+        return self.stats.frames / self.wall_seconds if self.wall_seconds else 0.0
+
+    @property
+    def frames_per_cpu_second(self) -> float:
+        return self.stats.frames / self.cpu_seconds if self.cpu_seconds else 0.0
+
+
+@contextmanager
+def process(module: str, *arguments: str) -> Iterator[subprocess.Popen[bytes]]:
+    command = [sys.executable, "-m", module, *arguments]
+    child = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield child
+    finally:
+        child.terminate()
+        child.wait(15)
+
+
+async def wait_listening(url: str) -> None:
+    async with httpx.AsyncClient(timeout=1.0) as client:
+        for _ in range(200):
+            try:
+                await client.get(url)
+                return
+            except httpx.TransportError:
+                await asyncio.sleep(0.05)
+    raise RuntimeError(f"nothing listens at {url}")
+
+
+# --- the API -------------------------------------------------------------------------------------------
+
+
+async def seed(url: str, sessions: int) -> list[tuple[str, str]]:
+    """(access token, session id) of `sessions` sessions, `SESSIONS_PER_USER` per user."""
+    async with httpx.AsyncClient(base_url=url, timeout=60.0) as client:
+        tokens = []
+        for index in range(-(-sessions // SESSIONS_PER_USER)):
+            email = f"coach-bench-{index}-{uuid.uuid4().hex[:8]}@example.com"
+            variables = {"input": {"email": email, "password": PASSWORD, "displayName": f"Bench {index}"}}
+            tokens.append((await call(client, REGISTER, variables))["register"]["tokens"]["accessToken"])
+        seeded = []
+        for index in range(sessions):
+            token = tokens[index // SESSIONS_PER_USER]
+            data = await call(client, START, {"input": {"personality": "CALM"}}, token=token)
+            seeded.append((token, data["startCoachingSession"]["session"]["id"]))
+        return seeded
+
+
+async def graphql_socket(ws_url: str, token: str) -> ClientConnection:
+    socket = await connect(ws_url, subprotocols=[PROTOCOL], max_queue=None)  # type: ignore[list-item]
+    await socket.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
+    ack = json.loads(await socket.recv())
+    if ack.get("type") != "connection_ack":
+        raise RuntimeError(f"no connection_ack: {ack}")
+    return socket
+
+
+async def follow_chat(socket: ClientConnection, stats: FrameStats, reply: ReplyWatch, done: asyncio.Event) -> None:
+    async for raw in socket:
+        message = json.loads(raw)
+        if message.get("type") == "ping":
+            await socket.send(json.dumps({"type": "pong"}))
+            continue
+        if message.get("type") != "next":
+            raise RuntimeError(f"unexpected message: {message}")
+        event = message["payload"]["data"]["coachChat"]
+        if event["kind"] == "DELTA":
+            stats.delta(reply, event["text"])
+            continue
+        stats.other()
+        if event["kind"] in ("COMPLETED", "FAILED"):
+            reply.completed = event["kind"] == "COMPLETED"
+            done.set()
+
+
+async def run_api(args: argparse.Namespace, url: str, pid: int) -> Side:
+    seeded = await seed(url, args.subscribers)
+    ws_url = url.replace("http://", "ws://") + "/graphql"
+    stats = FrameStats()
+    watches = [ReplyWatch() for _ in seeded]
+    finished = [asyncio.Event() for _ in seeded]
+    sockets = []
+    for (token, session_id), watch, done in zip(seeded, watches, finished, strict=True):
+        socket = await graphql_socket(ws_url, token)
+        payload = {"query": CHAT, "variables": {"id": session_id}}
+        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        sockets.append((socket, asyncio.create_task(follow_chat(socket, stats, watch, done))))
+    await asyncio.sleep(SETTLE_SECONDS)
+    streaming = list(range(0, len(seeded), max(1, len(seeded) // args.streaming)))[: args.streaming]
+    cpu_before, started = process_cpu_seconds(pid), time.monotonic()
+    async with httpx.AsyncClient(base_url=url, timeout=60.0, limits=httpx.Limits(max_connections=200)) as client:
+
+        async def send(index: int) -> None:
+            token, session_id = seeded[index]
+            variables = {"input": {"sessionId": session_id, "text": QUESTION, "clientMessageId": str(uuid.uuid4())}}
+            watches[index].sent_at = time.time()
+            await call(client, SEND, variables, token=token)
+
+        await asyncio.gather(*(send(index) for index in streaming))
+    await asyncio.wait_for(asyncio.gather(*(finished[index].wait() for index in streaming)), REPLY_TIMEOUT_SECONDS)
+    wall, cpu = time.monotonic() - started, process_cpu_seconds(pid) - cpu_before
+    for socket, task in sockets:
+        task.cancel()
+        await socket.close()
+    completed = sum(watches[index].completed for index in streaming)
+    return Side("coachChat (fitcoach)", stats, wall, cpu, completed)
+
+
+# --- the baseline --------------------------------------------------------------------------------------
+
+
+async def follow_baseline(socket: ClientConnection, stats: FrameStats, reply: ReplyWatch, done: asyncio.Event) -> None:
+    async for raw in socket:
+        event = json.loads(raw)["payload"]["data"]["coachChat"]
+        if event["kind"] == "DELTA":
+            stats.delta(reply, event["text"])
+        else:
+            stats.other()
+            reply.completed = True
+            done.set()
+
+
+async def run_baseline(args: argparse.Namespace) -> Side:
+    port = free_port()
+    with process("bench._coach_baseline", str(port)) as child:
+        base = f"http://127.0.0.1:{port}"
+        await wait_listening(base + "/start")
+        stats = FrameStats()
+        watches = [ReplyWatch() for _ in range(args.subscribers)]
+        finished = [asyncio.Event() for _ in range(args.subscribers)]
+        sockets = []
+        streaming = set(range(0, args.subscribers, max(1, args.subscribers // args.streaming)))
+        streaming = set(sorted(streaming)[: args.streaming])
+        for index in range(args.subscribers):
+            socket = await connect(f"ws://127.0.0.1:{port}/ws", max_queue=None)
+            await socket.send("watch" if index in streaming else "idle")
+            task = asyncio.create_task(follow_baseline(socket, stats, watches[index], finished[index]))
+            sockets.append((socket, task))
+        await asyncio.sleep(SETTLE_SECONDS)
+        cpu_before, started = process_cpu_seconds(child.pid), time.monotonic()
+        async with httpx.AsyncClient(base_url=base) as client:
+            query = {"streams": args.streaming, "tokens": args.tokens, "rate": args.rate}
+            (await client.post("/start", params=query)).raise_for_status()
+        await asyncio.wait_for(
+            asyncio.gather(*(finished[index].wait() for index in streaming)), REPLY_TIMEOUT_SECONDS
+        )
+        wall, cpu = time.monotonic() - started, process_cpu_seconds(child.pid) - cpu_before
+        for socket, task in sockets:
+            task.cancel()
+            await socket.close()
+        completed = sum(watches[index].completed for index in streaming)
+        return Side("bare Starlette WebSocket", stats, wall, cpu, completed)
+
+
+# --- report --------------------------------------------------------------------------------------------
+
+
+def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any]:
+    headers = ["path", "replies", "frames", "frames/s", "CPU s", "frames/CPU s", "token p50", "token p99", "+TTFT p50", "+TTFT p99"]
+    rows = []
+    for side in (api, baseline):
+        ttft = side.stats.added_ttfts
+        rows.append(
+            [
+                side.name,
+                f"{side.replies_completed}/{args.streaming}",
+                str(side.stats.frames),
+                f"{side.frames_per_second:,.0f}",
+                f"{side.cpu_seconds:.1f}",
+                f"{side.frames_per_cpu_second:,.0f}",
+                f"{percentile(side.stats.token_delays, 0.50):.1f} ms",
+                f"{percentile(side.stats.token_delays, 0.99):.1f} ms",
+                f"{percentile(ttft, 0.50):.1f} ms" if ttft else "-",
+                f"{percentile(ttft, 0.99):.1f} ms" if ttft else "-",
+            ]
+        )
+    print(format_table(headers, rows))
+    share = api.frames_per_cpu_second / baseline.frames_per_cpu_second if baseline.frames_per_cpu_second else 0.0
+    print(
+        f"\n{args.subscribers} subscribers, {args.streaming} replies streaming at {args.rate:g} tokens/s "
+        f"({args.tokens} tokens each). Targets: token p99 < 100 ms, added TTFT p99 < 50 ms, "
+        f"frames per CPU second >= 30% of the baseline (here {share:.0%})."
+    )
+    return {
+        "subscribers": args.subscribers,
+        "streaming": args.streaming,
+        "replies_completed": api.replies_completed,
+        "token_p50_ms": round(percentile(api.stats.token_delays, 0.50), 1),
+        "token_p99_ms": round(percentile(api.stats.token_delays, 0.99), 1),
+        "ttft_overhead_p50_ms": round(percentile(api.stats.added_ttfts, 0.50), 1),
+        "ttft_overhead_p99_ms": round(percentile(api.stats.added_ttfts, 0.99), 1),
+        "frames_per_s": round(api.frames_per_second, 1),
+        "frames_per_cpu_s": round(api.frames_per_cpu_second, 1),
+        "baseline_frames_per_cpu_s": round(baseline.frames_per_cpu_second, 1),
+        "baseline_token_p99_ms": round(percentile(baseline.stats.token_delays, 0.99), 1),
+    }
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    provider_port = free_port()
+    redis_prefix = f"fitcoach-bench-coach-{uuid.uuid4().hex[:8]}:"
+    with process("bench._coach_provider", str(provider_port), str(args.tokens), str(args.rate)):
+        provider_url = f"http://127.0.0.1:{provider_port}"
+        await wait_listening(provider_url + "/v1/messages")
+        env = {
+            "FITCOACH_ANTHROPIC_API_KEY": "bench-key",
+            "FITCOACH_ANTHROPIC_BASE_URL": provider_url,
+            "FITCOACH_COACH_CONCURRENCY": str(args.streaming),
+            "FITCOACH_MAX_WS_CONNECTIONS": str(args.subscribers + 100),
+        }
+        try:
+            with throwaway_database("fitcoach_bench_coach") as database_url:
+                with served_api(database_url, redis_prefix, extra_env=env) as served:
+                    api = await run_api(args, served.url, served.pid)
+        finally:
+            delete_redis_prefix(redis_prefix)
+    baseline = await run_baseline(args)
+    return report(args, api, baseline)
+
+
+def main() -> int:
+    args = parse_args()
+    result = asyncio.run(run(args))
+    print_json_last_line(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
