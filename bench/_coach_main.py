@@ -44,7 +44,10 @@ from bench._graphql_server import (
 
 PROTOCOL = "graphql-transport-ws"
 SESSIONS_PER_USER = 10
-START = "mutation($input: StartCoachingSessionInput!) { startCoachingSession(input: $input) { session { id } userErrors { code } } }"
+START = (
+    "mutation($input: StartCoachingSessionInput!) { startCoachingSession(input: $input) {"
+    " session { id } userErrors { code } } }"
+)
 SEND = "mutation($input: SendCoachMessageInput!) { sendCoachMessage(input: $input) { userErrors { code } } }"
 CHAT = "subscription($id: ID!) { coachChat(sessionId: $id) { cursor kind text } }"
 QUESTION = "How should I warm up before squats?"
@@ -53,7 +56,9 @@ SETTLE_SECONDS = 2.0
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--streaming", type=int, default=100)
     parser.add_argument("--tokens", type=int, default=150, help="tokens per reply")
@@ -123,14 +128,32 @@ async def seed(url: str, sessions: int) -> list[tuple[str, str]]:
 
 async def graphql_socket(ws_url: str, token: str) -> ClientConnection:
     socket = await connect(ws_url, subprotocols=[PROTOCOL], max_queue=None)  # type: ignore[list-item]
-    await socket.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
+    await socket.send(
+        json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+    )
     ack = json.loads(await socket.recv())
     if ack.get("type") != "connection_ack":
         raise RuntimeError(f"no connection_ack: {ack}")
     return socket
 
 
-async def follow_chat(socket: ClientConnection, stats: FrameStats, reply: ReplyWatch, done: asyncio.Event) -> None:
+@dataclass
+class ChatRound:
+    """One round of replies: what each session's subscriber saw of it."""
+
+    stats: FrameStats
+    watches: list[ReplyWatch]
+    finished: list[asyncio.Event]
+
+    @classmethod
+    def new(cls, sessions: int) -> ChatRound:
+        return cls(
+            FrameStats(), [ReplyWatch() for _ in range(sessions)], [asyncio.Event() for _ in range(sessions)]
+        )
+
+
+async def follow_chat(socket: ClientConnection, index: int, current: list[ChatRound]) -> None:
+    """Count what the subscriber of session `index` receives into the round under way (`current[0]`)."""
     async for raw in socket:
         message = json.loads(raw)
         if message.get("type") == "ping":
@@ -139,52 +162,71 @@ async def follow_chat(socket: ClientConnection, stats: FrameStats, reply: ReplyW
         if message.get("type") != "next":
             raise RuntimeError(f"unexpected message: {message}")
         event = message["payload"]["data"]["coachChat"]
+        chat_round = current[0]
+        reply = chat_round.watches[index]
         if event["kind"] == "DELTA":
-            stats.delta(reply, event["text"])
+            chat_round.stats.delta(reply, event["text"])
             continue
-        stats.other()
+        chat_round.stats.other()
         if event["kind"] in ("COMPLETED", "FAILED"):
             reply.completed = event["kind"] == "COMPLETED"
-            done.set()
+            chat_round.finished[index].set()
 
 
 async def run_api(args: argparse.Namespace, url: str, pid: int) -> Side:
+    """A warm-up round (the server's first model calls open connections and load code), then the round
+    that is measured, on the same sessions and subscribers."""
     seeded = await seed(url, args.subscribers)
     ws_url = url.replace("http://", "ws://") + "/graphql"
-    stats = FrameStats()
-    watches = [ReplyWatch() for _ in seeded]
-    finished = [asyncio.Event() for _ in seeded]
+    current = [ChatRound.new(len(seeded))]
     sockets = []
-    for (token, session_id), watch, done in zip(seeded, watches, finished, strict=True):
+    for index, (token, session_id) in enumerate(seeded):
         socket = await graphql_socket(ws_url, token)
         payload = {"query": CHAT, "variables": {"id": session_id}}
         await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
-        sockets.append((socket, asyncio.create_task(follow_chat(socket, stats, watch, done))))
+        sockets.append((socket, asyncio.create_task(follow_chat(socket, index, current))))
     await asyncio.sleep(SETTLE_SECONDS)
     streaming = list(range(0, len(seeded), max(1, len(seeded) // args.streaming)))[: args.streaming]
-    cpu_before, started = process_cpu_seconds(pid), time.monotonic()
-    async with httpx.AsyncClient(base_url=url, timeout=60.0, limits=httpx.Limits(max_connections=200)) as client:
-
-        async def send(index: int) -> None:
-            token, session_id = seeded[index]
-            variables = {"input": {"sessionId": session_id, "text": QUESTION, "clientMessageId": str(uuid.uuid4())}}
-            watches[index].sent_at = time.time()
-            await call(client, SEND, variables, token=token)
-
-        await asyncio.gather(*(send(index) for index in streaming))
-    await asyncio.wait_for(asyncio.gather(*(finished[index].wait() for index in streaming)), REPLY_TIMEOUT_SECONDS)
-    wall, cpu = time.monotonic() - started, process_cpu_seconds(pid) - cpu_before
+    async with httpx.AsyncClient(
+        base_url=url, timeout=60.0, limits=httpx.Limits(max_connections=200)
+    ) as client:
+        await chat_round(client, seeded, streaming, current[0])  # warm-up
+        await asyncio.sleep(SETTLE_SECONDS)
+        current[0] = measured = ChatRound.new(len(seeded))
+        cpu_before, started = process_cpu_seconds(pid), time.monotonic()
+        await chat_round(client, seeded, streaming, measured)
+        wall, cpu = time.monotonic() - started, process_cpu_seconds(pid) - cpu_before
     for socket, task in sockets:
         task.cancel()
         await socket.close()
-    completed = sum(watches[index].completed for index in streaming)
-    return Side("coachChat (fitcoach)", stats, wall, cpu, completed)
+    completed = sum(measured.watches[index].completed for index in streaming)
+    return Side("coachChat (fitcoach)", measured.stats, wall, cpu, completed)
+
+
+async def chat_round(
+    client: httpx.AsyncClient, seeded: list[tuple[str, str]], streaming: list[int], current: ChatRound
+) -> None:
+    """Send one message in each streaming session at once; return once every reply completed or failed."""
+
+    async def send(index: int) -> None:
+        token, session_id = seeded[index]
+        variables = {
+            "input": {"sessionId": session_id, "text": QUESTION, "clientMessageId": str(uuid.uuid4())}
+        }
+        current.watches[index].sent_at = time.time()
+        await call(client, SEND, variables, token=token)
+
+    await asyncio.gather(*(send(index) for index in streaming))
+    waiting = asyncio.gather(*(current.finished[index].wait() for index in streaming))
+    await asyncio.wait_for(waiting, REPLY_TIMEOUT_SECONDS)
 
 
 # --- the baseline --------------------------------------------------------------------------------------
 
 
-async def follow_baseline(socket: ClientConnection, stats: FrameStats, reply: ReplyWatch, done: asyncio.Event) -> None:
+async def follow_baseline(
+    socket: ClientConnection, stats: FrameStats, reply: ReplyWatch, done: asyncio.Event
+) -> None:
     async for raw in socket:
         event = json.loads(raw)["payload"]["data"]["coachChat"]
         if event["kind"] == "DELTA":
@@ -231,7 +273,18 @@ async def run_baseline(args: argparse.Namespace) -> Side:
 
 
 def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any]:
-    headers = ["path", "replies", "frames", "frames/s", "CPU s", "frames/CPU s", "token p50", "token p99", "+TTFT p50", "+TTFT p99"]
+    headers = [
+        "path",
+        "replies",
+        "frames",
+        "frames/s",
+        "CPU s",
+        "frames/CPU s",
+        "token p50",
+        "token p99",
+        "+TTFT p50",
+        "+TTFT p99",
+    ]
     rows = []
     for side in (api, baseline):
         ttft = side.stats.added_ttfts
@@ -250,7 +303,9 @@ def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any
             ]
         )
     print(format_table(headers, rows))
-    share = api.frames_per_cpu_second / baseline.frames_per_cpu_second if baseline.frames_per_cpu_second else 0.0
+    share = (
+        api.frames_per_cpu_second / baseline.frames_per_cpu_second if baseline.frames_per_cpu_second else 0.0
+    )
     print(
         f"\n{args.subscribers} subscribers, {args.streaming} replies streaming at {args.rate:g} tokens/s "
         f"({args.tokens} tokens each). Targets: token p99 < 100 ms, added TTFT p99 < 50 ms, "
@@ -284,9 +339,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "FITCOACH_MAX_WS_CONNECTIONS": str(args.subscribers + 100),
         }
         try:
-            with throwaway_database("fitcoach_bench_coach") as database_url:
-                with served_api(database_url, redis_prefix, extra_env=env) as served:
-                    api = await run_api(args, served.url, served.pid)
+            with (
+                throwaway_database("fitcoach_bench_coach") as database_url,
+                served_api(database_url, redis_prefix, extra_env=env) as served,
+            ):
+                api = await run_api(args, served.url, served.pid)
         finally:
             delete_redis_prefix(redis_prefix)
     baseline = await run_baseline(args)

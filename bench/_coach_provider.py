@@ -34,9 +34,9 @@ def _text_delta(text: str) -> bytes:
 
 
 async def _stream(arrived: float, model: str, tokens: int, rate: float) -> AsyncIterator[bytes]:
-    usage = {"input_tokens": 200, "output_tokens": 1}
-    message = {"id": "msg_bench", "type": "message", "role": "assistant", "model": model, "content": []}
-    message |= {"stop_reason": None, "stop_sequence": None, "usage": usage}
+    message: dict[str, Any] = {"id": "msg_bench", "type": "message", "role": "assistant", "model": model}
+    message |= {"content": [], "stop_reason": None, "stop_sequence": None}
+    message["usage"] = {"input_tokens": 200, "output_tokens": 1}
     yield _event("message_start", {"type": "message_start", "message": message})
     block = {"type": "text", "text": ""}
     yield _event("content_block_start", {"type": "content_block_start", "index": 0, "content_block": block})
@@ -48,7 +48,9 @@ async def _stream(arrived: float, model: str, tokens: int, rate: float) -> Async
         yield _text_delta(f"r{arrived:.6f} {stamp}" if index == 0 else stamp)
     yield _event("content_block_stop", {"type": "content_block_stop", "index": 0})
     delta = {"stop_reason": "end_turn", "stop_sequence": None}
-    yield _event("message_delta", {"type": "message_delta", "delta": delta, "usage": {"output_tokens": tokens}})
+    yield _event(
+        "message_delta", {"type": "message_delta", "delta": delta, "usage": {"output_tokens": tokens}}
+    )
     yield _event("message_stop", {"type": "message_stop"})
 
 

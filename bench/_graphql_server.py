@@ -69,8 +69,11 @@ def served_api(
     command = [sys.executable, "-m", "fitcoach.cli", "serve", "--workers", "1", "--port", str(port)]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=server_env(database_url, redis_prefix) | (extra_env or {}),
-            stdout=output, stderr=output
+            command,
+            cwd=REPO_ROOT,
+            env=server_env(database_url, redis_prefix) | (extra_env or {}),
+            stdout=output,
+            stderr=output,
         )
     try:
         _wait_ready(process, f"http://127.0.0.1:{port}", log)

@@ -1,11 +1,16 @@
 """The library exercises a coach may offer one user: every exercise their restrictions and equipment allow
 (read through the `LibraryReadModel` port, page by page up to `MAX_CANDIDATES`), and the few of them a
-prompt lists (`MAX_SHOWN`, those the message speaks of first)."""
+prompt lists (`MAX_SHOWN`, those the message speaks of first).
+
+Reading and converting up to a thousand rows costs tens of milliseconds of CPU, paid before the model is
+asked: `CandidatePool` keeps each restriction profile's list in process under the library's generation
+(one cache read per reply), so a change to the library is seen by the next reply."""
 
 from __future__ import annotations
 
 import enum
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -27,6 +32,9 @@ from domain.library.values import (
 
 MAX_CANDIDATES = 1000
 MAX_SHOWN = 40
+POOLED_PROFILES = 64
+"""Restriction profiles (exclusions and equipment) whose lists a `CandidatePool` keeps, least recently
+used first out."""
 _WORD = re.compile(r"[a-z]{3,}")
 E = TypeVar("E", bound=enum.Enum)
 
@@ -40,22 +48,40 @@ class Candidates:
     """At most `MAX_SHOWN` of `available`, for the prompt's text."""
 
 
-async def candidates_for(
-    library: LibraryReadModel, availability: Availability, plan_ids: Sequence[str], message: str
-) -> Candidates:
-    search = ExerciseSearch(
-        exclude=availability.exclude, available_equipment=availability.available_equipment
-    )
-    views: list[LibraryExerciseView] = []
-    while len(views) < MAX_CANDIDATES:
-        page = await library.search(search, limit=MAX_PAGE_SIZE, offset=len(views))
-        views.extend(page.exercises)
-        if not page.has_next or not page.exercises:
-            break
-    available = tuple(definition_of(view) for view in views)
-    in_plan = await library.exercises(list(plan_ids)) if plan_ids else {}
-    plan_exercises = tuple(definition_of(in_plan[i]) for i in plan_ids if i in in_plan)
-    return Candidates(available, plan_exercises, _shown(available, message))
+class CandidatePool:
+    def __init__(self, library: LibraryReadModel, *, profiles: int = POOLED_PROFILES) -> None:
+        self._library = library
+        self._profiles = profiles
+        self._kept: OrderedDict[tuple[int, ExerciseSearch], tuple[ExerciseDefinition, ...]] = OrderedDict()
+
+    async def candidates(
+        self, availability: Availability, plan_ids: Sequence[str], message: str
+    ) -> Candidates:
+        available = await self._available(availability)
+        in_plan = await self._library.exercises(list(plan_ids)) if plan_ids else {}
+        plan_exercises = tuple(definition_of(in_plan[i]) for i in plan_ids if i in in_plan)
+        return Candidates(available, plan_exercises, _shown(available, message))
+
+    async def _available(self, availability: Availability) -> tuple[ExerciseDefinition, ...]:
+        search = ExerciseSearch(
+            exclude=availability.exclude, available_equipment=availability.available_equipment
+        )
+        key = (await self._library.generation(), search)
+        kept = self._kept.get(key)
+        if kept is not None:
+            self._kept.move_to_end(key)
+            return kept
+        views: list[LibraryExerciseView] = []
+        while len(views) < MAX_CANDIDATES:
+            page = await self._library.search(search, limit=MAX_PAGE_SIZE, offset=len(views))
+            views.extend(page.exercises)
+            if not page.has_next or not page.exercises:
+                break
+        available = tuple(definition_of(view) for view in views)
+        self._kept[key] = available
+        while len(self._kept) > self._profiles:
+            self._kept.popitem(last=False)
+        return available
 
 
 def definition_of(view: LibraryExerciseView) -> ExerciseDefinition:

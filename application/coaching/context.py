@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.coaching.candidates import Candidates, candidates_for, described
+from application.coaching.candidates import CandidatePool, Candidates, described
 from application.coaching.conversation import Conversation
 from application.coaching.model import CoachFacts, CoachPrompt
 from application.coaching.personalities import TONES, instructions_for
@@ -53,7 +53,7 @@ class CoachContextBuilder:
     def __init__(self, store: EventStore, plans: PlanReadModel, library: LibraryReadModel) -> None:
         self._store = store
         self._plans = plans
-        self._library = library
+        self._candidates = CandidatePool(library)
 
     async def prepare(self, conversation: Conversation) -> PreparedReply:
         state = conversation.state
@@ -61,7 +61,7 @@ class CoachContextBuilder:
         availability = availability_of(profile.injuries, profile.available_equipment)
         plan = await self._plan(state.plan_id, state.user_id)
         plan_ids = tuple(exercise.exercise_id for exercise in plan.exercises) if plan else ()
-        found = await candidates_for(self._library, availability, plan_ids, conversation.message)
+        found = await self._candidates.candidates(availability, plan_ids, conversation.message)
         restrictions = _restriction_names(profile.injuries)
         facts = CoachFacts(
             level=_LEVELS.get(profile.fitness_level or FitnessLevel.BEGINNER, Level.BEGINNER),

@@ -72,3 +72,22 @@ async def test_the_context_version_moves_with_the_profile_the_plan_and_the_conve
     third = await coach.session(user, plan_id=other_plan)
     await coach.send(third, "how many sets?")
     assert (await prepared(coach, third)).context_version not in (version, after_profile)
+
+
+async def test_a_builder_reads_a_restriction_profiles_candidates_once_per_library_generation(
+    coach: Coach,
+) -> None:
+    user = await coach.user(injuries=["herniated disc at L5"], equipment=["dumbbells"])
+    first, second = await coach.session(user), await coach.session(user)
+    await coach.send(first, "what should I train today?")
+    await coach.send(second, "and tomorrow?")
+    builder = CoachContextBuilder(coach.store, coach.plans, coach.library)
+    conversations = [await read_conversation(coach.store, session) for session in (first, second)]
+    assert conversations[0] is not None
+    assert conversations[1] is not None
+    one = await builder.prepare(conversations[0])
+    two = await builder.prepare(conversations[1])
+    assert one.prompt.facts.candidates is two.prompt.facts.candidates, "kept in process, not read again"
+    fresh = await prepared(coach, second)  # another builder reads its own
+    assert fresh.prompt.facts.candidates is not two.prompt.facts.candidates
+    assert fresh.prompt.facts.candidates == two.prompt.facts.candidates
