@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import operator
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -55,6 +56,7 @@ from application.eventstore import EventMetadata, NewEvent
 _METADATA_FIELDS = tuple(
     field.name for field in dataclasses.fields(EventMetadata) if field.name != "chain_hash"
 )
+_metadata_values = operator.attrgetter(*_METADATA_FIELDS)
 
 
 class UnchainableEvent(ValueError):
@@ -65,12 +67,8 @@ class UnchainableEvent(ValueError):
 
 def canonical_metadata(metadata: EventMetadata) -> dict[str, Any]:
     """The metadata as the chain covers it: every field but `chain_hash` whose value is not null."""
-    covered = {}
-    for name in _METADATA_FIELDS:
-        value = getattr(metadata, name)
-        if value is not None:
-            covered[name] = value
-    return covered
+    values = _metadata_values(metadata)
+    return {name: value for name, value in zip(_METADATA_FIELDS, values, strict=True) if value is not None}
 
 
 def canonical_link(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import psycopg
 import pytest
@@ -16,19 +17,26 @@ from adapters.postgres.store import PostgresEventStore
 from tests.conftest import ADMIN_URL
 
 
-@pytest.fixture(scope="module")
-async def integrity_url() -> AsyncIterator[str]:
+@asynccontextmanager
+async def fresh_database() -> AsyncIterator[str]:
+    """An empty database of its own, dropped afterwards."""
     name = f"fitcoach_integrity_{uuid.uuid4().hex[:12]}"
     async with await psycopg.AsyncConnection.connect(ADMIN_URL, autocommit=True) as admin:
         await admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"{ADMIN_URL.rpartition('/')[0]}/{name}"
     try:
-        await migrate(url)
-        await migrate_audit(url)
-        yield url
+        yield f"{ADMIN_URL.rpartition('/')[0]}/{name}"
     finally:
         async with await psycopg.AsyncConnection.connect(ADMIN_URL, autocommit=True) as admin:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+async def integrity_url() -> AsyncIterator[str]:
+    """The event store and the audit schema, shared by a module's tests (each tampers its own streams)."""
+    async with fresh_database() as url:
+        await migrate(url)
+        await migrate_audit(url)
+        yield url
 
 
 @pytest.fixture
