@@ -68,11 +68,15 @@ def integrity_text(report: IntegrityReport, *, every_row: bool = False) -> str:
     counts = report.counts()
     unchained_events = sum(stream.unchained for stream in report.streams)
     lines.append(
-        f"{len(report.streams):,} streams, {report.events:,} events: {counts['ok']:,} ok, "
-        f"{counts['unchained']:,} unchained ({unchained_events:,} events from before the chain), "
+        f"{_count(len(report.streams), 'stream')}, {_count(report.events, 'event')}: {counts['ok']:,} ok, "
+        f"{counts['unchained']:,} unchained ({_count(unchained_events, 'event')} from before the chain), "
         f"{counts['broken']:,} broken"
     )
     return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _row(stream: StreamReport) -> tuple[str, ...]:
