@@ -46,7 +46,7 @@ import dataclasses
 import hashlib
 import operator
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import orjson
@@ -71,39 +71,40 @@ def canonical_metadata(metadata: EventMetadata) -> dict[str, Any]:
     return {name: value for name, value in zip(_METADATA_FIELDS, values, strict=True) if value is not None}
 
 
-def canonical_link(
-    previous_hash: str | None,
-    event_id: UUID,
-    event_type: str,
-    schema_version: int,
-    data: dict[str, Any],
-    metadata: EventMetadata,
-) -> bytes:
+class LinkedEvent(Protocol):
+    """What the chain covers of an event: a `NewEvent` before the append, a `RecordedEvent` after."""
+
+    @property
+    def event_id(self) -> UUID: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def schema_version(self) -> int: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def metadata(self) -> EventMetadata: ...
+
+
+def canonical_link(previous_hash: str | None, event: LinkedEvent) -> bytes:
     """The bytes an event's chain hash is the SHA-256 of (see the module's docstring)."""
     document = {
-        "data": data,
-        "event_id": event_id,
-        "metadata": canonical_metadata(metadata),
+        "data": event.data,
+        "event_id": event.event_id,
+        "metadata": canonical_metadata(event.metadata),
         "previous": previous_hash,
-        "schema_version": schema_version,
-        "type": event_type,
+        "schema_version": event.schema_version,
+        "type": event.type,
     }
     try:
         return orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
     except TypeError as error:  # orjson's JSONEncodeError
-        raise UnchainableEvent(f"event {event_id} has no canonical JSON encoding: {error}") from None
+        raise UnchainableEvent(f"event {event.event_id} has no canonical JSON encoding: {error}") from None
 
 
-def link_hash(
-    previous_hash: str | None,
-    event_id: UUID,
-    event_type: str,
-    schema_version: int,
-    data: dict[str, Any],
-    metadata: EventMetadata,
-) -> str:
-    encoded = canonical_link(previous_hash, event_id, event_type, schema_version, data, metadata)
-    return hashlib.sha256(encoded).hexdigest()
+def link_hash(previous_hash: str | None, event: LinkedEvent) -> str:
+    """The chain hash `event` carries when it follows an event whose chain hash is `previous_hash`."""
+    return hashlib.sha256(canonical_link(previous_hash, event)).hexdigest()
 
 
 def chain_events(previous_hash: str | None, events: Sequence[NewEvent]) -> list[NewEvent]:
@@ -111,9 +112,7 @@ def chain_events(previous_hash: str | None, events: Sequence[NewEvent]) -> list[
     event at the version they are appended after (None at the start of a stream or of its chain)."""
     chained = []
     for event in events:
-        previous_hash = link_hash(
-            previous_hash, event.event_id, event.type, event.schema_version, event.data, event.metadata
-        )
+        previous_hash = link_hash(previous_hash, event)
         metadata = dataclasses.replace(event.metadata, chain_hash=previous_hash)
         chained.append(dataclasses.replace(event, metadata=metadata))
     return chained

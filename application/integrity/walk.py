@@ -76,9 +76,7 @@ class StreamReport:
 def event_link(previous_hash: str | None, event: RecordedEvent) -> str | None:
     """The chain hash `event` should carry after `previous_hash`; None when its data cannot be encoded."""
     try:
-        return link_hash(
-            previous_hash, event.event_id, event.type, event.schema_version, event.data, event.metadata
-        )
+        return link_hash(previous_hash, event)
     except UnchainableEvent:
         return None
 

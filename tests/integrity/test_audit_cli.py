@@ -1,5 +1,5 @@
 """`fitcoach audit integrity` and `fitcoach audit seal`, run as an operator would, on a database that
-`fitcoach migrate` set up (the shipped library it loads goes through the command path: it is chained)."""
+`fitcoach migrate` completed (the shipped library it loads goes through the command path: it is chained)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 
 from adapters.postgres.store import PostgresEventStore
 from tests.integrity.chain_support import execute, position_of, write_plan
-from tests.integrity.conftest import fresh_database
+from tests.integrity.conftest import DATABASE_PREFIX
+from tests.projections import migrated_database
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,7 +24,7 @@ def fitcoach(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 async def test_seal_then_integrity_finds_an_edit_and_a_truncated_tail():
-    async with fresh_database() as url:
+    async with migrated_database(DATABASE_PREFIX) as url:
         assert fitcoach(url, "migrate").returncode == 0
         store = await PostgresEventStore.connect(url)
         try:

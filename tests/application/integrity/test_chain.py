@@ -28,7 +28,7 @@ def event(
 def test_the_encoding_is_the_documented_json_with_sorted_keys_and_no_whitespace() -> None:
     data = {"weight_kg": 82.5, "name": "Kniebeuge \u201ctief\u201d\n", "reps": [5, 5], "extra": None}
 
-    encoded = canonical_link("ab" * 32, EVENT_ID, "ExerciseAdded", 2, data, METADATA)
+    encoded = canonical_link("ab" * 32, event(data))
 
     assert encoded == (
         b'{"data":{"extra":null,"name":"Kniebeuge \xe2\x80\x9ctief\xe2\x80\x9d\\n",'
@@ -38,19 +38,14 @@ def test_the_encoding_is_the_documented_json_with_sorted_keys_and_no_whitespace(
         b'"correlation_id":"0a8d4c36-0b0e-4bfb-a0d5-2b4c7a9e1f11"},'
         b'"previous":"' + b"ab" * 32 + b'","schema_version":2,"type":"ExerciseAdded"}'
     )
-    assert (
-        link_hash("ab" * 32, EVENT_ID, "ExerciseAdded", 2, data, METADATA)
-        == hashlib.sha256(encoded).hexdigest()
-    )
+    assert link_hash("ab" * 32, event(data)) == hashlib.sha256(encoded).hexdigest()
 
 
 def test_a_stream_start_links_to_null_and_the_hash_itself_is_not_covered() -> None:
     hashed = replace(METADATA, chain_hash="cd" * 32)
 
-    assert b'"previous":null' in canonical_link(None, EVENT_ID, "T", 1, {}, METADATA)
-    assert canonical_link(None, EVENT_ID, "T", 1, {}, hashed) == canonical_link(
-        None, EVENT_ID, "T", 1, {}, METADATA
-    )
+    assert b'"previous":null' in canonical_link(None, event())
+    assert canonical_link(None, event(metadata=hashed)) == canonical_link(None, event())
 
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=5)  # lone surrogates have no UTF-8
@@ -60,9 +55,7 @@ JSON_VALUES = st.integers(-(2**63), 2**64 - 1) | st.floats(allow_nan=False, allo
 @for_all(st.dictionaries(TEXT, JSON_VALUES, max_size=6))
 def test_key_order_does_not_change_the_encoding(data: dict[str, Any]) -> None:
     reversed_order = dict(reversed(list(data.items())))
-    assert canonical_link(None, EVENT_ID, "T", 1, data, METADATA) == canonical_link(
-        None, EVENT_ID, "T", 1, reversed_order, METADATA
-    )
+    assert canonical_link(None, event(data)) == canonical_link(None, event(reversed_order))
 
 
 @pytest.mark.parametrize(
@@ -89,8 +82,8 @@ def test_chained_events_link_each_to_the_one_before() -> None:
     chained = chain_events("ef" * 32, [first, second])
 
     one, two = (e.metadata.chain_hash for e in chained)
-    assert one == link_hash("ef" * 32, first.event_id, first.type, 2, first.data, METADATA)
-    assert two == link_hash(one, second.event_id, second.type, 2, second.data, METADATA)
+    assert one == link_hash("ef" * 32, first)
+    assert two == link_hash(one, second)
     assert [replace(e, metadata=METADATA) for e in chained] == [first, second]
 
 
