@@ -34,6 +34,9 @@ class EventMetadata:
     correlation_id: UUID
     causation_id: UUID | None = None
     user_id: UUID | None = None
+    chain_hash: str | None = None
+    """SHA-256 (hex) linking the event to its predecessor in the stream (`application.integrity.chain`);
+    None for events written before the chain existed. Set on append, never by a decider."""
 
     def to_dict(self) -> dict[str, str | None]:
         return {
@@ -42,6 +45,7 @@ class EventMetadata:
             "correlation_id": str(self.correlation_id),
             "causation_id": str(self.causation_id) if self.causation_id else None,
             "user_id": str(self.user_id) if self.user_id else None,
+            "chain_hash": self.chain_hash,
         }
 
     @classmethod
@@ -56,6 +60,7 @@ class EventMetadata:
             correlation_id=UUID(raw["correlation_id"]),
             causation_id=optional_uuid("causation_id"),
             user_id=optional_uuid("user_id"),
+            chain_hash=str(raw["chain_hash"]) if raw.get("chain_hash") else None,
         )
 
 

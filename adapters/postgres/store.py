@@ -41,7 +41,7 @@ from application.eventstore import (
 _APPEND = (
     "SELECT new_stream_version, last_position FROM eventstore.append_events("
     "%b::text, %b::bigint, %b::uuid[], %b::text[], %b::int[], %b::json[],"
-    " %b::text[], %b::uuid[], %b::uuid[], %b::uuid[], %b::uuid[])"
+    " %b::text[], %b::uuid[], %b::uuid[], %b::uuid[], %b::uuid[], %b::bytea[])"
 )
 _READ_ALL = f"SELECT {EVENT_COLUMNS} FROM eventstore.events WHERE position > %s ORDER BY position LIMIT %s"
 _READ_STREAM = (

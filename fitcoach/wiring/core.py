@@ -170,12 +170,14 @@ async def redis_pubsub_from(settings: Settings) -> PubSub | None:
 
 
 async def migrate_all(database_url: str) -> None:
-    """Create or upgrade every PostgreSQL schema: event store, auth, projections. Idempotent and safe
-    to run from several processes at once (each step takes an advisory lock)."""
+    """Create or upgrade every PostgreSQL schema: event store, auth, audit seals, projections. Idempotent
+    and safe to run from several processes at once (each step takes an advisory lock)."""
+    from adapters.postgres.audit_schema import migrate_audit
     from adapters.postgres.auth_schema import migrate_auth
     from adapters.postgres.schema import migrate
     from projections.schema import migrate as migrate_projections
 
     await migrate(database_url)
     await migrate_auth(database_url)
+    await migrate_audit(database_url)
     await migrate_projections(database_url)
