@@ -4,6 +4,9 @@ Versions and positions:
 - A stream's version is the number of events in it; its first event has `stream_version` 1.
 - `position` is the event's place in the global log. It only grows, in commit order; it is
   dense for PostgreSQL and the commit position for KurrentDB. `after=0` means "from the start".
+
+Recorded times: a `NewEvent` without `recorded_at` is stamped by the store when it is written. One moved
+from another log (`application.replay`) keeps the time it was first recorded, and reads back with it.
 """
 
 from __future__ import annotations
@@ -66,6 +69,13 @@ class NewEvent:
     schema_version: int
     data: dict[str, Any]
     metadata: EventMetadata
+    recorded_at: datetime | None = None
+    """None: the store's clock at the append. Given (time-zone aware): the time the event was first recorded
+    in the log it is moved from. The command path never sets it."""
+
+    def __post_init__(self) -> None:
+        if self.recorded_at is not None and self.recorded_at.utcoffset() is None:
+            raise ValueError("an event's recorded_at must be time-zone aware")
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,7 @@ class InMemoryEventStore:
                     stream=stream,
                     stream_version=len(existing) + index + 1,
                     position=len(self._log) + index + 1,
-                    recorded_at=now,
+                    recorded_at=event.recorded_at or now,
                 )
                 for index, event in enumerate(events)
             ]

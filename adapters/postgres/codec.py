@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -58,6 +59,12 @@ def encode_metadata(events: Sequence[NewEvent]) -> tuple[list[Any], ...]:
         [event.metadata.causation_id for event in events],
         [event.metadata.user_id for event in events],
     )
+
+
+def encode_recorded_times(events: Sequence[NewEvent]) -> list[datetime | None] | None:
+    """The given recorded times, None where the database's clock decides (None alone when it decides all)."""
+    times = [event.recorded_at for event in events]
+    return times if any(time is not None for time in times) else None
 
 
 def decode_rows(rows: list[tuple[Any, ...]]) -> list[RecordedEvent]:

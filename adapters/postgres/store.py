@@ -20,6 +20,7 @@ from adapters.postgres.codec import (
     decode_rows,
     encode_data,
     encode_metadata,
+    encode_recorded_times,
     expected_as_sql,
 )
 from adapters.postgres.metrics import Operation, timed
@@ -41,7 +42,7 @@ from application.eventstore import (
 _APPEND = (
     "SELECT new_stream_version, last_position FROM eventstore.append_events("
     "%b::text, %b::bigint, %b::uuid[], %b::text[], %b::int[], %b::json[],"
-    " %b::text[], %b::uuid[], %b::uuid[], %b::uuid[], %b::uuid[])"
+    " %b::text[], %b::uuid[], %b::uuid[], %b::uuid[], %b::uuid[], %b::timestamptz[])"
 )
 _READ_ALL = f"SELECT {EVENT_COLUMNS} FROM eventstore.events WHERE position > %s ORDER BY position LIMIT %s"
 _READ_STREAM = (
@@ -102,6 +103,7 @@ class PostgresEventStore:
             [event.schema_version for event in events],
             encode_data(events),
             *encode_metadata(events),
+            encode_recorded_times(events),
         )
         with _translated_errors():
             try:
