@@ -1,0 +1,187 @@
+"""Appending an export file's events to an event store (`LogImport`), idempotently.
+
+The lines are appended in file order, so the target's log keeps the source's order. Consecutive lines of
+one stream (a command's events are adjacent in an export) go in one append, at the exact version the
+target's stream is at, with their own ids, types, versions, data, metadata and recorded times. Per stream,
+the target's version decides: lines at or below it must hold the events already there (same id, type,
+schema version, data and metadata): they count as already present, so a second run appends nothing and
+an interrupted one resumes; a line past it appends; a line that would leave a gap, or that differs from
+the event the target holds at its version, stops the import with the line's number (`ImportConflict`).
+Every append is atomic, so a stopped import leaves whole streams prefixes, nothing half-written.
+
+Memory holds one append's events and, per stream seen, its name and the target's version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from application.eventstore import (
+    DuplicateEventId,
+    EventStore,
+    EventStoreError,
+    EventStoreUnavailable,
+    RecordedEvent,
+    WrongExpectedVersion,
+)
+from application.replay.line_format import LoggedEvent, ReplayError, decode_line
+
+DEFAULT_BATCH_SIZE = 500
+
+Progress = Callable[[int, int], None]
+"""Called after each append (or check of present events) with (lines done, lines in the file)."""
+
+
+class ImportConflict(ReplayError):
+    """The target holds something else where a line's event belongs, or refused to store it."""
+
+    code = "IMPORT_CONFLICT"
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    lines: int
+    appended: int
+    already_present: int
+    streams: int
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "lines": self.lines,
+            "appended": self.appended,
+            "already_present": self.already_present,
+            "streams": self.streams,
+        }
+
+
+def count_lines(lines: Iterable[bytes | str]) -> int:
+    """Read every line as the import will; raises MalformedLine for the first bad one, else the count.
+    Run it first, and a file with a bad line is refused before anything is appended."""
+    count = 0
+    for count, raw in enumerate(lines, start=1):
+        decode_line(raw, count)
+    return count
+
+
+class LogImport:
+    def __init__(self, store: EventStore, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be 1 or more")
+        self._store = store
+        self._batch_size = batch_size
+        self._versions: dict[str, int] = {}
+        self._appended = 0
+        self._present = 0
+
+    async def run(
+        self, lines: Iterable[bytes | str], *, total: int = 0, progress: Progress | None = None
+    ) -> ImportReport:
+        """Raises MalformedLine, ImportConflict, or EventStoreUnavailable; what was appended before stays."""
+        run: list[LoggedEvent] = []
+        done = 0
+        for done, raw in enumerate(lines, start=1):
+            logged = decode_line(raw, done)
+            if run and not self._continues(run, logged):
+                await self._write(run)
+                run = []
+                if progress is not None:
+                    progress(done - 1, total)
+            run.append(logged)
+        if run:
+            await self._write(run)
+        if progress is not None:
+            progress(done, total)
+        return ImportReport(done, self._appended, self._present, len(self._versions))
+
+    def _continues(self, run: list[LoggedEvent], logged: LoggedEvent) -> bool:
+        last = run[-1]
+        return (
+            len(run) < self._batch_size
+            and logged.stream == last.stream
+            and logged.stream_version == last.stream_version + 1
+        )
+
+    async def _write(self, run: list[LoggedEvent]) -> None:
+        stream = run[0].stream
+        version = await self._target_version(stream)
+        if run[0].stream_version > version + 1:
+            raise ImportConflict(
+                run[0].line,
+                f"stream {stream!r} is at version {version} in the target, and this line holds version "
+                f"{run[0].stream_version}: the file lacks the events in between",
+            )
+        present = [logged for logged in run if logged.stream_version <= version]
+        fresh = run[len(present) :]
+        if present:
+            await self._check_present(stream, present)
+            self._present += len(present)
+        if fresh:
+            await self._append(stream, version, fresh)
+            self._versions[stream] = fresh[-1].stream_version
+            self._appended += len(fresh)
+
+    async def _target_version(self, stream: str) -> int:
+        known = self._versions.get(stream)
+        if known is None:
+            last = await self._store.read_stream(stream, backwards=True, limit=1)
+            known = self._versions[stream] = last[0].stream_version if last else 0
+        return known
+
+    async def _check_present(self, stream: str, present: Sequence[LoggedEvent]) -> None:
+        stored = await self._store.read_stream(
+            stream, from_version=present[0].stream_version, to_version=present[-1].stream_version
+        )
+        by_version = {event.stream_version: event for event in stored}
+        for logged in present:
+            held = by_version.get(logged.stream_version)
+            if held is None or not _same_event(held, logged):
+                raise ImportConflict(logged.line, _difference(stream, held, logged))
+
+    async def _append(self, stream: str, version: int, fresh: list[LoggedEvent]) -> None:
+        first = fresh[0].line
+        try:
+            await self._store.append(stream, [logged.event for logged in fresh], version)
+        except WrongExpectedVersion as conflict:
+            raise ImportConflict(
+                first,
+                f"stream {stream!r} changed in the target during the import (version {version} "
+                f"expected, {conflict.actual} found)",
+            ) from None
+        except DuplicateEventId:
+            raise ImportConflict(
+                first,
+                f"an event id of these lines (stream {stream!r}) is used by another stream of the target",
+            ) from None
+        except EventStoreUnavailable:
+            raise
+        except EventStoreError as refused:
+            raise ImportConflict(
+                first, f"the target refused the events of stream {stream!r}: {refused}"
+            ) from None
+
+
+def _same_event(held: RecordedEvent, logged: LoggedEvent) -> bool:
+    event = logged.event
+    return (
+        held.event_id == event.event_id
+        and held.type == event.type
+        and held.schema_version == event.schema_version
+        and held.metadata == event.metadata
+        and held.data == event.data
+    )
+
+
+def _difference(stream: str, held: RecordedEvent | None, logged: LoggedEvent) -> str:
+    where = f"stream {stream!r} at version {logged.stream_version}"
+    if held is None:
+        return f"the target has no event in {where}, though its stream is past it"
+    if held.event_id != logged.event.event_id:
+        return (
+            f"the target holds another event in {where} ({held.event_id}, the file {logged.event.event_id})"
+        )
+    return f"the target holds event {held.event_id} in {where} with other content"
