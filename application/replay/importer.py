@@ -25,7 +25,7 @@ from application.eventstore import (
     RecordedEvent,
     WrongExpectedVersion,
 )
-from application.replay.line_format import LoggedEvent, ReplayError, decode_line
+from application.replay.line_format import LineRefused, LoggedEvent, decode_line
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -33,14 +33,10 @@ Progress = Callable[[int, int], None]
 """Called after each append (or check of present events) with (lines done, lines in the file)."""
 
 
-class ImportConflict(ReplayError):
+class ImportConflict(LineRefused):
     """The target holds something else where a line's event belongs, or refused to store it."""
 
     code = "IMPORT_CONFLICT"
-
-    def __init__(self, line: int, reason: str) -> None:
-        super().__init__(f"line {line}: {reason}")
-        self.line = line
 
 
 @dataclass(frozen=True, slots=True)

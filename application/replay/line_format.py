@@ -40,12 +40,16 @@ class ReplayError(Exception):
     code = "REPLAY_ERROR"
 
 
-class MalformedLine(ReplayError):
-    code = "MALFORMED_LINE"
+class LineRefused(ReplayError):
+    """Something about one line of the file; the message starts with its number."""
 
     def __init__(self, line: int, reason: str) -> None:
         super().__init__(f"line {line}: {reason}")
         self.line = line
+
+
+class MalformedLine(LineRefused):
+    code = "MALFORMED_LINE"
 
 
 @dataclass(frozen=True, slots=True)
