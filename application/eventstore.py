@@ -92,6 +92,15 @@ class RecordedEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamAppend:
+    """One stream's part of `EventStore.append_many`."""
+
+    stream: str
+    events: Sequence[NewEvent]
+    expected_version: ExpectedVersion
+
+
+@dataclass(frozen=True, slots=True)
 class AppendResult:
     stream_version: int
     """The stream's version after the append."""
@@ -148,6 +157,14 @@ class EventStore(Protocol):
 
         Appending event ids that the stream already holds right after `expected_version` (or anywhere,
         with `ANY`) writes nothing and returns the original result, as KurrentDB does.
+        """
+        ...
+
+    async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
+        """The same as `append` for each of `appends` in order, stopping at the first that raises: the ones
+        before it are written, it raises its error, the ones after it are not tried. Each result is its
+        append's. A store may write them faster together (PostgreSQL: in one transaction), but never
+        writes part of one append, nor one out of order.
         """
         ...
 

@@ -2,14 +2,16 @@
 
 The lines are appended in file order, so the target's log keeps the source's order. Consecutive lines of
 one stream (a command's events are adjacent in an export) go in one append, at the exact version the
-target's stream is at, with their own ids, types, versions, data, metadata and recorded times. Per stream,
+target's stream is at, with their own ids, types, versions, data, metadata and recorded times; appends
+are queued and sent a few hundred events at a time (`AppendQueue`, `EventStore.append_many`). Per stream,
 the target's version decides: lines at or below it must hold the events already there (same id, type,
 schema version, data and metadata): they count as already present, so a second run appends nothing and
 an interrupted one resumes; a line past it appends; a line that would leave a gap, or that differs from
 the event the target holds at its version, stops the import with the line's number (`ImportConflict`).
-Every append is atomic, so a stopped import leaves whole streams prefixes, nothing half-written.
+Every append is atomic and the queue is written in order, so a stopped import leaves a prefix of the
+file written, nothing half-written.
 
-Memory holds one append's events and, per stream seen, its name and the target's version.
+Memory holds the queued events (up to the batch size) and, per stream seen, its name and version.
 """
 
 from __future__ import annotations
@@ -17,26 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from application.eventstore import (
-    DuplicateEventId,
-    EventStore,
-    EventStoreError,
-    EventStoreUnavailable,
-    RecordedEvent,
-    WrongExpectedVersion,
-)
-from application.replay.line_format import LineRefused, LoggedEvent, decode_line
+from application.eventstore import EventStore, RecordedEvent
+from application.replay.append_queue import AppendQueue
+from application.replay.line_format import ImportConflict, LoggedEvent, decode_line
 
 DEFAULT_BATCH_SIZE = 500
 
 Progress = Callable[[int, int], None]
-"""Called after each append (or check of present events) with (lines done, lines in the file)."""
-
-
-class ImportConflict(LineRefused):
-    """The target holds something else where a line's event belongs, or refused to store it."""
-
-    code = "IMPORT_CONFLICT"
+"""Called after each run of one stream's lines with (lines done, lines in the file)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +61,8 @@ class LogImport:
         self._store = store
         self._batch_size = batch_size
         self._versions: dict[str, int] = {}
-        self._appended = 0
+        """Per stream seen, its version in the target once the queued appends are written."""
+        self._queue = AppendQueue(store, limit=batch_size)
         self._present = 0
 
     async def run(
@@ -90,9 +81,10 @@ class LogImport:
             run.append(logged)
         if run:
             await self._write(run)
+        await self._queue.send()
         if progress is not None:
             progress(done, total)
-        return ImportReport(done, self._appended, self._present, len(self._versions))
+        return ImportReport(done, self._queue.appended, self._present, len(self._versions))
 
     def _continues(self, run: list[LoggedEvent], logged: LoggedEvent) -> bool:
         last = run[-1]
@@ -106,7 +98,7 @@ class LogImport:
         stream = run[0].stream
         version = await self._target_version(stream)
         if run[0].stream_version > version + 1:
-            raise ImportConflict(
+            await self._refuse(
                 run[0].line,
                 f"stream {stream!r} is at version {version} in the target, and this line holds version "
                 f"{run[0].stream_version}: the file lacks the events in between",
@@ -114,12 +106,13 @@ class LogImport:
         present = [logged for logged in run if logged.stream_version <= version]
         fresh = run[len(present) :]
         if present:
+            if self._queue.holds(stream):  # a line repeated: what it repeats must be written to compare
+                await self._queue.send()
             await self._check_present(stream, present)
             self._present += len(present)
         if fresh:
-            await self._append(stream, version, fresh)
             self._versions[stream] = fresh[-1].stream_version
-            self._appended += len(fresh)
+            await self._queue.add(stream, version, fresh)
 
     async def _target_version(self, stream: str) -> int:
         known = self._versions.get(stream)
@@ -136,29 +129,12 @@ class LogImport:
         for logged in present:
             held = by_version.get(logged.stream_version)
             if held is None or not _same_event(held, logged):
-                raise ImportConflict(logged.line, _difference(stream, held, logged))
+                await self._refuse(logged.line, _difference(stream, held, logged))
 
-    async def _append(self, stream: str, version: int, fresh: list[LoggedEvent]) -> None:
-        first = fresh[0].line
-        try:
-            await self._store.append(stream, [logged.event for logged in fresh], version)
-        except WrongExpectedVersion as conflict:
-            raise ImportConflict(
-                first,
-                f"stream {stream!r} changed in the target during the import (version {version} "
-                f"expected, {conflict.actual} found)",
-            ) from None
-        except DuplicateEventId:
-            raise ImportConflict(
-                first,
-                f"an event id of these lines (stream {stream!r}) is used by another stream of the target",
-            ) from None
-        except EventStoreUnavailable:
-            raise
-        except EventStoreError as refused:
-            raise ImportConflict(
-                first, f"the target refused the events of stream {stream!r}: {refused}"
-            ) from None
+    async def _refuse(self, line: int, reason: str) -> None:
+        """Stop at `line`, with every line before it written: a re-run has that much less to do."""
+        await self._queue.send()
+        raise ImportConflict(line, reason)
 
 
 def _same_event(held: RecordedEvent, logged: LoggedEvent) -> bool:

@@ -52,6 +52,12 @@ class MalformedLine(LineRefused):
     code = "MALFORMED_LINE"
 
 
+class ImportConflict(LineRefused):
+    """The target holds something else where a line's event belongs, or refused to store it."""
+
+    code = "IMPORT_CONFLICT"
+
+
 @dataclass(frozen=True, slots=True)
 class LoggedEvent:
     """One line of an export file: the event as it is appended again, and where it goes."""

@@ -14,8 +14,8 @@ import pytest
 from adapters.memory.store import InMemoryEventStore
 from application.eventstore import EventStore, StreamState
 from application.replay.export import LogExport, StreamNotFound
-from application.replay.importer import ImportConflict, ImportReport, LogImport, count_lines
-from application.replay.line_format import MalformedLine
+from application.replay.importer import ImportReport, LogImport, count_lines
+from application.replay.line_format import ImportConflict, MalformedLine
 from tests.adapters.eventstore import command_metadata, new_event, new_events
 
 T0 = datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
@@ -101,17 +101,19 @@ async def test_a_file_lacking_a_streams_earlier_events_is_refused_at_the_first_l
         await LogImport(InMemoryEventStore()).run(without_line_2)
 
 
-async def test_an_event_id_another_stream_of_the_target_uses_is_a_conflict() -> None:
+async def test_an_event_id_used_by_another_stream_stops_the_import_with_the_lines_before_written() -> None:
     lines = await export(await source_log())
-    taken = json.loads(lines[0])
+    taken = json.loads(lines[6])
     target = InMemoryEventStore()
     await target.append(
-        "elsewhere",
-        [replace(new_event(), event_id=UUID(taken["event_id"]))],
-        StreamState.NO_STREAM,
+        "elsewhere", [replace(new_event(), event_id=UUID(taken["event_id"]))], StreamState.NO_STREAM
     )
-    with pytest.raises(ImportConflict, match=r"line 1: .*used by another stream"):
+    with pytest.raises(ImportConflict, match=r"line 7: .*used by another stream"):
         await LogImport(target).run(lines)
+    assert [line for line in await export(target) if '"stream":"elsewhere"' not in line] == [
+        json.dumps({**json.loads(line), "position": n}, sort_keys=True, separators=(",", ":")) + "\n"
+        for n, line in enumerate(lines[:6], start=2)
+    ]
 
 
 def test_counting_the_lines_reads_each_and_names_the_first_bad_one() -> None:
