@@ -11,7 +11,8 @@ the event the target holds at its version, stops the import with the line's numb
 Every append is atomic and the queue is written in order, so a stopped import leaves a prefix of the
 file written, nothing half-written.
 
-Memory holds the queued events (up to the batch size) and, per stream seen, its name and version.
+Memory holds the queued events (up to the batch size), the target's events read ahead for comparison
+(`StoredEvents`, up to its capacity) and, per stream seen, its name and version.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from application.eventstore import EventStore, RecordedEvent
 from application.replay.append_queue import AppendQueue
 from application.replay.line_format import ImportConflict, LoggedEvent, decode_line
+from application.replay.stored_events import StoredEvents
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -63,6 +65,7 @@ class LogImport:
         self._versions: dict[str, int] = {}
         """Per stream seen, its version in the target once the queued appends are written."""
         self._queue = AppendQueue(store, limit=batch_size)
+        self._stored = StoredEvents(store)
         self._present = 0
 
     async def run(
@@ -122,10 +125,7 @@ class LogImport:
         return known
 
     async def _check_present(self, stream: str, present: Sequence[LoggedEvent]) -> None:
-        stored = await self._store.read_stream(
-            stream, from_version=present[0].stream_version, to_version=present[-1].stream_version
-        )
-        by_version = {event.stream_version: event for event in stored}
+        by_version = await self._stored.at(stream, present[0].stream_version, present[-1].stream_version)
         for logged in present:
             held = by_version.get(logged.stream_version)
             if held is None or not _same_event(held, logged):
