@@ -71,8 +71,12 @@ async def export_log(settings: Settings, source: Store | None, stream: str | Non
 async def import_log(settings: Settings, path: Path, target: Store, *, as_json: bool) -> int:
     """Reads `path` twice: every line is checked before the first append, so a malformed file is refused
     whole; then the lines are appended. Raises MalformedLine, ImportConflict (the CLI prints the code)."""
-    with path.open("rb") as lines:
-        total = count_lines(lines)
+    _check_configured(settings, target)
+    try:
+        with path.open("rb") as lines:
+            total = count_lines(lines)
+    except OSError as error:
+        raise UnreadableFile(f"cannot read {path}: {error.strerror or type(error).__name__}") from None
     if target == "postgres":
         from fitcoach.wiring.core import migrate_all
 
@@ -100,11 +104,19 @@ class StoreNotConfigured(Exception):
     code = "STORE_NOT_CONFIGURED"
 
 
-async def _store(settings: Settings, kind: str) -> EventStore:
-    from fitcoach.wiring.core import event_store_from
+class UnreadableFile(Exception):
+    code = "UNREADABLE_FILE"
 
+
+def _check_configured(settings: Settings, kind: str) -> None:
     if kind == "memory":
         raise StoreNotConfigured("the in-memory event store lives in one process: it has no log to move")
     if kind == "kurrentdb" and not settings.kurrentdb_url:
         raise StoreNotConfigured("KurrentDB needs FITCOACH_KURRENTDB_URL")
+
+
+async def _store(settings: Settings, kind: str) -> EventStore:
+    from fitcoach.wiring.core import event_store_from
+
+    _check_configured(settings, kind)
     return await event_store_from(settings.model_copy(update={"event_store": kind}))

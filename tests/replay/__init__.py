@@ -32,9 +32,12 @@ from tests.projections.users.user_workload import write_user_workload
 REPO = Path(__file__).resolve().parents[2]
 
 
-def fitcoach(url: str, *args: str, stdout: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`fitcoach ARGS` as a process on the PostgreSQL at `url`; its stdout into the file `stdout` if given."""
-    env = {**os.environ, "FITCOACH_DATABASE_URL": url, "FITCOACH_EVENT_STORE": "postgres"}
+def fitcoach(
+    url: str, *args: str, stdout: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`fitcoach ARGS` as a process on the PostgreSQL at `url`, with `env` on top of this process's
+    environment; its stdout into the file `stdout` if given."""
+    env = {**os.environ, "FITCOACH_DATABASE_URL": url, "FITCOACH_EVENT_STORE": "postgres", **(env or {})}
     command = [sys.executable, "-m", "fitcoach.cli", *args]
     if stdout is None:
         return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)

@@ -196,3 +196,17 @@ def test_an_unknown_stream_is_reported_not_exported_empty(source_url: str) -> No
     assert completed.returncode == 1
     assert completed.stdout == ""
     assert "error [STREAM_NOT_FOUND]: stream 'plan-nothing-here' has no events" in completed.stderr
+
+
+def test_a_missing_file_or_an_unconfigured_target_is_an_error_without_a_traceback(
+    exported: Path, target_url: str, tmp_path: Path
+) -> None:
+    missing = fitcoach(target_url, "replay", "import", str(tmp_path / "none.jsonl"), "--to", "postgres")
+    assert missing.returncode == 1
+    assert "error [UNREADABLE_FILE]: cannot read" in missing.stderr
+    no_kurrentdb = fitcoach(
+        target_url, "replay", "import", str(exported), "--to", "kurrentdb", env={"FITCOACH_KURRENTDB_URL": ""}
+    )
+    assert no_kurrentdb.returncode == 1
+    assert "error [STORE_NOT_CONFIGURED]: KurrentDB needs FITCOACH_KURRENTDB_URL" in no_kurrentdb.stderr
+    assert "Traceback" not in missing.stderr + no_kurrentdb.stderr
