@@ -27,7 +27,7 @@ def add_replay_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     export = actions.add_parser(
         "export", help="write every event (or one stream's) to stdout, one canonical JSON object a line"
     )
-    export.add_argument("--stream", help="only this stream, e.g. plan-<uuid>")
+    export.add_argument("--stream", help="only this stream, e.g. workout-<plan id>")
     export.add_argument(
         "--from",
         dest="source",

@@ -8,7 +8,8 @@ whitespace, UTF-8 (no `\\u` escapes but for control characters), no NaN or infin
 an import never reads it and may give the event another one.
 
 Reading a line is strict: a missing or unknown key, a value of the wrong type, or metadata that the
-envelope would not store exactly as written is refused (`MalformedLine`), never silently dropped.
+envelope would not store exactly as written is refused (`MalformedLine`), never silently dropped (a
+metadata key left out reads as null, so files from before a metadata field existed still import).
 """
 
 from __future__ import annotations
@@ -183,9 +184,13 @@ def _metadata(raw: dict[str, Any], line: int) -> EventMetadata:
     except (KeyError, TypeError, ValueError, AttributeError):
         raise MalformedLine(line, "'metadata' is not the metadata of an event") from None
     stored = metadata.to_dict()
-    if stored != raw:
-        changed = sorted(key for key in stored.keys() | raw.keys() if stored.get(key) != raw.get(key))
-        raise MalformedLine(line, f"'metadata' would not be stored as written (fields {', '.join(changed)})")
+    # A key left out reads as null: files written before a metadata field existed still import.
+    changed = sorted(key for key in stored.keys() | raw.keys() if stored.get(key) != raw.get(key))
+    if changed or not raw.keys() <= stored.keys():
+        unknown = sorted(raw.keys() - stored.keys())
+        raise MalformedLine(
+            line, f"'metadata' would not be stored as written (fields {', '.join(changed or unknown)})"
+        )
     return metadata
 
 

@@ -109,3 +109,9 @@ def test_metadata_the_envelope_would_not_store_exactly_is_refused_not_dropped() 
 
 def test_the_position_is_optional_for_it_is_only_information() -> None:
     assert decode_line(fields(position=...), 1).stream_version == 3
+
+
+def test_a_metadata_key_left_out_reads_as_null_as_in_files_from_before_that_field() -> None:
+    metadata = json.loads(encode_line(recorded()))["metadata"]
+    del metadata["causation_id"]
+    assert decode_line(fields(metadata=metadata), 4).event.metadata == recorded().metadata
