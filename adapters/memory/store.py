@@ -12,6 +12,7 @@ from application.eventstore import (
     ExpectedVersion,
     NewEvent,
     RecordedEvent,
+    StreamAppend,
     StreamState,
     WrongExpectedVersion,
     check_stream_name,
@@ -51,7 +52,7 @@ class InMemoryEventStore:
                     stream=stream,
                     stream_version=len(existing) + index + 1,
                     position=len(self._log) + index + 1,
-                    recorded_at=now,
+                    recorded_at=event.recorded_at or now,
                 )
                 for index, event in enumerate(events)
             ]
@@ -61,6 +62,9 @@ class InMemoryEventStore:
         async with self._appended:
             self._appended.notify_all()
         return AppendResult(recorded[-1].stream_version, recorded[-1].position)
+
+    async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
+        return [await self.append(each.stream, each.events, each.expected_version) for each in appends]
 
     def _idempotent_result(
         self, stream: str, events: Sequence[NewEvent], expected: ExpectedVersion

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -69,6 +70,12 @@ def _hash_bytes(chain_hash: str | None) -> bytes | None:
         return bytes.fromhex(chain_hash)
     except ValueError:
         raise EventStoreError("an event's chain hash is not hexadecimal") from None
+
+
+def encode_recorded_times(events: Sequence[NewEvent]) -> list[datetime | None] | None:
+    """The given recorded times, None where the database's clock decides (None alone when it decides all)."""
+    times = [event.recorded_at for event in events]
+    return times if any(time is not None for time in times) else None
 
 
 def decode_rows(rows: list[tuple[Any, ...]]) -> list[RecordedEvent]:

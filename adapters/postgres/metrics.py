@@ -20,6 +20,7 @@ Operation = Literal[
     "user_plans",
     "users",
     "append",
+    "append_many",
     "read_stream",
     "read_all",
     "current_position",
