@@ -11,14 +11,17 @@ from __future__ import annotations
 import argparse
 
 from fitcoach.audit_integrity import INTEGRITY, SEAL
+from fitcoach.audit_reads import DIFF, HISTORY, STATE, TRACE
 from fitcoach.audit_support import AuditCommand
 from fitcoach.settings import Settings
 
-AUDIT_COMMANDS: tuple[AuditCommand, ...] = (INTEGRITY, SEAL)
+AUDIT_COMMANDS: tuple[AuditCommand, ...] = (HISTORY, STATE, DIFF, TRACE, INTEGRITY, SEAL)
 
 
 def add_audit_group(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    audit = commands.add_parser("audit", help="audit the event log: its hash chain, seals of stream heads")
+    audit = commands.add_parser(
+        "audit", help="audit the event log: its history, past states and requests, its hash chain and seals"
+    )
     actions = audit.add_subparsers(dest="audit_command", required=True)
     for command in AUDIT_COMMANDS:
         command.add_arguments(actions.add_parser(command.name, help=command.help))

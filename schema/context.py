@@ -13,6 +13,7 @@ from uuid import UUID
 from strawberry.types import Info as StrawberryInfo
 
 from application.accounts import Accounts
+from application.audit.reads import AuditReads
 from application.coaching.acceptance import SuggestionAcceptance
 from application.coaching.chat_feed import ChatFeed
 from application.coaching.commands import CoachingCommands
@@ -43,6 +44,8 @@ class Services:
     library_reads: LibraryReads
     users: UserReadModel
     accounts: Accounts
+    audit: AuditReads
+    """Auditors' reads of the event log (admins only), and a plan's own history (its owner too)."""
     pubsub: PubSub
     """Plan changes, for subscriptions."""
     chat_feed: ChatFeed

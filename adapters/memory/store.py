@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
+from itertools import islice
+from uuid import UUID
 
 from application.eventstore import (
     AppendResult,
@@ -107,6 +109,13 @@ class InMemoryEventStore:
     async def read_all(self, *, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         start = max(after, 0)
         return self._log[start : start + max(limit, 0)]
+
+    async def correlated(
+        self, correlation_id: UUID, *, after: int = 0, limit: int = 1000
+    ) -> list[RecordedEvent]:
+        """The `CorrelationIndex` of audits: a scan of the log."""
+        found = (e for e in self._log[max(after, 0) :] if e.metadata.correlation_id == correlation_id)
+        return list(islice(found, max(limit, 0)))
 
     async def subscribe_all(self, *, after: int = 0) -> AsyncIterator[RecordedEvent]:
         position = max(after, 0)

@@ -24,6 +24,7 @@ Operation = Literal[
     "read_stream",
     "read_all",
     "current_position",
+    "correlated",
     "coaching_sessions",
     "coaching_messages",
     "coach_usage",

@@ -355,11 +355,18 @@ CREATE TABLE eventstore.snapshots (
 );
 """
 
+# `fitcoach audit trace`: one request's events, found by correlation id in log order. A plain CREATE INDEX
+# (the migration runs in a transaction): on a big log it holds off appends while it builds.
+_CREATE_CORRELATION_INDEX = """
+CREATE INDEX events_by_correlation ON eventstore.events (correlation_id, position);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events table and append function", _CREATE_EVENTS + _CREATE_APPEND_FUNCTION),
     Migration(2, "snapshots table", _CREATE_SNAPSHOTS),
     Migration(3, "chain hashes", _CHAIN_HASHES),
     Migration(4, "append_events keeps given recorded times", _RECORDED_TIMES_APPEND_FUNCTION),
+    Migration(5, "index of events by correlation id", _CREATE_CORRELATION_INDEX),
 )
 
 

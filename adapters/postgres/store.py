@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -52,6 +53,10 @@ _READ_STREAM = (
 )
 _READ_STREAM_FORWARDS = _READ_STREAM.format(direction="ASC")
 _READ_STREAM_BACKWARDS = _READ_STREAM.format(direction="DESC")
+_CORRELATED = (
+    f"SELECT {EVENT_COLUMNS} FROM eventstore.events WHERE correlation_id = %s AND position > %s"
+    " ORDER BY position LIMIT %s"
+)
 _CURRENT_POSITION = "SELECT coalesce(max(position), 0) FROM eventstore.events"
 
 
@@ -167,6 +172,13 @@ class PostgresEventStore:
 
     def subscribe_all(self, *, after: int = 0) -> AsyncIterator[RecordedEvent]:
         return self._subscriptions.follow(after)
+
+    async def correlated(
+        self, correlation_id: UUID, *, after: int = 0, limit: int = 1000
+    ) -> list[RecordedEvent]:
+        """The `CorrelationIndex` of audits: through the index of migration 5."""
+        params = (correlation_id, as_bigint(after), as_bigint(limit))
+        return await self._fetch_events("correlated", _CORRELATED, params)
 
     async def current_position(self) -> int:
         with _translated_errors():

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from application.audit.reads import AuditReads
 from application.auth_ports import PasswordHasher
 from application.cache import Cache
 from application.coaching.acceptance import SuggestionAcceptance
@@ -43,6 +44,7 @@ from fitcoach.wiring.adapters import (
 )
 from fitcoach.wiring.core import (
     Core,
+    audit_reads_for,
     build_core,
     build_projection_runners,
     coaching_handler,
@@ -80,6 +82,7 @@ class Api:
     user_read_model: PostgresUserReadModel
     accounts: Accounts
     sessions: SessionCheck
+    audit: AuditReads
     cache: Cache
     pubsub: PubSub
     chat_feed: ChatFeed
@@ -211,6 +214,7 @@ async def build_api(
             user_read_model=user_read_model,
             accounts=accounts,
             sessions=sessions,
+            audit=audit_reads_for(core.store),
             cache=cache,
             pubsub=pubsub,
             chat_feed=chat_feed,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.audit.reads import AuditReads
+from application.audit.trace import CorrelationIndex, ScannedCorrelations
 from application.cache import Cache
 from application.eventstore import EventStore
 from application.handler import CommandHandler
@@ -74,6 +76,22 @@ async def event_store_from(settings: Settings) -> EventStore:
                 min_size=settings.db_pool_min_size,
                 max_size=settings.db_pool_max_size,
             )
+
+
+def correlation_index_for(store: EventStore) -> CorrelationIndex:
+    """The store's own lookup by correlation id (PostgreSQL: indexed; memory: a scan), or else a scan of
+    its log through the port (KurrentDB)."""
+    from adapters.memory.store import InMemoryEventStore
+    from adapters.postgres.store import PostgresEventStore
+
+    if isinstance(store, PostgresEventStore | InMemoryEventStore):
+        return store
+    return ScannedCorrelations(store)
+
+
+def audit_reads_for(store: EventStore) -> AuditReads:
+    """What `fitcoach audit` and the auditors' GraphQL fields read the log with."""
+    return AuditReads.over(store, correlation_index_for(store))
 
 
 async def snapshots_from(settings: Settings) -> Snapshots | None:

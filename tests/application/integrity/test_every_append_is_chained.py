@@ -24,12 +24,12 @@ HASH_PRESERVING_APPENDERS = {
         "`fitcoach replay import`: writes exported events with the chain hashes they were exported with, so"
         " the imported log verifies against the same chain (the hash covers no position nor time)"
     ),
-    "adapters/memory/store.py": "`append_many` is the store's own `append` of the caller's events, in order",
+    "adapters/memory/store.py": "`append_many` is its own `append` of the caller's events, in order",
     "adapters/postgres/store.py": (
         "`append_many` sends the caller's events, hashes included, in one transaction; on a refusal it"
         " falls back to its own `append` of each"
     ),
-    "adapters/kurrentdb/store.py": "`append_many` is the store's own `append` of the caller's events, in order",
+    "adapters/kurrentdb/store.py": "`append_many` is its own `append` of the caller's events, in order",
 }
 
 

@@ -1,0 +1,2 @@
+"""The auditors' GraphQL fields (admins only): a stream's events, a plan at a version or a time, the diff of
+a plan between two versions; and a plan's own `history`, which its owner reads too."""
