@@ -10,6 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
+from fitcoach.audit_verify import add_verify_parser, run_verify
 from fitcoach.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("fitcoach.cli")
@@ -47,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_parser("status", help="checkpoint, lag and state of each projection")
     rebuild = actions.add_parser("rebuild", help="replay the log into fresh tables, then swap them in")
     rebuild.add_argument("name", help="the projection, e.g. workout_plans")
+    audit = commands.add_parser("audit", help="audit the event log and the read models built from it")
+    add_verify_parser(audit.add_subparsers(dest="action", required=True))
     library = commands.add_parser("library", help="the exercise library")
     library_actions = library.add_subparsers(dest="action", required=True)
     importing = library_actions.add_parser(
@@ -234,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from fitcoach.library_commands import import_library_file
 
             return asyncio.run(import_library_file(settings, args.file, as_json=args.json))
+        if args.command == "audit":
+            return asyncio.run(run_verify(settings, args))
         if args.action == "status":
             return asyncio.run(_status(settings))
         return asyncio.run(_rebuild(settings, args.name))

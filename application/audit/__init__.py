@@ -1,0 +1,1 @@
+"""Audits of the event log and of what was built from it."""
