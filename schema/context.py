@@ -13,6 +13,7 @@ from uuid import UUID
 from strawberry.types import Info as StrawberryInfo
 
 from application.accounts import Accounts
+from application.audit.verify import ReadModelVerification
 from application.coaching.acceptance import SuggestionAcceptance
 from application.coaching.commands import CoachingCommands
 from application.coaching.reads import CoachingReads
@@ -51,6 +52,8 @@ class Services:
     mutation_bucket: TokenBucket
     """A user's (signed out: an IP's) mutation fields: FITCOACH_MUTATION_RATE_LIMIT_BURST, refilled at
     FITCOACH_MUTATION_RATE_LIMIT_PER_MINUTE."""
+    read_model_verification: ReadModelVerification
+    """Admins' `verifyProjection`: a read model rebuilt from the log and compared with the live one."""
 
 
 @dataclass(frozen=True, slots=True)
