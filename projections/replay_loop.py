@@ -83,6 +83,7 @@ class ReplayLoop:
                     if at_end:
                         break
                 await self._flush(conn)
+                self._report(head)  # once more: everything read is written now
         finally:
             pending.cancel()
 
@@ -93,6 +94,9 @@ class ReplayLoop:
             self.position, self._last_at = page[-1].position, page[-1].recorded_at
             if self._replay.wants_flush:
                 await self._flush(conn)
+        self._report(head)
+
+    def _report(self, head: int) -> None:
         if self._progress is not None:
             elapsed = time.perf_counter() - self._started
             self._progress(RebuildProgress(self.events, self.position, max(head, self.position), elapsed))
