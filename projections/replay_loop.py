@@ -83,7 +83,6 @@ class ReplayLoop:
                     if at_end:
                         break
                 await self._flush(conn)
-                self._report(head)  # once more: everything read is written now
         finally:
             pending.cancel()
 
