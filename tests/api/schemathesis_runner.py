@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from uuid import UUID
 
+from projections.registry import PROJECTIONS
 from schema.ids import global_id
 from tests.api.graphql_client import Session, create_plan, exercise
 from tests.api.server import RunningApi
@@ -55,6 +56,7 @@ def fuzz_config(
         "Query.coachingSession.id": "sessions",
         "Query.coachingSessions.first": "page_sizes",
         "Mutation.*.input.sessionId": "sessions",
+        "Query.verifyProjection.name": "projections",
     }
     lines = [
         "[dictionaries.plans]",
@@ -69,6 +71,8 @@ def fuzz_config(
         f"values = {_toml(session_ids or [global_id('CoachingSession', UUID(int=0))])}",
         "[dictionaries.page_sizes]",
         f"values = {_toml(PAGE_SIZES)}",
+        "[dictionaries.projections]",
+        f"values = {_toml([projection.name for projection in PROJECTIONS])}",
         "[dictionaries.exercises]",
         f"values = {_toml(list(EXERCISES))}",
         "[parameters]",
