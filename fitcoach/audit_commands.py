@@ -13,9 +13,10 @@ import argparse
 from fitcoach.audit_integrity import INTEGRITY, SEAL
 from fitcoach.audit_reads import DIFF, HISTORY, STATE, TRACE
 from fitcoach.audit_support import AuditCommand
+from fitcoach.audit_verify import VERIFY
 from fitcoach.settings import Settings
 
-AUDIT_COMMANDS: tuple[AuditCommand, ...] = (HISTORY, STATE, DIFF, TRACE, INTEGRITY, SEAL)
+AUDIT_COMMANDS: tuple[AuditCommand, ...] = (HISTORY, STATE, DIFF, TRACE, INTEGRITY, SEAL, VERIFY)
 
 
 def add_audit_group(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

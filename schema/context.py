@@ -14,6 +14,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from application.accounts import Accounts
 from application.audit.reads import AuditReads
+from application.audit.verify import ReadModelVerification
 from application.coaching.acceptance import SuggestionAcceptance
 from application.coaching.chat_feed import ChatFeed
 from application.coaching.commands import CoachingCommands
@@ -57,6 +58,8 @@ class Services:
     mutation_bucket: TokenBucket
     """A user's (signed out: an IP's) mutation fields: FITCOACH_MUTATION_RATE_LIMIT_BURST, refilled at
     FITCOACH_MUTATION_RATE_LIMIT_PER_MINUTE."""
+    read_model_verification: ReadModelVerification
+    """Admins' `verifyProjection`: a read model rebuilt from the log and compared with the live one."""
 
 
 @dataclass(frozen=True, slots=True)

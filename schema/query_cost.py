@@ -59,6 +59,7 @@ from domain.library.values import Equipment, MovementPattern, Muscle
 from domain.plans.diff import EXERCISE_FIELDS, PLAN_FIELDS
 from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
 from domain.users.validation import MAX_LIST_ITEMS
+from schema.audit import verify as audit
 from schema.audit.diff import MAX_AUTHORS
 from schema.errors import ApiError
 from schema.pages import DEFAULT_PAGE_SIZE
@@ -104,6 +105,13 @@ LIST_BOUNDS: Mapping[str, int] = {
     "PlanDiff.reordered": MAX_EXERCISES,
     "PlanDiff.changedBy": MAX_AUTHORS,
     "ChangedExercise.fields": len(EXERCISE_FIELDS),
+    "ProjectionVerification.tables": audit.MAX_TABLES,
+    "ProjectionVerification.drifts": audit.MAX_DRIFTS_SHOWN,
+    "VerifiedTable.keyColumns": audit.MAX_KEY_COLUMNS,
+    "VerifiedTable.liveOnlyColumns": audit.MAX_TABLE_COLUMNS,
+    "VerifiedTable.rebuiltOnlyColumns": audit.MAX_TABLE_COLUMNS,
+    "RowDrift.key": audit.MAX_KEY_COLUMNS,
+    "RowDrift.columns": audit.MAX_TABLE_COLUMNS,
 }
 """Every list field of the schema (`Type.field`, or `*.field` for any type); a test checks that none is
 missing. One that is falls back to `MAX_PAGE_SIZE`."""

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from application.audit.reads import AuditReads
+from application.audit.verify import ReadModelVerification
 from application.auth_ports import PasswordHasher
 from application.cache import Cache
 from application.coaching.acceptance import SuggestionAcceptance
@@ -48,6 +49,7 @@ from fitcoach.wiring.core import (
     build_core,
     build_projection_runners,
     coaching_handler,
+    read_model_verification,
     resolve_database_url,
 )
 from projections.runner import ProjectionRunner
@@ -90,6 +92,7 @@ class Api:
     rate_limiter: RateLimiter
     persisted_queries: PersistedQueries
     mutation_buckets: TokenBuckets
+    read_model_verification: ReadModelVerification
     responses: ResponseCache | None = None
     """Cached read results (None when FITCOACH_RESPONSE_CACHE is off)."""
     runners: list[ProjectionRunner] = field(default_factory=list)
@@ -221,6 +224,7 @@ async def build_api(
             rate_limiter=rate_limiter,
             persisted_queries=persisted_queries,
             mutation_buckets=mutation_buckets,
+            read_model_verification=read_model_verification(core.store, database_url),
             responses=ResponseCache(cache, checkpoints) if settings.response_cache else None,
             closers=closers,
         )

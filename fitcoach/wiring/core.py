@@ -5,10 +5,12 @@ Tests pass their own adapters in place of the ones the settings would choose.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.audit.reads import AuditReads
 from application.audit.trace import CorrelationIndex, ScannedCorrelations
+from application.audit.verify import ReadModelVerification
 from application.cache import Cache
 from application.eventstore import EventStore
 from application.handler import CommandHandler
@@ -28,7 +30,9 @@ from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.events import PlanEvent
 from fitcoach.settings import Settings
 from projections.registry import PROJECTIONS
+from projections.replay_loop import RebuildProgress
 from projections.runner import ProjectionRunner
+from projections.verification import ScratchRebuilds
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +162,13 @@ def build_projection_runners(
         )
         for projection in PROJECTIONS
     ]
+
+
+def read_model_verification(
+    store: EventStore, database_url: str, *, progress: Callable[[RebuildProgress], None] | None = None
+) -> ReadModelVerification:
+    """`audit verify` and `verifyProjection`: every projection's read model against the log."""
+    return ReadModelVerification(ScratchRebuilds(store, database_url, progress=progress))
 
 
 async def projector_cache_from(settings: Settings) -> Cache | None:

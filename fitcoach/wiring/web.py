@@ -65,6 +65,7 @@ def resolver_services(api: Api) -> Services:
         mutation_bucket=TokenBucket(
             settings.mutation_rate_limit_burst, settings.mutation_rate_limit_per_minute
         ),
+        read_model_verification=api.read_model_verification,
     )
 
 

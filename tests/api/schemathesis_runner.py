@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from uuid import UUID
 
+from projections.registry import PROJECTIONS
 from schema.ids import global_id, parse_global_id
 from tests.api.graphql_client import Session, create_plan, exercise
 from tests.api.server import RunningApi
@@ -64,6 +65,7 @@ def fuzz_config(
         "Query.planDiff.id": "plans",
         "Query.planDiff.fromVersion": "versions",
         "Query.planDiff.toVersion": "versions",
+        "Query.verifyProjection.name": "projections",
     }
     streams = [f"workout-{parse_global_id(plan_id)[1]}" for plan_id in plan_ids]
     streams += [str(parse_global_id(user_id)[1]) for user_id in user_ids]
@@ -84,6 +86,8 @@ def fuzz_config(
         f"values = {_toml(streams)}",
         "[dictionaries.versions]",
         f"values = {_toml(VERSIONS)}",
+        "[dictionaries.projections]",
+        f"values = {_toml([projection.name for projection in PROJECTIONS])}",
         "[dictionaries.exercises]",
         f"values = {_toml(list(EXERCISES))}",
         "[parameters]",

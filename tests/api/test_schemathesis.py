@@ -50,6 +50,7 @@ ADMIN_OPERATIONS = (
     "Query.streamEvents",
     "Query.planAt",
     "Query.planDiff",
+    "Query.verifyProjection",
 )
 
 
