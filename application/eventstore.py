@@ -4,6 +4,9 @@ Versions and positions:
 - A stream's version is the number of events in it; its first event has `stream_version` 1.
 - `position` is the event's place in the global log. It only grows, in commit order; it is
   dense for PostgreSQL and the commit position for KurrentDB. `after=0` means "from the start".
+
+Recorded times: a `NewEvent` without `recorded_at` is stamped by the store when it is written. One moved
+from another log (`application.replay`) keeps the time it was first recorded, and reads back with it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ class EventMetadata:
     correlation_id: UUID
     causation_id: UUID | None = None
     user_id: UUID | None = None
+    chain_hash: str | None = None
+    """SHA-256 (hex) linking the event to its predecessor in the stream (`application.integrity.chain`);
+    None for events written before the chain existed. Set on append, never by a decider."""
 
     def to_dict(self) -> dict[str, str | None]:
         return {
@@ -42,6 +48,7 @@ class EventMetadata:
             "correlation_id": str(self.correlation_id),
             "causation_id": str(self.causation_id) if self.causation_id else None,
             "user_id": str(self.user_id) if self.user_id else None,
+            "chain_hash": self.chain_hash,
         }
 
     @classmethod
@@ -56,6 +63,7 @@ class EventMetadata:
             correlation_id=UUID(raw["correlation_id"]),
             causation_id=optional_uuid("causation_id"),
             user_id=optional_uuid("user_id"),
+            chain_hash=str(raw["chain_hash"]) if raw.get("chain_hash") else None,
         )
 
 
@@ -66,6 +74,13 @@ class NewEvent:
     schema_version: int
     data: dict[str, Any]
     metadata: EventMetadata
+    recorded_at: datetime | None = None
+    """None: the store's clock at the append. Given (time-zone aware): the time the event was first recorded
+    in the log it is moved from. The command path never sets it."""
+
+    def __post_init__(self) -> None:
+        if self.recorded_at is not None and self.recorded_at.utcoffset() is None:
+            raise ValueError("an event's recorded_at must be time-zone aware")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +94,15 @@ class RecordedEvent:
     stream_version: int
     position: int
     recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StreamAppend:
+    """One stream's part of `EventStore.append_many`."""
+
+    stream: str
+    events: Sequence[NewEvent]
+    expected_version: ExpectedVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +162,14 @@ class EventStore(Protocol):
 
         Appending event ids that the stream already holds right after `expected_version` (or anywhere,
         with `ANY`) writes nothing and returns the original result, as KurrentDB does.
+        """
+        ...
+
+    async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
+        """The same as `append` for each of `appends` in order, stopping at the first that raises: the ones
+        before it are written, it raises its error, the ones after it are not tried. Each result is its
+        append's. A store may write them faster together (PostgreSQL: in one transaction), but never
+        writes part of one append, nor one out of order.
         """
         ...
 

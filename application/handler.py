@@ -7,6 +7,9 @@ a new one. A command id sent again is answered with its first result if the comm
 events or among the snapshot's remembered commands (at least the stream's last `remembered_commands`);
 an older one is decided afresh, and as its derived event ids are already stored, the store refuses the
 append (`CONFLICT`): it is never written twice.
+
+The events are chained (`application.integrity.chain`) to the hash of the last event loaded, at the
+version the append expects: the store's version check makes that event the one they follow.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from application.eventstore import (
     StreamState,
     WrongExpectedVersion,
 )
+from application.integrity.chain import chain_events
 from application.snapshots import REMEMBERED_COMMANDS, Snapshots
 from application.stream_state import SnapshotPolicy, StreamStates
 from domain.decider import Command, Decider
@@ -109,7 +113,7 @@ class CommandHandler(Generic[C, S, E]):
             if not events:
                 return CommandResult(loaded.version, loaded.position, (), state=loaded.state)
             expected: ExpectedVersion = loaded.version if loaded.version else StreamState.NO_STREAM
-            new_events = self._new_events(stream, command, metadata, events)
+            new_events = chain_events(loaded.head_hash, self._new_events(stream, command, metadata, events))
             try:
                 appended = await self._store.append(stream, new_events, expected)
             except WrongExpectedVersion as conflict:

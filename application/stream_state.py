@@ -32,6 +32,8 @@ class Loaded(Generic[S, E]):
     """The events read and folded: those after the snapshot, or the whole stream without one."""
     remembered: tuple[RecentCommand, ...] = ()
     """The snapshot's latest commands before `tail`."""
+    head_hash: str | None = None
+    """The chain hash of the event at `version`, which the next append links to."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +162,7 @@ class StreamStates(Generic[S, E]):
         last = records[-1] if records else base
         if last is None:
             return Loaded(state, 0, 0, pairs)
-        return Loaded(state, last.stream_version, last.position, pairs, remembered)
+        return Loaded(state, last.stream_version, last.position, pairs, remembered, last.metadata.chain_hash)
 
     def _down(self, error: SnapshotsUnavailable) -> None:
         if not self._outage:

@@ -3,6 +3,7 @@
 A claim stream (`useremail-<sha256>`, `useridentity-<sha256>`) holds claim events; the latest names the
 holder. The first claim is appended with NO_STREAM and a takeover with the version just read, so the
 store's optimistic concurrency lets exactly one claimant win, on PostgreSQL and KurrentDB alike.
+A claim event is chained (`application.integrity.chain`) to the holder's event it follows, read with it.
 
 A claim is only as good as its holder:
 - a registered user that holds the value (checked by `holds`) keeps it;
@@ -32,6 +33,7 @@ from application.eventstore import (
     StreamState,
     WrongExpectedVersion,
 )
+from application.integrity.chain import chain_events
 from application.users import UserCommands, load_user, metadata_for
 from domain.errors import ConcurrencyConflict, DomainError
 from domain.users import AbandonedRegistration, User, UserState, decode_claim, encode_claim
@@ -53,6 +55,8 @@ class ClaimHolder:
     claimed_at: datetime
     state: UserState | None
     stream_version: int
+    chain_hash: str | None
+    """The chain hash of the claim stream's last event, which a takeover links to."""
 
 
 class ClaimHeld(Exception):
@@ -77,15 +81,18 @@ class UniqueClaims:
         last = records[0]
         claim = decode_claim(last.type, last.schema_version, last.data)
         state = await load_user(self._store, claim.user_id)
-        return ClaimHolder(claim.user_id, claim.at, state, last.stream_version)
+        return ClaimHolder(claim.user_id, claim.at, state, last.stream_version, last.metadata.chain_hash)
 
     async def claim(self, stream: str, claim: ClaimEvent, holds: Holds) -> None:
         """Make `claim.user_id` the holder, or raise ClaimHeld."""
         expected: ExpectedVersion = StreamState.NO_STREAM
+        previous_hash: str | None = None  # the chain hash of the event at `expected`
         holder: ClaimHolder | None = None
         for _attempt in range(_ATTEMPTS):
             try:
-                await self._store.append(stream, [new_claim_event(claim)], expected)
+                await self._store.append(
+                    stream, chain_events(previous_hash, [new_claim_event(claim)]), expected
+                )
                 return
             except WrongExpectedVersion:
                 pass
@@ -95,7 +102,7 @@ class UniqueClaims:
             if holder.user_id == claim.user_id:
                 return
             await self._take_over(holder, holds)
-            expected = holder.stream_version
+            expected, previous_hash = holder.stream_version, holder.chain_hash
         if holder is None:
             raise WrongExpectedVersion(stream, expected, 0)
         raise ClaimHeld(holder)  # others kept taking it over before us

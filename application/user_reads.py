@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.users import User
 from domain.users.values import PreferenceValue
 
 USERS_PROJECTION = "users"
@@ -58,3 +59,28 @@ class UserReadModel(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+def user_view_of(user: User, version: int = 0, position: int = 0) -> UserView:
+    """The view of a user as folded from its stream (a mutation's own result, or `me`)."""
+    profile = user.profile
+    return UserView(
+        id=user.user_id,
+        email=user.email,
+        display_name=profile.display_name,
+        date_of_birth=profile.date_of_birth,
+        gender=profile.gender.value if profile.gender else None,
+        height_cm=profile.height_cm,
+        weight_kg=profile.weight_kg,
+        fitness_level=profile.fitness_level.value if profile.fitness_level else None,
+        preferences=dict(profile.preferences),
+        goals=profile.goals,
+        injuries=profile.injuries,
+        available_equipment=profile.available_equipment,
+        identity_providers=tuple(identity.provider.value for identity in user.identities),
+        role=user.role.value,
+        version=version,
+        created_at=user.registered_at,
+        updated_at=user.updated_at,
+        last_position=position,
+    )

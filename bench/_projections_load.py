@@ -1,8 +1,9 @@
 """Load the generated workload into the event log with one COPY, in the exact format the store writes.
 
 Rows carry what `eventstore.append_events` would have written: dense positions in commit (here: time)
-order, per-stream versions from 1, the data as the store's own JSON encoder renders it, and the metadata
-in its typed columns. `recorded_at` is the command's moment, so the history looks months old.
+order, per-stream versions from 1, the data as the store's own JSON encoder renders it, the metadata in
+its typed columns and the chain hash as the command handler computes it. `recorded_at` is the command's
+moment, so the history looks months old.
 A sample of plans is then read back through `PostgresEventStore` and folded, and must equal the state the
 generator decided on.
 """
@@ -25,7 +26,7 @@ from domain.plans.streams import plan_stream
 
 COLUMNS = (
     "position, stream, stream_version, event_id, type, schema_version, data,"
-    " actor, command_id, correlation_id, causation_id, user_id, recorded_at"
+    " actor, command_id, correlation_id, causation_id, user_id, chain_hash, recorded_at"
 )
 VERIFIED_PLANS = 200
 
@@ -69,6 +70,7 @@ async def copy_into_log(url: str, appends: Iterable[Append]) -> Loaded:
                             metadata.correlation_id,
                             metadata.causation_id,
                             metadata.user_id,
+                            None if metadata.chain_hash is None else bytes.fromhex(metadata.chain_hash),
                             recorded_at,
                         )
                     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from application.eventstore import EventMetadata, NewEvent
+from application.integrity.chain import chain_events
 from bench._projections_catalogue import (
     CATALOGUE,
     CHANGE_DESCRIPTIONS,
@@ -103,6 +104,7 @@ class PlanScript:
         self._rng = rng
         self._gap = (timeline.end - timeline.start) / timeline.events
         self._first_exercises = rng.randint(4, 10)
+        self._head_hash: str | None = None
 
     @property
     def done(self) -> bool:
@@ -132,7 +134,9 @@ class PlanScript:
             event_type, schema_version, data = encode(event)
             event_id = uuid.uuid5(metadata.command_id, f"{stream}:{index}")  # as the command handler does
             new_events.append(NewEvent(event_id, event_type, schema_version, data, metadata))
-        return Append(self.at, stream, new_events)
+        chained = chain_events(self._head_hash, new_events)  # as the command handler does
+        self._head_hash = chained[-1].metadata.chain_hash
+        return Append(self.at, stream, chained)
 
     def _next_command(self, at: datetime) -> PlanCommand:
         rng, plan_id, state = self._rng, self.timeline.plan_id, self.state

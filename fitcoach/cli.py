@@ -10,6 +10,8 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
+from fitcoach.audit_commands import add_audit_group
+from fitcoach.replay_commands import add_replay_parser
 from fitcoach.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("fitcoach.cli")
@@ -54,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("file", type=Path, help="a JSON list of exercises, e.g. exercises.json")
     importing.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    add_audit_group(commands)
+    add_replay_parser(commands)
     return parser
 
 
@@ -236,6 +240,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from fitcoach.library_commands import import_library_file
 
             return asyncio.run(import_library_file(settings, args.file, as_json=args.json))
+        if args.command == "audit":
+            from fitcoach.audit_commands import run_audit
+
+            return asyncio.run(run_audit(settings, args))
+        if args.command == "replay":
+            from fitcoach.replay_commands import run_replay
+
+            return asyncio.run(run_replay(settings, args))
         if args.action == "status":
             return asyncio.run(_status(settings))
         return asyncio.run(_rebuild(settings, args.name))

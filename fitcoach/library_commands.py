@@ -23,9 +23,10 @@ class CountBar:
 
     WIDTH = 30
 
-    def __init__(self, out: TextIO, label: str) -> None:
+    def __init__(self, out: TextIO, label: str, *, unit: str = "exercises") -> None:
         self._out = out
         self._label = label
+        self._unit = unit
         self._tty = out.isatty()
         self._interval = 0.1 if self._tty else 5.0
         self._started = time.monotonic()
@@ -52,7 +53,7 @@ class CountBar:
         elapsed = time.monotonic() - self._started
         text = (
             f"{self._label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {share:6.1%}  "
-            f"{done:,}/{total:,} exercises  {elapsed:.1f} s"
+            f"{done:,}/{total:,} {self._unit}  {elapsed:.1f} s"
         )
         self._out.write(f"\r{text}\x1b[K" if self._tty else f"{text}\n")
         self._out.flush()

@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from projections.rebuild import RebuildProgress
+from projections.replay_loop import RebuildProgress
 from projections.status import ProjectionStatus
 
 _HEADERS = ("NAME", "CHECKPOINT", "LAG EVENTS", "LAG SECONDS", "STATE", "ERROR")

@@ -2,49 +2,36 @@
 
 1. Create `<schema>__rebuild` and a checkpoint row `<projection>__rebuild` (state `rebuilding`).
 2. Replay the whole log through the projection's `Replay` (state in memory, rows by COPY), committing
-   the rebuild checkpoint with each flush (`ReplayLoop`). The old tables keep serving, and a
-   running projector keeps them current meanwhile.
+   the rebuild checkpoint with each flush (`projections.replay_loop`). The old tables keep serving, and
+   a running projector keeps them current meanwhile.
 3. In one transaction holding the projection's checkpoint row (so its runner waits): catch the fresh
    tables up to the head of the log, rename the schemas, move the checkpoint, drop the old tables.
    Readers resolve the table names again after the commit, so each sees one complete set or the other.
-
-The replay reads the next page while the current one folds. The cyclic garbage collector is paused
-meanwhile. A replay holds a large, acyclic heap (every plan's state) while allocating millions of
-short-lived objects; each full collection would walk that heap again, and did halve the throughput.
-Nothing in a replay forms cycles, so nothing piles up meanwhile.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import gc
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 import psycopg
 from psycopg import sql
 
-from application.eventstore import EventStore, RecordedEvent
+from application.eventstore import EventStore
 from projections import checkpoints
 from projections.checkpoints import REBUILD_SUFFIX, State
-from projections.projection import (
-    Connection,
-    EventFailed,
-    Projection,
-    ProjectionFailed,
-    Replay,
-    describe,
-)
+from projections.projection import Connection, EventFailed, Projection, ProjectionFailed, describe
+from projections.replay_loop import DEFAULT_PAGE_SIZE, RebuildProgress, ReplayLoop
 from projections.runner import LOCK_NAMESPACE
+from projections.scratch import create_fresh_schema, tables_in
 
-__all__ = ["RebuildInProgress", "RebuildProgress", "RebuildReport", "rebuild"]
+__all__ = ["DEFAULT_PAGE_SIZE", "RebuildInProgress", "RebuildProgress", "RebuildReport", "rebuild"]
 
 REBUILD_LOCK_NAMESPACE = LOCK_NAMESPACE + 1
-DEFAULT_PAGE_SIZE = 4000
+"""First key of the rebuild's advisory lock (the second is `hashtext(projection name)`); `audit verify`
+holds it shared, so that no rebuild swaps tables under a verification."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +71,7 @@ async def rebuild(
             raise RebuildInProgress(f"projection {projection.name!r} is being rebuilt by another process")
         try:
             await _prepare(conn, projection, shadow, row)
-            replayed = ReplayLoop(projection.replay(shadow), row, started, progress)
+            replayed = ReplayLoop(projection.replay(shadow), started, progress, checkpoint_name=row)
             await replayed.run(conn, store, page_size)
             position = await _swap(conn, store, projection, shadow, row, replayed.position, page_size)
         except EventFailed as error:
@@ -100,9 +87,7 @@ async def rebuild(
 
 async def _prepare(conn: Connection, projection: Projection, shadow: str, row: str) -> None:
     async with conn.transaction():
-        await conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(shadow)))
-        await conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(shadow)))
-        await conn.execute(projection.create_tables(shadow).encode())
+        await create_fresh_schema(conn, projection, shadow)
         await checkpoints.ensure(conn, row, State.REBUILDING)
         await conn.execute(
             "UPDATE projections.checkpoints SET position = 0, state = 'rebuilding', error = NULL,"
@@ -140,78 +125,5 @@ async def _swap(
 
 
 async def _analyze(conn: Connection, schema: str) -> None:
-    cursor = await conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,))
-    for (table,) in await cursor.fetchall():
+    for table in await tables_in(conn, schema):
         await conn.execute(sql.SQL("ANALYZE {}.{}").format(sql.Identifier(schema), sql.Identifier(table)))
-
-
-@dataclass(frozen=True, slots=True)
-class RebuildProgress:
-    events: int
-    position: int
-    head: int
-    """The log's last position when the replay started (or the replay's position, once past it)."""
-    elapsed_seconds: float
-
-    @property
-    def events_per_second(self) -> float:
-        return self.events / self.elapsed_seconds if self.elapsed_seconds > 0 else 0.0
-
-    @property
-    def eta_seconds(self) -> float | None:
-        rate = self.events_per_second
-        return (self.head - self.position) / rate if rate > 0 else None
-
-
-class ReplayLoop:
-    def __init__(
-        self,
-        replay: Replay,
-        checkpoint_name: str,
-        started: float,
-        progress: Callable[[RebuildProgress], None] | None,
-    ) -> None:
-        self._replay = replay
-        self._checkpoint_name = checkpoint_name
-        self._started = started
-        self._progress = progress
-        self.events = 0
-        self.position = 0
-        self._last_at: datetime | None = None
-
-    async def run(self, conn: Connection, store: EventStore, page_size: int) -> None:
-        head = await store.current_position()
-        pending: asyncio.Task[list[RecordedEvent]] = asyncio.create_task(store.read_all(limit=page_size))
-        try:
-            with _collector_paused():
-                while page := await pending:
-                    pending = asyncio.create_task(store.read_all(after=page[-1].position, limit=page_size))
-                    await asyncio.sleep(0)  # send the next read before folding this page
-                    await self._replay.feed(conn, page)
-                    self.events += len(page)
-                    self.position, self._last_at = page[-1].position, page[-1].recorded_at
-                    if self._replay.wants_flush:
-                        await self._flush(conn)
-                    if self._progress is not None:
-                        elapsed = time.perf_counter() - self._started
-                        top = max(head, self.position)
-                        self._progress(RebuildProgress(self.events, self.position, top, elapsed))
-                await self._flush(conn)
-        finally:
-            pending.cancel()
-
-    async def _flush(self, conn: Connection) -> None:
-        async with conn.transaction():
-            await self._replay.flush(conn)
-            await checkpoints.advance(conn, self._checkpoint_name, self.position, self._last_at)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()

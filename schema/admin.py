@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from application.user_reads import user_view_of
 from domain.errors import DomainError
 from domain.users.values import Role as DomainRole
 from schema.accounts.inputs import UserPayload
-from schema.accounts.types import Role, User, user_view_of
+from schema.accounts.types import Role, User
 from schema.context import Info
 from schema.errors import Forbidden, user_error_of
 from schema.ids import parse_global_id

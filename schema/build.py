@@ -37,6 +37,7 @@ from schema.plans.types import WorkoutPlan
 from schema.queries import Query
 from schema.query_cost import QueryCostLimit
 from schema.query_depth import max_depth_rule
+from schema.scalars import SCALAR_MAP
 
 DOCUMENT_CACHE_SIZE = 512
 
@@ -80,7 +81,13 @@ NODES: list[type] = [WorkoutPlan, User, LibraryExercise, CoachingSession, CoachM
 def export_sdl() -> str:
     """The schema as SDL, as kept in `schema.graphql` (a test fails when the two differ): the types and
     fields, which no limit or extension changes."""
-    schema = FitcoachSchema(query=Query, mutation=Mutation, subscription=Subscription, types=NODES)
+    schema = FitcoachSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=NODES,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+    )
     return schema.as_str() + "\n"
 
 
@@ -110,5 +117,5 @@ def build_schema(config: SchemaConfig) -> strawberry.Schema:
         types=NODES,
         extensions=extensions,
         execution_context_class=paced_execution(config.execution_slice_seconds),
-        config=StrawberryConfig(disable_field_suggestions=not config.introspection),
+        config=StrawberryConfig(disable_field_suggestions=not config.introspection, scalar_map=SCALAR_MAP),
     )

@@ -13,6 +13,8 @@ from uuid import UUID
 from strawberry.types import Info as StrawberryInfo
 
 from application.accounts import Accounts
+from application.audit.reads import AuditReads
+from application.audit.verify import ReadModelVerification
 from application.coaching.acceptance import SuggestionAcceptance
 from application.coaching.chat_feed import ChatFeed
 from application.coaching.commands import CoachingCommands
@@ -43,6 +45,8 @@ class Services:
     library_reads: LibraryReads
     users: UserReadModel
     accounts: Accounts
+    audit: AuditReads
+    """Auditors' reads of the event log (admins only), and a plan's own history (its owner too)."""
     pubsub: PubSub
     """Plan changes, for subscriptions."""
     chat_feed: ChatFeed
@@ -54,6 +58,8 @@ class Services:
     mutation_bucket: TokenBucket
     """A user's (signed out: an IP's) mutation fields: FITCOACH_MUTATION_RATE_LIMIT_BURST, refilled at
     FITCOACH_MUTATION_RATE_LIMIT_PER_MINUTE."""
+    read_model_verification: ReadModelVerification
+    """Admins' `verifyProjection`: a read model rebuilt from the log and compared with the live one."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,16 @@ class PageInfo:
     end_cursor: str | None
 
 
+def page_info(cursors: list[str], *, has_next: bool, has_previous: bool) -> PageInfo:
+    """The `PageInfo` of a page whose edges have `cursors`, in order."""
+    return PageInfo(
+        has_next_page=has_next,
+        has_previous_page=has_previous,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )
+
+
 def page_size(first: int | None) -> int:
     size = DEFAULT_PAGE_SIZE if first is None else first
     if not 1 <= size <= MAX_PAGE_SIZE:
@@ -115,3 +125,16 @@ def parse_search_cursor(cursor: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise BadUserInput("after is not a valid cursor", field="after")
     return int(raw) + 1
+
+
+def event_cursor(stream_version: int) -> str:
+    """The cursor of a stream's event (a stream's history, an audit's events): its version."""
+    return _encode(f"event|{stream_version}")
+
+
+def parse_event_cursor(cursor: str) -> int:
+    """The stream version a page of events starts after."""
+    raw = _decode(cursor, "event")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        raise BadUserInput("after is not a valid cursor", field="after")
+    return int(raw)

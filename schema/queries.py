@@ -11,6 +11,8 @@ from application.plan_reads import PageCursor
 from application.plan_views import PlanView
 from domain.library.values import Category, Equipment, Level, MovementPattern, Muscle
 from schema.accounts.types import User, viewer_user
+from schema.audit.queries import AuditQueries
+from schema.audit.verify import AuditVerifyQueries
 from schema.coaching.queries import CoachingQueries, coaching_node
 from schema.context import Info, Viewer
 from schema.errors import NotFound
@@ -48,7 +50,7 @@ async def visible_plan(info: Info, plan_id: UUID) -> PlanView:
 
 
 @strawberry.type
-class Query(CoachingQueries):
+class Query(CoachingQueries, AuditQueries, AuditVerifyQueries):
     @strawberry.field(description="The signed-in user.")
     async def me(self, info: Info) -> User:
         return await viewer_user(info)

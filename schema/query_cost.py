@@ -56,8 +56,11 @@ from domain.coaching.validation import MAX_SUGGESTIONS, MAX_TRIGGERS
 from domain.library import validation as library
 from domain.library.contraindications import Contraindication
 from domain.library.values import Equipment, MovementPattern, Muscle
+from domain.plans.diff import EXERCISE_FIELDS, PLAN_FIELDS
 from domain.plans.validation import MAX_ALTERNATIVES, MAX_EXERCISES
 from domain.users.validation import MAX_LIST_ITEMS
+from schema.audit import verify as audit
+from schema.audit.diff import MAX_AUTHORS
 from schema.errors import ApiError
 from schema.pages import DEFAULT_PAGE_SIZE
 
@@ -93,6 +96,22 @@ LIST_BOUNDS: Mapping[str, int] = {
     "LibraryRestrictions.excluded": len(Contraindication),
     "LibraryRestrictions.unrecognisedConditions": MAX_LIST_ITEMS,
     "LibraryRestrictions.unrecognisedEquipment": MAX_LIST_ITEMS,
+    "AuditEventConnection.edges": PAGE,
+    "PlanHistoryConnection.edges": PAGE,
+    "PlanDiff.fields": len(PLAN_FIELDS),
+    "PlanDiff.removed": MAX_EXERCISES,
+    "PlanDiff.added": MAX_EXERCISES,
+    "PlanDiff.changed": MAX_EXERCISES,
+    "PlanDiff.reordered": MAX_EXERCISES,
+    "PlanDiff.changedBy": MAX_AUTHORS,
+    "ChangedExercise.fields": len(EXERCISE_FIELDS),
+    "ProjectionVerification.tables": audit.MAX_TABLES,
+    "ProjectionVerification.drifts": audit.MAX_DRIFTS_SHOWN,
+    "VerifiedTable.keyColumns": audit.MAX_KEY_COLUMNS,
+    "VerifiedTable.liveOnlyColumns": audit.MAX_TABLE_COLUMNS,
+    "VerifiedTable.rebuiltOnlyColumns": audit.MAX_TABLE_COLUMNS,
+    "RowDrift.key": audit.MAX_KEY_COLUMNS,
+    "RowDrift.columns": audit.MAX_TABLE_COLUMNS,
 }
 """Every list field of the schema (`Type.field`, or `*.field` for any type); a test checks that none is
 missing. One that is falls back to `MAX_PAGE_SIZE`."""

@@ -3,6 +3,8 @@
 Versions: our stream version counts events (first event = 1); KurrentDB's stream position is
 zero-based, so `stream_version = stream_position + 1`. Our global `position` is the commit position.
 KurrentDB has no schema version field, so it travels in the JSON metadata next to `EventMetadata`.
+KurrentDB stamps every event with its own creation time: an event moved from another log (`NewEvent`
+with `recorded_at`) keeps its original time in the metadata too, and reads back with that time.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from application.eventstore import (
 
 CONTENT_TYPE: ContentType = "application/json"
 SCHEMA_VERSION_KEY = "schema_version"
+ORIGINAL_RECORDED_AT_KEY = "original_recorded_at"
 MISSING_TIMESTAMP = datetime(1970, 1, 1, tzinfo=UTC)
 """Stands in for `recorded_at` in the rare case KurrentDB sends no creation time."""
 SYSTEM_EVENT_TYPES = (r"\$.*",)
@@ -83,7 +86,9 @@ def to_kurrent_event(event: NewEvent) -> kurrentdbclient.NewEvent:
     if not event.type or event.type.startswith("$"):
         # KurrentDB reserves `$` types for itself; such an event would vanish from read_all and subscriptions.
         raise EventStoreError(f"event type {event.type[:40]!r} is empty or reserved by KurrentDB")
-    metadata = {**event.metadata.to_dict(), SCHEMA_VERSION_KEY: event.schema_version}
+    metadata: dict[str, Any] = {**event.metadata.to_dict(), SCHEMA_VERSION_KEY: event.schema_version}
+    if event.recorded_at is not None:
+        metadata[ORIGINAL_RECORDED_AT_KEY] = event.recorded_at.isoformat()
     return kurrentdbclient.NewEvent(
         type=event.type,
         data=_to_json(event.data, "data"),
@@ -101,6 +106,7 @@ def from_kurrent_event(recorded: kurrentdbclient.RecordedEvent) -> RecordedEvent
         if not isinstance(data, dict) or not isinstance(metadata, dict):
             raise TypeError("data and metadata must be JSON objects")
         schema_version = int(metadata.pop(SCHEMA_VERSION_KEY))
+        original_time = _original_time(metadata.pop(ORIGINAL_RECORDED_AT_KEY, None))
         envelope_metadata = EventMetadata.from_dict(metadata)
     except (ValueError, TypeError, KeyError) as error:
         raise UnreadableEvent(f"event {where} is not a fitcoach event: {error!r}") from None
@@ -113,8 +119,19 @@ def from_kurrent_event(recorded: kurrentdbclient.RecordedEvent) -> RecordedEvent
         stream=recorded.stream_name,
         stream_version=recorded.stream_position + 1,
         position=recorded.commit_position,
-        recorded_at=recorded.recorded_at or MISSING_TIMESTAMP,
+        recorded_at=original_time or recorded.recorded_at or MISSING_TIMESTAMP,
     )
+
+
+def _original_time(stamp: Any) -> datetime | None:
+    if stamp is None:
+        return None
+    if not isinstance(stamp, str):
+        raise TypeError("the original recorded time must be a string")
+    original = datetime.fromisoformat(stamp)
+    if original.utcoffset() is None:
+        raise ValueError("the original recorded time has no time zone")
+    return original
 
 
 def is_system_event(recorded: kurrentdbclient.RecordedEvent) -> bool:

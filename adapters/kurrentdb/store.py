@@ -37,6 +37,7 @@ from application.eventstore import (
     ExpectedVersion,
     NewEvent,
     RecordedEvent,
+    StreamAppend,
     WrongExpectedVersion,
     check_stream_name,
     expected_matches,
@@ -163,6 +164,10 @@ class KurrentEventStore:
         if version is None:
             version = await self._version_at(stream, position)
         return AppendResult(version, position)
+
+    async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
+        # One call per stream: KurrentDB appends to several streams at once only from version 25.1 on.
+        return [await self.append(each.stream, each.events, each.expected_version) for each in appends]
 
     async def _check_only(self, stream: str, expected: ExpectedVersion) -> AppendResult:
         """Nothing to append, or a negative version: only check the expected version, like the reference."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
+from itertools import islice
+from uuid import UUID
 
 from application.eventstore import (
     AppendResult,
@@ -12,6 +14,7 @@ from application.eventstore import (
     ExpectedVersion,
     NewEvent,
     RecordedEvent,
+    StreamAppend,
     StreamState,
     WrongExpectedVersion,
     check_stream_name,
@@ -51,7 +54,7 @@ class InMemoryEventStore:
                     stream=stream,
                     stream_version=len(existing) + index + 1,
                     position=len(self._log) + index + 1,
-                    recorded_at=now,
+                    recorded_at=event.recorded_at or now,
                 )
                 for index, event in enumerate(events)
             ]
@@ -61,6 +64,9 @@ class InMemoryEventStore:
         async with self._appended:
             self._appended.notify_all()
         return AppendResult(recorded[-1].stream_version, recorded[-1].position)
+
+    async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
+        return [await self.append(each.stream, each.events, each.expected_version) for each in appends]
 
     def _idempotent_result(
         self, stream: str, events: Sequence[NewEvent], expected: ExpectedVersion
@@ -103,6 +109,13 @@ class InMemoryEventStore:
     async def read_all(self, *, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         start = max(after, 0)
         return self._log[start : start + max(limit, 0)]
+
+    async def correlated(
+        self, correlation_id: UUID, *, after: int = 0, limit: int = 1000
+    ) -> list[RecordedEvent]:
+        """The `CorrelationIndex` of audits: a scan of the log."""
+        found = (e for e in self._log[max(after, 0) :] if e.metadata.correlation_id == correlation_id)
+        return list(islice(found, max(limit, 0)))
 
     async def subscribe_all(self, *, after: int = 0) -> AsyncIterator[RecordedEvent]:
         position = max(after, 0)

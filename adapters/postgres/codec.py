@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -22,7 +23,7 @@ MAX_BIGINT = 2**63 - 1
 # Columns in RecordedEvent's field order, with the metadata columns in EventMetadata's field order.
 EVENT_COLUMNS = (
     "event_id, type, schema_version, data::text, actor, command_id, correlation_id, causation_id, user_id,"
-    " stream, stream_version, position, recorded_at"
+    " chain_hash, stream, stream_version, position, recorded_at"
 )
 _to_json = json.JSONEncoder(allow_nan=False, separators=(",", ":")).encode
 
@@ -50,14 +51,31 @@ def encode_data(events: Sequence[NewEvent]) -> list[str]:
 
 
 def encode_metadata(events: Sequence[NewEvent]) -> tuple[list[Any], ...]:
-    """The metadata as one array per column: actors, command, correlation, causation and user ids."""
+    """The metadata as one array per column: actors, command, correlation, causation and user ids, chain
+    hashes (as bytes: the column is `bytea`)."""
     return (
         [event.metadata.actor for event in events],
         [event.metadata.command_id for event in events],
         [event.metadata.correlation_id for event in events],
         [event.metadata.causation_id for event in events],
         [event.metadata.user_id for event in events],
+        [_hash_bytes(event.metadata.chain_hash) for event in events],
     )
+
+
+def _hash_bytes(chain_hash: str | None) -> bytes | None:
+    if chain_hash is None:
+        return None
+    try:
+        return bytes.fromhex(chain_hash)
+    except ValueError:
+        raise EventStoreError("an event's chain hash is not hexadecimal") from None
+
+
+def encode_recorded_times(events: Sequence[NewEvent]) -> list[datetime | None] | None:
+    """The given recorded times, None where the database's clock decides (None alone when it decides all)."""
+    times = [event.recorded_at for event in events]
+    return times if any(time is not None for time in times) else None
 
 
 def decode_rows(rows: list[tuple[Any, ...]]) -> list[RecordedEvent]:
@@ -89,13 +107,15 @@ def _decode_columns(rows: list[tuple[Any, ...]]) -> list[RecordedEvent]:
         correlation_ids,
         causation_ids,
         user_ids,
+        chain_hashes,
         streams,
         stream_versions,
         positions,
         recorded_ats,
     ) = zip(*rows, strict=True)
     data = orjson.loads("[" + ",".join(payloads) + "]")  # one parse for the whole page
-    metadata = map(EventMetadata, actors, command_ids, correlation_ids, causation_ids, user_ids)
+    hashes = [None if raw is None else raw.hex() for raw in chain_hashes]
+    metadata = map(EventMetadata, actors, command_ids, correlation_ids, causation_ids, user_ids, hashes)
     return list(
         map(
             RecordedEvent,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -20,6 +21,7 @@ from adapters.postgres.codec import (
     decode_rows,
     encode_data,
     encode_metadata,
+    encode_recorded_times,
     expected_as_sql,
 )
 from adapters.postgres.metrics import Operation, timed
@@ -33,6 +35,7 @@ from application.eventstore import (
     ExpectedVersion,
     NewEvent,
     RecordedEvent,
+    StreamAppend,
     WrongExpectedVersion,
     check_stream_name,
 )
@@ -41,7 +44,7 @@ from application.eventstore import (
 _APPEND = (
     "SELECT new_stream_version, last_position FROM eventstore.append_events("
     "%b::text, %b::bigint, %b::uuid[], %b::text[], %b::int[], %b::json[],"
-    " %b::text[], %b::uuid[], %b::uuid[], %b::uuid[], %b::uuid[])"
+    " %b::text[], %b::uuid[], %b::uuid[], %b::uuid[], %b::uuid[], %b::bytea[], %b::timestamptz[])"
 )
 _READ_ALL = f"SELECT {EVENT_COLUMNS} FROM eventstore.events WHERE position > %s ORDER BY position LIMIT %s"
 _READ_STREAM = (
@@ -50,7 +53,19 @@ _READ_STREAM = (
 )
 _READ_STREAM_FORWARDS = _READ_STREAM.format(direction="ASC")
 _READ_STREAM_BACKWARDS = _READ_STREAM.format(direction="DESC")
+_CORRELATED = (
+    f"SELECT {EVENT_COLUMNS} FROM eventstore.events WHERE correlation_id = %s AND position > %s"
+    " ORDER BY position LIMIT %s"
+)
 _CURRENT_POSITION = "SELECT coalesce(max(position), 0) FROM eventstore.events"
+
+
+_REFUSED_SQLSTATES = frozenset({CONFLICT_SQLSTATE, DUPLICATE_ID_SQLSTATE})
+_REFUSED_DATA = (pg_errors.UniqueViolation, psycopg.DataError)
+
+
+class _RefusedAppend(Exception):
+    """An append of `append_many`'s transaction was refused; which one, and why, `append` tells."""
 
 
 class PostgresEventStore:
@@ -90,19 +105,7 @@ class PostgresEventStore:
     async def append(
         self, stream: str, events: Sequence[NewEvent], expected_version: ExpectedVersion
     ) -> AppendResult:
-        check_stream_name(stream)
-        event_ids = [event.event_id for event in events]
-        if len(set(event_ids)) != len(event_ids):
-            raise DuplicateEventId("the same event id appears twice in one append")
-        params = (
-            stream,
-            expected_as_sql(expected_version),
-            event_ids,
-            [event.type for event in events],
-            [event.schema_version for event in events],
-            encode_data(events),
-            *encode_metadata(events),
-        )
+        params = _append_params(stream, events, expected_version)
         with _translated_errors():
             try:
                 async with self._pool.connection() as conn:
@@ -118,6 +121,32 @@ class PostgresEventStore:
                 raise
         assert row is not None
         return AppendResult(stream_version=row[0], position=row[1])
+
+    async def append_many(self, appends: Sequence[StreamAppend]) -> list[AppendResult]:
+        """All in one transaction, their statements pipelined: one round trip and one commit. If one is
+        refused, the transaction writes nothing, and the appends are made again one at a time, so that the
+        ones before the refused one are written and it raises its own error."""
+        if not appends:
+            return []
+        try:
+            params = [_append_params(each.stream, each.events, each.expected_version) for each in appends]
+            rows = await self._append_together(params)
+        except (EventStoreError, _RefusedAppend) as error:
+            if isinstance(error, EventStoreUnavailable):
+                raise
+            return [await self.append(each.stream, each.events, each.expected_version) for each in appends]
+        return [AppendResult(stream_version=row[0], position=row[1]) for row in rows]
+
+    async def _append_together(self, params: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        with _translated_errors():
+            try:
+                async with self._pool.connection() as conn:
+                    with timed("append_many", "eventstore.events"):
+                        return await _append_in_one_transaction(conn, params)
+            except psycopg.Error as error:
+                if error.sqlstate in _REFUSED_SQLSTATES or isinstance(error, _REFUSED_DATA):
+                    raise _RefusedAppend from None
+                raise
 
     async def read_stream(
         self,
@@ -144,6 +173,13 @@ class PostgresEventStore:
     def subscribe_all(self, *, after: int = 0) -> AsyncIterator[RecordedEvent]:
         return self._subscriptions.follow(after)
 
+    async def correlated(
+        self, correlation_id: UUID, *, after: int = 0, limit: int = 1000
+    ) -> list[RecordedEvent]:
+        """The `CorrelationIndex` of audits: through the index of migration 5."""
+        params = (correlation_id, as_bigint(after), as_bigint(limit))
+        return await self._fetch_events("correlated", _CORRELATED, params)
+
     async def current_position(self) -> int:
         with _translated_errors():
             async with self._pool.connection() as conn:
@@ -167,6 +203,39 @@ class PostgresEventStore:
                     await cursor.execute(query, params, prepare=False)
                     rows = await cursor.fetchall()
                 return decode_rows(rows)
+
+
+def _append_params(
+    stream: str, events: Sequence[NewEvent], expected_version: ExpectedVersion
+) -> tuple[Any, ...]:
+    check_stream_name(stream)
+    event_ids = [event.event_id for event in events]
+    if len(set(event_ids)) != len(event_ids):
+        raise DuplicateEventId("the same event id appears twice in one append")
+    return (
+        stream,
+        expected_as_sql(expected_version),
+        event_ids,
+        [event.type for event in events],
+        [event.schema_version for event in events],
+        encode_data(events),
+        *encode_metadata(events),
+        encode_recorded_times(events),
+    )
+
+
+async def _append_in_one_transaction(
+    conn: psycopg.AsyncConnection[Any], params: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Raises the first failing statement's psycopg error (on leaving the pipeline, which is why the rows
+    are fetched only after it), and the transaction rolls back."""
+    async with conn.transaction():
+        cursors = [conn.cursor(binary=True) for _ in params]
+        async with conn.pipeline():
+            for cursor, each in zip(cursors, params, strict=True):
+                await cursor.execute(_APPEND, each)
+        rows = [await cursor.fetchone() for cursor in cursors]
+    return [row for row in rows if row is not None]
 
 
 async def use_utc(conn: psycopg.AsyncConnection[Any]) -> None:

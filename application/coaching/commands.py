@@ -20,7 +20,7 @@ from uuid import UUID, uuid4, uuid5
 
 from application.coaching.chat_feed import ChatEntry, ChatEntryKind, ChatFeed
 from application.coaching.limits import CoachLimits
-from application.coaching.views import CoachingMessageView, CoachingSessionView
+from application.coaching.views import CoachingMessageView, CoachingSessionView, session_view_of
 from application.eventstore import EventStore
 from application.handler import CommandHandler, CommandMetadata, CommandResult
 from application.plan_commands import PlanCommands, Requester
@@ -235,19 +235,7 @@ def session_view(result: CommandResult[CoachingEvent]) -> CoachingSessionView:
     state = result.state
     if not isinstance(state, CoachingSession):
         raise TypeError("a coaching command left no session")  # decide refuses before this
-    return CoachingSessionView(
-        id=state.session_id,
-        user_id=state.user_id,
-        personality=state.personality.value,
-        plan_id=state.plan_id,
-        status="ended" if state.ended else "active",
-        message_count=state.message_count,
-        started_at=state.started_at,
-        updated_at=state.updated_at,
-        ended_at=state.updated_at if state.ended else None,
-        version=result.stream_version,
-        last_position=result.position,
-    )
+    return session_view_of(state, result.stream_version, result.position)
 
 
 def _message_entry(message: CoachingMessageView) -> ChatEntry:

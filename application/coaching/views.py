@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from application.plan_views import ExerciseView
+from domain.coaching import CoachingSession
 from domain.coaching.values import SafetyTrigger
 
 COACHING_PROJECTION = "coaching"
@@ -35,6 +36,23 @@ class CoachingSessionView:
     """The session stream's version the row was built from."""
     last_position: int
     """Global position of the last event applied to this session."""
+
+
+def session_view_of(state: CoachingSession, version: int, position: int) -> CoachingSessionView:
+    """The read model's row of a session as folded from its stream, up to `version`."""
+    return CoachingSessionView(
+        id=state.session_id,
+        user_id=state.user_id,
+        personality=state.personality.value,
+        plan_id=state.plan_id,
+        status="ended" if state.ended else "active",
+        message_count=state.message_count,
+        started_at=state.started_at,
+        updated_at=state.updated_at,
+        ended_at=state.updated_at if state.ended else None,
+        version=version,
+        last_position=position,
+    )
 
 
 @dataclass(frozen=True, slots=True)

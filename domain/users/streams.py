@@ -13,6 +13,8 @@ from uuid import UUID
 from domain.users.values import IdentityProvider
 
 USER_STREAM_PREFIX = "user-"
+EMAIL_CLAIM_STREAM_PREFIX = "useremail-"
+IDENTITY_CLAIM_STREAM_PREFIX = "useridentity-"
 
 
 def user_stream(user_id: UUID) -> str:
@@ -20,8 +22,8 @@ def user_stream(user_id: UUID) -> str:
 
 
 def email_claim_stream(normalised_email: str) -> str:
-    return "useremail-" + hashlib.sha256(normalised_email.encode()).hexdigest()
+    return EMAIL_CLAIM_STREAM_PREFIX + hashlib.sha256(normalised_email.encode()).hexdigest()
 
 
 def identity_claim_stream(provider: IdentityProvider, subject: str) -> str:
-    return "useridentity-" + hashlib.sha256(f"{provider.value}:{subject}".encode()).hexdigest()
+    return IDENTITY_CLAIM_STREAM_PREFIX + hashlib.sha256(f"{provider.value}:{subject}".encode()).hexdigest()

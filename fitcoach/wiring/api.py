@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from application.audit.reads import AuditReads
+from application.audit.verify import ReadModelVerification
 from application.auth_ports import PasswordHasher
 from application.cache import Cache
 from application.coaching.acceptance import SuggestionAcceptance
@@ -43,9 +45,11 @@ from fitcoach.wiring.adapters import (
 )
 from fitcoach.wiring.core import (
     Core,
+    audit_reads_for,
     build_core,
     build_projection_runners,
     coaching_handler,
+    read_model_verification,
     resolve_database_url,
 )
 from projections.runner import ProjectionRunner
@@ -80,6 +84,7 @@ class Api:
     user_read_model: PostgresUserReadModel
     accounts: Accounts
     sessions: SessionCheck
+    audit: AuditReads
     cache: Cache
     pubsub: PubSub
     chat_feed: ChatFeed
@@ -87,6 +92,7 @@ class Api:
     rate_limiter: RateLimiter
     persisted_queries: PersistedQueries
     mutation_buckets: TokenBuckets
+    read_model_verification: ReadModelVerification
     responses: ResponseCache | None = None
     """Cached read results (None when FITCOACH_RESPONSE_CACHE is off)."""
     runners: list[ProjectionRunner] = field(default_factory=list)
@@ -211,12 +217,14 @@ async def build_api(
             user_read_model=user_read_model,
             accounts=accounts,
             sessions=sessions,
+            audit=audit_reads_for(core.store),
             cache=cache,
             pubsub=pubsub,
             chat_feed=chat_feed,
             rate_limiter=rate_limiter,
             persisted_queries=persisted_queries,
             mutation_buckets=mutation_buckets,
+            read_model_verification=read_model_verification(core.store, database_url),
             responses=ResponseCache(cache, checkpoints) if settings.response_cache else None,
             closers=closers,
         )

@@ -5,8 +5,12 @@ Tests pass their own adapters in place of the ones the settings would choose.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from application.audit.reads import AuditReads
+from application.audit.trace import CorrelationIndex, ScannedCorrelations
+from application.audit.verify import ReadModelVerification
 from application.cache import Cache
 from application.eventstore import EventStore
 from application.handler import CommandHandler
@@ -26,7 +30,9 @@ from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.events import PlanEvent
 from fitcoach.settings import Settings
 from projections.registry import PROJECTIONS
+from projections.replay_loop import RebuildProgress
 from projections.runner import ProjectionRunner
+from projections.verification import ScratchRebuilds
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,22 @@ async def event_store_from(settings: Settings) -> EventStore:
                 min_size=settings.db_pool_min_size,
                 max_size=settings.db_pool_max_size,
             )
+
+
+def correlation_index_for(store: EventStore) -> CorrelationIndex:
+    """The store's own lookup by correlation id (PostgreSQL: indexed; memory: a scan), or else a scan of
+    its log through the port (KurrentDB)."""
+    from adapters.memory.store import InMemoryEventStore
+    from adapters.postgres.store import PostgresEventStore
+
+    if isinstance(store, PostgresEventStore | InMemoryEventStore):
+        return store
+    return ScannedCorrelations(store)
+
+
+def audit_reads_for(store: EventStore) -> AuditReads:
+    """What `fitcoach audit` and the auditors' GraphQL fields read the log with."""
+    return AuditReads.over(store, correlation_index_for(store))
 
 
 async def snapshots_from(settings: Settings) -> Snapshots | None:
@@ -142,6 +164,13 @@ def build_projection_runners(
     ]
 
 
+def read_model_verification(
+    store: EventStore, database_url: str, *, progress: Callable[[RebuildProgress], None] | None = None
+) -> ReadModelVerification:
+    """`audit verify` and `verifyProjection`: every projection's read model against the log."""
+    return ReadModelVerification(ScratchRebuilds(store, database_url, progress=progress))
+
+
 async def projector_cache_from(settings: Settings) -> Cache | None:
     """The cache a projector process invalidates: the shared Redis, if any (another process's memory is
     out of reach)."""
@@ -170,12 +199,14 @@ async def redis_pubsub_from(settings: Settings) -> PubSub | None:
 
 
 async def migrate_all(database_url: str) -> None:
-    """Create or upgrade every PostgreSQL schema: event store, auth, projections. Idempotent and safe
-    to run from several processes at once (each step takes an advisory lock)."""
+    """Create or upgrade every PostgreSQL schema: event store, auth, audit seals, projections. Idempotent
+    and safe to run from several processes at once (each step takes an advisory lock)."""
+    from adapters.postgres.audit_schema import migrate_audit
     from adapters.postgres.auth_schema import migrate_auth
     from adapters.postgres.schema import migrate
     from projections.schema import migrate as migrate_projections
 
     await migrate(database_url)
     await migrate_auth(database_url)
+    await migrate_audit(database_url)
     await migrate_projections(database_url)

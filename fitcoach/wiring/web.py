@@ -56,6 +56,7 @@ def resolver_services(api: Api) -> Services:
         library_reads=api.library_reads,
         users=api.user_read_model,
         accounts=api.accounts,
+        audit=api.audit,
         pubsub=api.pubsub,
         chat_feed=api.chat_feed,
         auth_attempts=api.rate_limiter,
@@ -64,6 +65,7 @@ def resolver_services(api: Api) -> Services:
         mutation_bucket=TokenBucket(
             settings.mutation_rate_limit_burst, settings.mutation_rate_limit_per_minute
         ),
+        read_model_verification=api.read_model_verification,
     )
 
 

@@ -12,6 +12,7 @@ import strawberry
 from application.login_throttle import LoginThrottled
 from application.rate_limits import rate_limit_key
 from application.sessions import SignedIn
+from application.user_reads import user_view_of
 from domain.errors import DomainError
 from domain.users.values import IdentityProvider
 from schema.accounts.inputs import (
@@ -26,7 +27,7 @@ from schema.accounts.inputs import (
     UpdateProfileInput,
     UserPayload,
 )
-from schema.accounts.types import User, user_view_of
+from schema.accounts.types import User
 from schema.context import Info
 from schema.errors import BadUserInput, RateLimited, UserError, user_error_of
 

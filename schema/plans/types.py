@@ -3,7 +3,6 @@ the request's dataloaders, so a page of plans costs the same few SQL statements 
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import strawberry
@@ -11,19 +10,15 @@ import strawberry
 from application.plan_reads import VersionPage, version_page
 from application.plan_views import ExerciseView, PlanView, VersionView
 from schema.accounts.types import User
+from schema.audit.history import PlanHistoryConnection, plan_history
 from schema.context import Info
 from schema.ids import global_id
 from schema.library.search import load_library_exercise
 from schema.library.types import LibraryExercise
 from schema.loaders import VersionPageKey
 from schema.node import Node
-from schema.pages import PageInfo, page_size, parse_version_cursor, version_cursor
-
-
-@strawberry.enum(description="Who made a change: the user, or the AI coach on their behalf.")
-class ActorKind(enum.Enum):
-    USER = "user"
-    AI_COACH = "ai_coach"
+from schema.pages import PageInfo, page_info, page_size, parse_version_cursor, version_cursor
+from schema.plans.actors import ActorKind
 
 
 @strawberry.type
@@ -100,13 +95,9 @@ class PlanVersionConnection:
             PlanVersionEdge(cursor=version_cursor(version.version_number), node=PlanVersion.of(version))
             for version in page.versions
         ]
-        page_info = PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        )
-        return cls(edges=edges, page_info=page_info, total_count=page.total)
+        cursors = [edge.cursor for edge in edges]
+        info = page_info(cursors, has_next=page.has_next, has_previous=page.has_previous)
+        return cls(edges=edges, page_info=info, total_count=page.total)
 
 
 @strawberry.type(description="A workout plan: an event-sourced aggregate, read from its read model.")
@@ -177,6 +168,15 @@ class WorkoutPlan(Node):
             key = VersionPageKey(self.view.id, limit, after_number, as_of)
             page = await info.context.loaders.version_pages.load(key)
         return PlanVersionConnection.of(page)
+
+    @strawberry.field(
+        description="The plan's events, oldest first, up to this state of the plan: what changed, when, by "
+        "whom (the user or the AI coach)."
+    )
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> PlanHistoryConnection:
+        return await plan_history(info, self.view, first, after)
 
     @strawberry.field
     async def owner(self, info: Info) -> User | None:

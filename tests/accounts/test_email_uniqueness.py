@@ -9,10 +9,14 @@ from datetime import timedelta
 
 import pytest
 
+from adapters.memory.seals import InMemorySeals
 from adapters.postgres.store import PostgresEventStore
 from application.accounts import Accounts
 from application.eventstore import AppendResult, EventStoreUnavailable, ExpectedVersion, NewEvent, StreamState
 from application.handler import CommandHandler
+from application.integrity.audit import IntegrityAudit
+from application.integrity.chain import chain_events
+from application.integrity.walk import Status
 from application.user_claims import new_claim_event
 from application.users import load_user, metadata_for
 from domain.users import AbandonedRegistration, User, email_claim_stream, user_stream
@@ -80,7 +84,9 @@ async def claim_without_registering(store: PostgresEventStore, email: str, clock
     """What a registration that crashed between its two appends leaves behind."""
     crashed_user = uuid.uuid4()
     claim = EmailClaimed(user_id=crashed_user, at=clock.now())
-    await store.append(email_claim_stream(email), [new_claim_event(claim)], StreamState.NO_STREAM)
+    await store.append(
+        email_claim_stream(email), chain_events(None, [new_claim_event(claim)]), StreamState.NO_STREAM
+    )
     return crashed_user
 
 
@@ -112,6 +118,19 @@ async def test_an_orphaned_claim_is_taken_over_after_the_grace_period_and_its_re
         await CommandHandler(store, USERS).handle(late, metadata_for(crashed_user))
     logged_in = await accounts.login(email, "long enough password")
     assert logged_in.user.user_id == signed_in.user.user_id
+
+
+async def test_a_taken_over_claim_is_chained_to_the_claim_it_replaces(accounts, store, clock):
+    email = unique_email("chain")
+    await claim_without_registering(store, email, clock)
+    clock.advance(CLAIM_GRACE)
+
+    await accounts.register(email, "long enough password", "Later")
+
+    report = await IntegrityAudit(store, InMemorySeals()).stream(email_claim_stream(email))
+    assert [(stream.status, stream.events, stream.chained_from) for stream in report.streams] == [
+        (Status.OK, 2, 1)
+    ]
 
 
 async def test_a_slow_registration_that_lands_before_the_takeover_keeps_its_email(accounts, store, clock):

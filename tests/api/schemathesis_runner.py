@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from uuid import UUID
 
-from schema.ids import global_id
+from projections.registry import PROJECTIONS
+from schema.ids import global_id, parse_global_id
 from tests.api.graphql_client import Session, create_plan, exercise
 from tests.api.server import RunningApi
 from tests.library_support import BENCH, DEADLIFT, SQUAT
@@ -20,6 +21,8 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 SEED = 20240601
 EXERCISES = (SQUAT, BENCH, DEADLIFT)
 PAGE_SIZES = [1, 20, 100]
+VERSIONS = [1, 2, 3]
+"""Stream versions every plan of `plans_of` has."""
 RUN_TIMEOUT_SECONDS = 120
 ADD = "mutation Add($input: AddExerciseInput!) { addExercise(input: $input) { userErrors { code } } }"
 VERSION = (
@@ -55,7 +58,17 @@ def fuzz_config(
         "Query.coachingSession.id": "sessions",
         "Query.coachingSessions.first": "page_sizes",
         "Mutation.*.input.sessionId": "sessions",
+        "Query.streamEvents.stream": "streams",
+        "Query.streamEvents.first": "page_sizes",
+        "Query.planAt.id": "plans",
+        "Query.planAt.version": "versions",
+        "Query.planDiff.id": "plans",
+        "Query.planDiff.fromVersion": "versions",
+        "Query.planDiff.toVersion": "versions",
+        "Query.verifyProjection.name": "projections",
     }
+    streams = [f"workout-{parse_global_id(plan_id)[1]}" for plan_id in plan_ids]
+    streams += [str(parse_global_id(user_id)[1]) for user_id in user_ids]
     lines = [
         "[dictionaries.plans]",
         f"values = {_toml(plan_ids)}",
@@ -69,6 +82,12 @@ def fuzz_config(
         f"values = {_toml(session_ids or [global_id('CoachingSession', UUID(int=0))])}",
         "[dictionaries.page_sizes]",
         f"values = {_toml(PAGE_SIZES)}",
+        "[dictionaries.streams]",
+        f"values = {_toml(streams)}",
+        "[dictionaries.versions]",
+        f"values = {_toml(VERSIONS)}",
+        "[dictionaries.projections]",
+        f"values = {_toml([projection.name for projection in PROJECTIONS])}",
         "[dictionaries.exercises]",
         f"values = {_toml(list(EXERCISES))}",
         "[parameters]",

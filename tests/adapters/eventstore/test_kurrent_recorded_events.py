@@ -4,12 +4,15 @@ events that are not ours instead of guessing, and tells system events apart; che
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
 
 from adapters.kurrentdb.mapping import (
     MISSING_TIMESTAMP,
+    ORIGINAL_RECORDED_AT_KEY,
     UnreadableEvent,
     from_kurrent_event,
     is_system_event,
@@ -101,3 +104,27 @@ def test_an_event_that_is_not_a_fitcoach_envelope_is_reported_not_guessed(data, 
 )
 def test_system_events_are_told_apart_by_type_or_stream(type, stream, system):
     assert is_system_event(raw_recorded(type=type, stream=stream)) is system
+
+
+# --- recorded times of events moved from another log ---
+
+
+def test_an_original_recorded_time_travels_in_the_metadata_and_reads_back_as_the_recorded_time():
+    original = datetime(2021, 6, 7, 8, 9, 10, 654321, tzinfo=UTC)
+    sent = to_kurrent_event(replace(new_event(full_metadata()), recorded_at=original))
+    assert json.loads(sent.metadata)[ORIGINAL_RECORDED_AT_KEY] == "2021-06-07T08:09:10.654321+00:00"
+    recorded = from_kurrent_event(recorded_from(sent))
+    assert recorded.recorded_at == original
+    assert ORIGINAL_RECORDED_AT_KEY not in recorded.metadata.to_dict()
+
+
+def test_without_an_original_time_the_metadata_has_none_and_kurrentdbs_time_is_used():
+    sent = to_kurrent_event(new_event())
+    assert ORIGINAL_RECORDED_AT_KEY not in json.loads(sent.metadata)
+    assert from_kurrent_event(recorded_from(sent)).recorded_at == RECORDED_AT
+
+
+@pytest.mark.parametrize("stamp", [12, "yesterday", "2021-06-07T08:09:10"], ids=["number", "text", "no-zone"])
+def test_an_unreadable_original_time_is_reported(stamp):
+    with pytest.raises(UnreadableEvent, match="plan-1"):
+        from_kurrent_event(raw_recorded(metadata=envelope_metadata(original_recorded_at=stamp)))

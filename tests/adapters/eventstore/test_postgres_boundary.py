@@ -8,11 +8,14 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
 from psycopg import sql
 
+from adapters.postgres.migrations import apply_migrations
 from adapters.postgres.schema import MIGRATIONS, migrate
 from adapters.postgres.store import PostgresEventStore
 from application.eventstore import AppendResult, EventStoreError, EventStoreUnavailable, StreamState
@@ -63,6 +66,44 @@ async def test_concurrent_and_repeated_migrations_apply_each_version_once(
         finally:
             await store.close()
         assert result == AppendResult(stream_version=2, position=2)
+
+
+# What each older schema's `append_events` took: the command path's arrays, then the chain hashes (from 3).
+_OLD_APPEND = (
+    "SELECT eventstore.append_events(%s, 0, ARRAY[gen_random_uuid()], ARRAY['ExerciseAdded'],"
+    " ARRAY[1], ARRAY['{}'::json], ARRAY['user'], ARRAY[gen_random_uuid()],"
+    " ARRAY[gen_random_uuid()], ARRAY[NULL::uuid], ARRAY[NULL::uuid]"
+)
+
+
+@pytest.mark.parametrize(
+    ("applied", "hashes"),
+    [(2, ""), (3, ", ARRAY[decode('ab01', 'hex')]")],
+    ids=["from-snapshots", "from-chain-hashes"],
+)
+async def test_a_log_written_before_recorded_times_were_accepted_upgrades_in_place(
+    eventstore_database_url: str, applied: int, hashes: str
+) -> None:
+    assert MIGRATIONS[3].name == "append_events keeps given recorded times"
+    async with throwaway_database(eventstore_database_url) as url:
+        await apply_migrations(
+            url, schema="eventstore", ledger="schema_migrations", migrations=MIGRATIONS[:applied], lock_key=1
+        )
+        stream = fresh_stream()
+        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+            await conn.execute(f"{_OLD_APPEND}{hashes})".encode(), (stream,))
+        await migrate(url)
+        moved_at = datetime(2020, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
+        store = await PostgresEventStore.connect(url)
+        try:
+            await store.append(stream, [replace(new_event(), recorded_at=moved_at)], 1)
+            first, second = await store.read_stream(stream)
+        finally:
+            await store.close()
+        assert (first.stream_version, second.stream_version) == (1, 2)
+        assert first.recorded_at > moved_at
+        assert second.recorded_at == moved_at
+        assert first.metadata.chain_hash == ("ab01" if hashes else None)
 
 
 @pytest.mark.parametrize("payload", [{"weight": float("nan")}, {"when": object()}])

@@ -20,6 +20,9 @@ NODE = "query($id: ID!) { node(id: $id) { id } }"
 VERSIONS = """query($id: ID!) {
   workoutPlan(id: $id) { versions { totalCount edges { node { versionNumber changeDescription } } } }
 }"""
+HISTORY = """query($id: ID!) {
+  workoutPlan(id: $id) { history { totalCount edges { node { version type actor summary } } } }
+}"""
 NODE_FIELDS = """query($id: ID!) {
   node(id: $id) { ... on WorkoutPlan { owner { id } versions { totalCount } } }
 }"""
@@ -43,6 +46,14 @@ READS = {
         VERSIONS,
         "plan",
         lambda d, _: d["workoutPlan"]["versions"]["edges"][0]["node"]["changeDescription"] == "Week 1",
+    ),
+    "WorkoutPlan.history": Read(
+        HISTORY,
+        "plan",
+        lambda d, _: (
+            [edge["node"]["type"] for edge in d["workoutPlan"]["history"]["edges"]][:2]
+            == ["WorkoutPlanCreated", "ExerciseAdded"]
+        ),
     ),
     "node(WorkoutPlan).owner+versions": Read(
         NODE_FIELDS,

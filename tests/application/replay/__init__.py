@@ -1,0 +1,1 @@
+"""The replay services (`application.replay`) against the in-memory event store."""
