@@ -1,4 +1,5 @@
-"""Audit benchmark: `audit verify` over the whole log, against the log's `read_all` + decode rate.
+"""Audit benchmark: `audit integrity` and `audit verify` over the whole log, against the log's `read_all` +
+decode rate.
 
 Run from the repo root: `python bench/audit.py [--events N --plans N]`. It creates a throwaway database
 (dropped afterwards), refuses to run unless fsync and synchronous_commit are on, and loads the projection
@@ -7,6 +8,9 @@ then brings the live read models to the head of the log: `workout_plans` by `fit
 rebuild`'s `rebuild()`, checked against the generated plans; the other projections have no events in this
 log, so their checkpoints are moved to the head. Then, in the same run:
 - the ceiling: `read_all` of the whole log in the rebuild's page size, decoding every event;
+- `audit integrity` of the whole log (`IntegrityAudit.log()`, as the CLI runs it): every event's chain
+  link recomputed (the generator chains its events as the command path does). It must find every event
+  chained and no break;
 - `audit verify` of every projection (`ReadModelVerification.verify()`, as the CLI runs it): the
   projections rebuilt into scratch tables up to their checkpoints in one pass over the log, then every
   row compared with the live read models. It must find no drift and compare every live row.
@@ -27,9 +31,12 @@ from dataclasses import dataclass
 
 import psycopg
 
+from adapters.postgres.audit_schema import migrate_audit
 from adapters.postgres.schema import migrate as migrate_event_store
+from adapters.postgres.seals import PostgresSeals
 from adapters.postgres.store import PostgresEventStore
 from application.audit.verify import ReadModelVerification, RebuiltReadModels, VerifyReport
+from application.integrity.audit import IntegrityAudit
 from bench import _common
 from bench._projections_load import copy_into_log, verify_sample
 from bench._projections_rig import migrate_projections, read_and_decode, rebuild_projection
@@ -40,6 +47,8 @@ from projections.verification import ScratchRebuilds
 
 VERIFY_TARGET = 0.25
 """`audit verify` at 25% or more of the `read_all` + decode rate."""
+INTEGRITY_TARGET = 0.5
+"""`audit integrity` at 50% or more of the `read_all` + decode rate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +88,24 @@ async def live_read_models_at_head(
                 await checkpoints.advance_past(conn, projection.name, head, None)
 
 
+async def measure_integrity(store: PostgresEventStore, url: str, events: int) -> float:
+    print("audit integrity: the whole log ...", file=sys.stderr)
+    seals = await PostgresSeals.connect(url)
+    try:
+        started = time.perf_counter()
+        report = await IntegrityAudit(store, seals).log()
+        seconds = time.perf_counter() - started
+    finally:
+        await seals.close()
+    unchained = sum(stream.unchained for stream in report.streams)
+    if report.broken or report.events != events or unchained:
+        raise RuntimeError(
+            f"integrity read {report.events} of {events} events, {len(report.broken)} streams broken, "
+            f"{unchained} events unchained"
+        )
+    return seconds
+
+
 async def measure_verify(store: PostgresEventStore, url: str) -> VerifyRun:
     print("audit verify: every projection ...", file=sys.stderr)
     rebuilds = TimedRebuilds(ScratchRebuilds(store, url))
@@ -98,6 +125,7 @@ async def measure_verify(store: PostgresEventStore, url: str) -> VerifyRun:
 async def run(args: argparse.Namespace, url: str) -> dict[str, object]:
     await migrate_event_store(url)
     await migrate_projections(url)
+    await migrate_audit(url)
     rng = random.Random(args.seed)
     print(f"generating {args.events:,} events over {args.plans:,} plans, loading them ...", file=sys.stderr)
     scripts = scripts_for(timelines(args.events, args.plans, rng), rng)
@@ -110,17 +138,28 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, object]:
         del scripts  # about a million objects no audit would hold: out of the measured phases' heap
         gc.collect()
         read_seconds = await read_and_decode(store, loaded.events)
+        integrity_seconds = await measure_integrity(store, url, loaded.events)
         verified = await measure_verify(store, url)
     finally:
         await store.close()
-    return report(loaded.events, args.plans, read_seconds, verified)
+    return report(loaded.events, args.plans, read_seconds, integrity_seconds, verified)
 
 
-def report(events: int, plans: int, read_seconds: float, verified: VerifyRun) -> dict[str, object]:
+def report(
+    events: int, plans: int, read_seconds: float, integrity_seconds: float, verified: VerifyRun
+) -> dict[str, object]:
     ceiling = events / read_seconds
+    integrity_eps = events / integrity_seconds
     verify_eps = events / verified.seconds
     rows = [
         ["read_all + decode (ceiling)", f"{read_seconds:.1f}", f"{ceiling:,.0f}", "1.00x", ""],
+        [
+            "audit integrity (whole log)",
+            f"{integrity_seconds:.1f}",
+            f"{integrity_eps:,.0f}",
+            _common.ratio(integrity_eps, ceiling),
+            f">= {INTEGRITY_TARGET:.2f}x",
+        ],
         [
             "audit verify (all projections)",
             f"{verified.seconds:.1f}",
@@ -143,7 +182,9 @@ def report(events: int, plans: int, read_seconds: float, verified: VerifyRun) ->
         "verify_rebuild_seconds": round(verified.rebuild_seconds, 2),
         "verify_compare_seconds": round(verified.seconds - verified.rebuild_seconds, 2),
         "rows_compared": compared,
-        "integrity_eps": None,
+        "integrity_eps": round(integrity_eps),
+        "integrity_of_ceiling": round(integrity_eps / ceiling, 3),
+        "target_integrity_ge_50pct_of_ceiling": integrity_eps >= INTEGRITY_TARGET * ceiling,
         "target_verify_ge_25pct_of_ceiling": verify_eps >= VERIFY_TARGET * ceiling,
     }
 
