@@ -34,3 +34,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/catchup.py
 	$(BIN)/python bench/graphql.py
 	$(BIN)/python bench/library.py
+	$(BIN)/python bench/coach.py
+	$(BIN)/python bench/audit.py
