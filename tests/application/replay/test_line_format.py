@@ -38,7 +38,7 @@ def test_a_line_is_sorted_compact_utf8_json_with_the_time_in_utc_microseconds() 
     assert line == (
         '{"data":{"alpha":{"b":[1.5,null,true],"ü":"Kniebeuge 🏋️"},"nul":"a\\u0000b","zeta":1},'
         f'"event_id":"{EVENT_ID}",'
-        f'"metadata":{{"actor":"user","causation_id":null,"command_id":"{COMMAND_ID}",'
+        f'"metadata":{{"actor":"user","causation_id":null,"chain_hash":null,"command_id":"{COMMAND_ID}",'
         f'"correlation_id":"{COMMAND_ID}","user_id":"{USER_ID}"}},'
         '"position":42,"recorded_at":"2025-03-04T03:06:07.120000Z","schema_version":2,'
         '"stream":"plan-1","stream_version":3,"type":"ExerciseAdded"}\n'
@@ -101,8 +101,8 @@ def test_a_malformed_line_is_refused_with_its_number_and_reason(raw: bytes, reas
 
 def test_metadata_the_envelope_would_not_store_exactly_is_refused_not_dropped() -> None:
     metadata = json.loads(encode_line(recorded()))["metadata"]
-    with pytest.raises(MalformedLine, match="fields chain_hash"):
-        decode_line(fields(metadata={**metadata, "chain_hash": "ab12"}), 3)
+    with pytest.raises(MalformedLine, match="fields signed_by"):
+        decode_line(fields(metadata={**metadata, "signed_by": "someone"}), 3)
     with pytest.raises(MalformedLine, match="fields command_id"):
         decode_line(fields(metadata={**metadata, "command_id": str(COMMAND_ID).upper()}), 3)
 
