@@ -31,10 +31,10 @@ from uuid import UUID
 
 import orjson
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from adapters.redis.clients import request_client
 from adapters.redis.health import RedisHealth
+from adapters.redis.outage import is_redis_failure
 from application.coaching.chat_feed import GAP, ChatEntry, FeedCursor, FeedItem, InvalidCursor, new_origin
 from application.plan_reads import ReadModelUnavailable
 from application.pubsub import PubSub, Subscription
@@ -203,7 +203,9 @@ class RedisChatFeed:
     async def head(self, session_id: UUID) -> FeedCursor:
         try:
             return (await self._batch(session_id, None, retrying=False)).cursor
-        except (RedisError, OSError) as error:
+        except Exception as error:
+            if not is_redis_failure(error):
+                raise
             raise ReadModelUnavailable("the chat feed is unavailable") from error
 
     @asynccontextmanager
@@ -289,8 +291,8 @@ class RedisChatFeed:
         while True:
             try:
                 answer = await read()
-            except (RedisError, OSError) as error:
-                if self._closed.is_set():
+            except Exception as error:
+                if not is_redis_failure(error) or self._closed.is_set():
                     raise
                 self._health.noticed(error)
                 await asyncio.sleep(delay)
