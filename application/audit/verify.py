@@ -10,6 +10,7 @@ read results that expire or are invalidated, and are no source of truth to compa
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -90,6 +91,15 @@ class UnknownProjection(DomainError):
         )
 
 
+class VerificationRunning(DomainError):
+    """Another verification runs in this process: each one replays the log, so they run one at a time."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "CONFLICT", "a read-model verification is already running; try again once it is done"
+        )
+
+
 class ProjectionBusy(DomainError):
     """A rebuild is swapping the projection's tables: verify it afterwards."""
 
@@ -144,9 +154,17 @@ class VerifyReport:
         return sum(len(projection.drifts) for projection in self.projections)
 
 
+MAX_SAMPLE = 100_000
+"""Most random keys compared per table; more is every row, which leaving `sample` out asks for."""
+
+
 class ReadModelVerification:
+    """Verifications one at a time: each replays the log into scratch tables (its cost is the log's size),
+    so a second one asked for meanwhile is refused (`VerificationRunning`) rather than queued."""
+
     def __init__(self, rebuilds: ReadModelRebuilds) -> None:
         self._rebuilds = rebuilds
+        self._running = asyncio.Lock()
 
     @property
     def names(self) -> Sequence[str]:
@@ -157,10 +175,12 @@ class ReadModelVerification:
         known = self._rebuilds.names
         if projection is not None and projection not in known:
             raise UnknownProjection(projection, known)
-        if sample is not None and sample < 1:
-            raise ValidationError("sample", "must be 1 or more")
+        if sample is not None and not 1 <= sample <= MAX_SAMPLE:
+            raise ValidationError("sample", f"must be 1 to {MAX_SAMPLE}")
+        if self._running.locked():
+            raise VerificationRunning()
         names = list(known) if projection is None else [projection]
-        async with self._rebuilds.rebuilt(names) as rebuilt:
+        async with self._running, self._rebuilds.rebuilt(names) as rebuilt:
             reports = [await _projection_report(rebuilt, each, sample) for each in rebuilt.projections]
             return VerifyReport(tuple(reports), rebuilt.events, sample)
 

@@ -5,6 +5,7 @@ scratch schema outlives a verification."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import psycopg
@@ -12,7 +13,7 @@ import pytest
 
 from adapters.postgres.store import PostgresEventStore
 from application.audit.row_comparison import ColumnDrift, DriftKind, RowDrift
-from application.audit.verify import ProjectionBusy, UnknownProjection
+from application.audit.verify import MAX_SAMPLE, ProjectionBusy, UnknownProjection, VerificationRunning
 from domain.errors import ValidationError
 from projections.rebuild import REBUILD_LOCK_NAMESPACE
 from projections.registry import PROJECTIONS
@@ -234,3 +235,18 @@ async def test_a_projection_being_rebuilt_an_unknown_one_and_a_sample_below_one_
     assert "workout_plans" in unknown.value.message
     with pytest.raises(ValidationError):
         await verify(sample=0)
+    with pytest.raises(ValidationError):
+        await verify(sample=MAX_SAMPLE + 1)
+
+
+async def test_a_second_verification_while_one_runs_is_refused_not_queued(projection_url, projection_store):
+    verify = verification(projection_store, projection_url).verify
+    first = asyncio.create_task(verify("workout_plans"))
+    await asyncio.sleep(
+        0
+    )  # the first one holds its place (it now waits on PostgreSQL) before the second asks
+    with pytest.raises(VerificationRunning) as running:
+        await verify("users")
+    assert running.value.code == "CONFLICT"
+    assert not (await first).drifted
+    assert not (await verify("users")).drifted, "once the first is done, the next one runs"
