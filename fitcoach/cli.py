@@ -79,13 +79,13 @@ async def _migrate(settings: Settings) -> None:
 async def _project(settings: Settings) -> int:
     from fitcoach.wiring.core import (
         build_projection_runners,
-        event_store_from,
+        opened_store_from,
         projector_cache_from,
         redis_pubsub_from,
     )
     from projections.projection import ProjectionFailed
 
-    store = await event_store_from(settings)
+    store = await opened_store_from(settings)
     cache = await projector_cache_from(settings)
     publisher = await redis_pubsub_from(settings)
     try:
@@ -121,7 +121,7 @@ async def _coach_worker(settings: Settings) -> int:
     from application.library_reads import LibraryReads
     from fitcoach.wiring.adapters import api_cache_from, chat_feed_from, pubsub_from
     from fitcoach.wiring.coach import build_coach_worker
-    from fitcoach.wiring.core import event_store_from
+    from fitcoach.wiring.core import opened_store_from
 
     if settings.redis_url is None:
         log.warning(
@@ -130,7 +130,7 @@ async def _coach_worker(settings: Settings) -> int:
         )
     closers: list[Callable[[], Awaitable[None]]] = []
     try:
-        store = await event_store_from(settings)
+        store = await opened_store_from(settings)
         closers.append(store.close)
         pool = await open_pool(
             settings.resolved_database_url,
@@ -178,13 +178,13 @@ async def _status(settings: Settings) -> int:
 
 
 async def _rebuild(settings: Settings, name: str) -> int:
-    from fitcoach.wiring.core import event_store_from
+    from fitcoach.wiring.core import opened_store_from
     from projections.console import ProgressBar
     from projections.rebuild import rebuild
     from projections.registry import projection_named
 
     projection = projection_named(name)
-    store = await event_store_from(settings)
+    store = await opened_store_from(settings)
     bar = ProgressBar(sys.stderr)
     try:
         report = await rebuild(store, settings.resolved_database_url, projection, progress=bar.update)
