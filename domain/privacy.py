@@ -47,9 +47,11 @@ PERSONAL_FIELDS: Mapping[str, tuple[PersonalField, ...]] = {
     "ProfileUpdated": (PersonalField("profile", _ERASED_PROFILE),),
     "PasswordChanged": (PersonalField("password_hash", ERASED_TEXT),),
     "UserMessageSent": (PersonalField("text", ERASED_TEXT),),
-    "CoachReplyCompleted": (PersonalField("text", ERASED_TEXT),),
+    "SafetyTriggered": (PersonalField("note", ERASED_TEXT),),
+    "CoachReplyCompleted": (PersonalField("text", ERASED_TEXT), PersonalField("safety_notes", [])),
 }
-"""Event type -> its personal fields. Types not listed hold none (ids, roles, times, plan contents)."""
+"""Event type -> its personal fields. Types not listed hold none (ids, roles, times, plan contents).
+Safety notes are ours, never the user's words, but they tell of a person's health (an injury, a symptom)."""
 
 
 def holds_plain_personal_data(event_type: str, data: Mapping[str, Any]) -> bool:

@@ -65,9 +65,8 @@ class PersonalDataVault:
             data = dict(event.data)
             for field in personal:
                 if field.name in data and not is_sealed(data[field.name]):
-                    data[field.name] = _envelope(
-                        keys[subject], subject, event.event_id, field, data[field.name]
-                    )
+                    aad = _associated_data(event.event_id, field)
+                    data[field.name] = _envelope(keys[subject], subject, data[field.name], aad)
             sealed.append(dataclasses.replace(event, data=data))
         return sealed
 
@@ -83,10 +82,30 @@ class PersonalDataVault:
     async def open_one(self, event: RecordedEvent) -> RecordedEvent:
         return (await self.open([event]))[0]
 
+    async def seal_value(self, subject: UUID, value: Any, context: str) -> dict[str, Any]:
+        """A JSON value sealed for `subject` outside the log (a cached reply), bound to `context` (its
+        key, say). Raises `UserErased` when the subject was forgotten."""
+        key = await self._keys.key_to_seal(subject, AESGCM.generate_key(bit_length=_KEY_BITS))
+        return _envelope(AESGCM(key), subject, value, context.encode())
 
-def _envelope(cipher: AESGCM, subject: UUID, event_id: UUID, field: PersonalField, value: Any) -> Any:
+    async def open_value(self, envelope: Any, context: str) -> Any | None:
+        """The value `seal_value` sealed with the same `context`; None when it does not open (its subject
+        was forgotten, or it is not such an envelope)."""
+        subject = _subject_of(envelope) if isinstance(envelope, dict) and is_sealed(envelope) else None
+        if subject is None:
+            return None
+        key = (await self._keys.keys_to_open([subject])).get(subject)
+        if key is None:
+            return None
+        try:
+            return _decrypted(AESGCM(key), envelope, context.encode())
+        except (KeyError, ValueError, InvalidTag, orjson.JSONDecodeError):
+            return None
+
+
+def _envelope(cipher: AESGCM, subject: UUID, value: Any, associated_data: bytes) -> dict[str, Any]:
     nonce = os.urandom(_NONCE_BYTES)
-    ciphertext = cipher.encrypt(nonce, orjson.dumps(value), _associated_data(event_id, field))
+    ciphertext = cipher.encrypt(nonce, orjson.dumps(value), associated_data)
     return {
         SEALED: _ENVELOPE_VERSION,
         "subject": str(subject),
@@ -146,3 +165,8 @@ def _plain_value(
             extra={"event_id": str(event.event_id), "field": field.name},
         )
         return field.erased
+
+
+def _decrypted(cipher: AESGCM, envelope: dict[str, Any], associated_data: bytes) -> Any:
+    blob = base64.b64decode(str(envelope["ct"]), validate=True)
+    return orjson.loads(cipher.decrypt(blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], associated_data))
