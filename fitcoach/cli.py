@@ -13,6 +13,7 @@ from pathlib import Path
 from fitcoach.audit_commands import add_audit_group
 from fitcoach.replay_commands import add_replay_parser
 from fitcoach.settings import Settings, SettingsError, load_settings
+from fitcoach.users_commands import add_users_group
 
 log = logging.getLogger("fitcoach.cli")
 SDL_FILE = "schema.graphql"
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--json", action="store_true", help="print the report as one JSON object")
     add_audit_group(commands)
     add_replay_parser(commands)
+    add_users_group(commands)
     return parser
 
 
@@ -248,6 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from fitcoach.replay_commands import run_replay
 
             return asyncio.run(run_replay(settings, args))
+        if args.command == "users":
+            from fitcoach.users_commands import run_users
+
+            return asyncio.run(run_users(settings, args))
         if args.action == "status":
             return asyncio.run(_status(settings))
         return asyncio.run(_rebuild(settings, args.name))
