@@ -32,7 +32,7 @@ async def log() -> AsyncIterator[MixedLog]:
         yield written
 
 
-async def test_the_table_lists_the_plain_streams_then_a_summary(log: MixedLog):
+async def test_the_table_lists_the_plain_streams_then_a_summary(log: MixedLog) -> None:
     events = await log.store.current_position()
 
     done = fitcoach(log.url, "audit", "pii")
@@ -51,7 +51,7 @@ async def test_the_table_lists_the_plain_streams_then_a_summary(log: MixedLog):
     assert log.plain_message not in done.stdout + done.stderr
 
 
-async def test_json_lists_every_plain_stream_and_the_totals(log: MixedLog):
+async def test_json_lists_every_plain_stream_and_the_totals(log: MixedLog) -> None:
     done = fitcoach(log.url, "audit", "pii", "--json")
 
     assert done.returncode == 0, done.stderr
@@ -73,7 +73,7 @@ async def test_json_lists_every_plain_stream_and_the_totals(log: MixedLog):
     assert not set(by_name) & log.sealed_streams
 
 
-def test_a_store_that_cannot_be_reached_exits_1_with_a_stable_code():
+def test_a_store_that_cannot_be_reached_exits_1_with_a_stable_code() -> None:
     missing = f"{ADMIN_URL.rpartition('/')[0]}/fitcoach_pii_no_such_database"
 
     done = fitcoach(missing, "audit", "pii")

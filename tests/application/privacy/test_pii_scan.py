@@ -20,7 +20,7 @@ async def log() -> AsyncIterator[MixedLog]:
         yield written
 
 
-async def test_the_scan_lists_exactly_the_streams_with_plain_personal_data(log: MixedLog):
+async def test_the_scan_lists_exactly_the_streams_with_plain_personal_data(log: MixedLog) -> None:
     raw = log.store.stored
     everything = await raw.read_all(limit=10_000)
     stored_text: dict[str, str] = {}
@@ -54,14 +54,14 @@ async def test_the_scan_lists_exactly_the_streams_with_plain_personal_data(log: 
     assert session.event_types == {"UserMessageSent": 1}
 
 
-async def test_given_the_opened_store_it_scans_the_log_as_written_in_any_page_size(log: MixedLog):
+async def test_given_the_opened_store_it_scans_the_log_as_written_in_any_page_size(log: MixedLog) -> None:
     as_written = await PlainDataScan(log.store.stored).log()
     # Opened, every sealed field would read as plain text: the scan must look underneath.
     assert await PlainDataScan(log.store).log() == as_written
     assert await PlainDataScan(log.store.stored, page_size=2).log() == as_written
 
 
-async def test_the_json_report_names_totals_and_each_stream(log: MixedLog):
+async def test_the_json_report_names_totals_and_each_stream(log: MixedLog) -> None:
     report = await PlainDataScan(log.store.stored).log()
     shape = report.to_json()
     assert set(shape) == {"events_scanned", "streams_scanned", "plain_events", "plain_streams", "streams"}
@@ -72,5 +72,5 @@ async def test_the_json_report_names_totals_and_each_stream(log: MixedLog):
     assert log.plain_email not in json.dumps(shape)
 
 
-async def test_an_empty_log_has_nothing_to_report():
+async def test_an_empty_log_has_nothing_to_report() -> None:
     assert await PlainDataScan(InMemoryEventStore()).log() == PlainDataReport(0, 0, ())
