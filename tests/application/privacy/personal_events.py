@@ -12,7 +12,13 @@ from uuid import UUID
 
 from application.eventstore import EventMetadata, NewEvent, RecordedEvent
 from domain.coaching import codec as coaching_codec
-from domain.coaching.events import CoachingEvent, CoachReplyCompleted, SafetyTriggered, UserMessageSent
+from domain.coaching.events import (
+    CoachingEvent,
+    CoachReplyCompleted,
+    SafetyTriggered,
+    SuggestionRejected,
+    UserMessageSent,
+)
 from domain.coaching.values import Direction, ReplyUsage, SafetyAction, SafetyCategory
 from domain.users import codec as users_codec
 from domain.users.events import (
@@ -94,6 +100,12 @@ def coaching_events() -> list[CoachingEvent]:
             usage=ReplyUsage(provider="safety", model="rules"),
             at=AT,
         ),
+        SuggestionRejected(
+            session_id=SESSION_ID,
+            suggestion_id=uuid.UUID(int=7),
+            reason="not with my herniated disc at L4",
+            at=AT,
+        ),
     ]
 
 
@@ -108,7 +120,7 @@ def new_event(event_type: str, schema_version: int, data: Mapping[str, Any]) -> 
 
 
 def personal_events(user_id: UUID) -> list[NewEvent]:
-    """Encoded, unsealed: the four user events, then the three coaching events."""
+    """Encoded, unsealed: the four user events, then the four coaching events."""
     encoded = [users_codec.encode(event) for event in user_events(user_id)]
     encoded += [coaching_codec.encode(event) for event in coaching_events()]
     return [new_event(*triple) for triple in encoded]
@@ -133,7 +145,7 @@ def with_data(event: RecordedEvent, **fields: Any) -> RecordedEvent:
 
 
 def decoded(event: RecordedEvent) -> UserEvent | CoachingEvent:
-    if event.type in {"UserMessageSent", "SafetyTriggered", "CoachReplyCompleted"}:
+    if event.type in {"UserMessageSent", "SafetyTriggered", "CoachReplyCompleted", "SuggestionRejected"}:
         return coaching_codec.decode(event.type, event.schema_version, event.data)
     return users_codec.decode(event.type, event.schema_version, event.data)
 
