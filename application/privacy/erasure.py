@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
@@ -31,11 +31,10 @@ from application.users import load_user
 from domain.actor import Actor
 from domain.coaching.commands import EndCoachingSession
 from domain.coaching.decider import COACHING
-from domain.decider import Decider
-from domain.users import AbandonedRegistration, ForgottenUser, UserState
-from domain.users.commands import ForgetUser, UserCommand
+from domain.users import AbandonedRegistration, ForgottenUser
+from domain.users.commands import ForgetUser
+from domain.users.decider import USERS
 from domain.users.errors import UserNotFound
-from domain.users.events import UserEvent
 
 log = logging.getLogger("fitcoach.privacy")
 
@@ -60,7 +59,6 @@ class UserErasure:
     def __init__(
         self,
         store: OpenedEventStore,
-        users: Decider[UserCommand, UserState, UserEvent],
         *,
         refresh_tokens: RefreshTokens,
         session_check: SessionCheck | None,
@@ -72,7 +70,7 @@ class UserErasure:
         """`session_check` and `chat_feed` are None where this process cannot reach them (the CLI without
         Redis): then cached sessions end with their access token, and feeds expire by their TTL."""
         self._store = store
-        self._handler = CommandHandler(store, users, retries=command_retries, vault=store.vault)
+        self._handler = CommandHandler(store, USERS, retries=command_retries, vault=store.vault)
         self._coaching_handler = CommandHandler(store, COACHING, retries=command_retries, vault=store.vault)
         self._refresh_tokens = refresh_tokens
         self._session_check = session_check
@@ -81,28 +79,35 @@ class UserErasure:
         self._clock = clock
 
     async def forget(self, user_id: UUID, *, actor: Actor, by: UUID | None = None) -> Forgotten:
-        """Forget the user. `by`: the admin who asked (recorded in the event's metadata), None for the
-        operator's CLI. Raises UserNotFound for an id that never was a registered user."""
+        """Forget the user. `by`: the admin who asked (recorded in the events' metadata), None for the
+        operator's CLI. Raises UserNotFound for an id that never was a registered user. Every event it
+        appends shares one correlation id (`fitcoach audit trace` shows the whole forget)."""
         state = await load_user(self._store, user_id)
         if state is None or isinstance(state, AbandonedRegistration):
             raise UserNotFound(user_id)
         already = isinstance(state, ForgottenUser)
         key_deleted = await self._store.vault.keys.forget(user_id)
-        now = self._clock()
-        command_id = uuid4()
+        now, correlation_id = self._clock(), uuid4()
         result = await self._handler.handle(
             ForgetUser(user_id=user_id, at=now, actor=actor),
-            CommandMetadata(command_id=command_id, correlation_id=command_id, user_id=by),
+            CommandMetadata(command_id=correlation_id, correlation_id=correlation_id, user_id=by),
         )
         revoked = await self._refresh_tokens.revoke_user(user_id, now)
         if self._session_check is not None:
             await self._session_check.invalidate(user_id)
-        ended, feeds = await self._close_coaching_sessions(user_id, actor, by, now)
+        ended, feeds = await self._close_coaching_sessions(
+            user_id,
+            actor,
+            CommandMetadata(
+                command_id=uuid4(), correlation_id=correlation_id, causation_id=correlation_id, user_id=by
+            ),
+            now,
+        )
         log.info("user %s forgotten (key deleted: %s, sessions revoked: %d)", user_id, key_deleted, revoked)
         return Forgotten(user_id, key_deleted, already, result.position, revoked, ended, feeds)
 
     async def _close_coaching_sessions(
-        self, user_id: UUID, actor: Actor, by: UUID | None, now: datetime
+        self, user_id: UUID, actor: Actor, caused_by: CommandMetadata, now: datetime
     ) -> tuple[int, int]:
         """End the user's active coaching sessions and delete every session's chat feed, as the read
         model lists them (a session started a moment ago that it does not show yet ends on its own: its
@@ -113,10 +118,9 @@ class UserErasure:
             page = await self._coaching.sessions_of(user_id, limit=_SESSION_PAGE, after=after)
             for session in page.sessions:
                 if session.status == "active":
-                    command_id = uuid4()
                     done = await self._coaching_handler.handle(
                         EndCoachingSession(session_id=session.id, at=now, actor=actor),
-                        CommandMetadata(command_id=command_id, correlation_id=command_id, user_id=by),
+                        replace(caused_by, command_id=uuid4()),
                     )
                     ended += 1 if done.events else 0
                 if self._chat_feed is not None:

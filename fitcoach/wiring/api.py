@@ -34,7 +34,6 @@ from application.privacy.erasure import UserErasure
 from application.pubsub import PubSub
 from application.rate_limits import RateLimiter, TokenBuckets
 from application.response_cache import ResponseCache
-from domain.users.decider import USERS
 from domain.users.values import IdentityProvider
 from fitcoach.settings import Settings
 from fitcoach.wiring.adapters import (
@@ -229,7 +228,6 @@ async def build_api(
             read_model_verification=read_model_verification(core.store, database_url),
             erasure=UserErasure(
                 core.store,
-                USERS,
                 refresh_tokens=refresh_tokens,
                 session_check=sessions,
                 coaching=coaching_read_model,

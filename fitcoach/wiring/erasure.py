@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from application.privacy.erasure import UserErasure
 from application.session_check import SessionCheck
-from domain.users.decider import USERS
 from fitcoach.settings import Settings
 
 
@@ -45,7 +44,6 @@ async def user_erasure_from(settings: Settings) -> AsyncIterator[UserErasure]:
             session_check = SessionCheck(cache, refresh_tokens, store)
         yield UserErasure(
             store,
-            USERS,
             refresh_tokens=refresh_tokens,
             session_check=session_check,
             coaching=PostgresCoachingReadModel(pool),
