@@ -12,6 +12,9 @@
   parameters from its signatures because current models take none, while the models before them (the
   default `claude-sonnet-4-6` among them) still honour one. A model that rejects it answers 400; the
   request is then sent again without it, and if that is accepted this adapter sends none from then on.
+- The SDK's client runs on its aiohttp transport (`anthropic[aiohttp]`), not its default httpx one: every
+  streamed token is one HTTP chunk read, and aiohttp's C parser reads one for about half the CPU
+  (`bench/coach.py`, issue 12).
 """
 
 from __future__ import annotations
@@ -66,13 +69,7 @@ class AnthropicCoachModel:
     def connect(
         cls, api_key: str, model: str, *, base_url: str | None = None, timeout_seconds: float = 30.0
     ) -> AnthropicCoachModel:
-        client = anthropic.AsyncAnthropic(
-            api_key=api_key,
-            base_url=base_url,
-            max_retries=0,
-            timeout=httpx2.Timeout(timeout_seconds, connect=5.0),
-        )
-        return cls(client, model)
+        return cls(anthropic_client(api_key, base_url=base_url, timeout_seconds=timeout_seconds), model)
 
     @property
     def provider(self) -> str:
@@ -176,6 +173,20 @@ class AnthropicCoachModel:
             ),
             notes=tuple(notes),
         )
+
+
+def anthropic_client(
+    api_key: str, *, base_url: str | None = None, timeout_seconds: float = 30.0
+) -> anthropic.AsyncAnthropic:
+    """The SDK's client as this adapter uses it: no retries of its own, on the aiohttp transport."""
+    timeout = httpx2.Timeout(timeout_seconds, connect=5.0)
+    return anthropic.AsyncAnthropic(
+        api_key=api_key,
+        base_url=base_url,
+        max_retries=0,
+        timeout=timeout,
+        http_client=anthropic.DefaultAioHttpClient(timeout=timeout),
+    )
 
 
 def _messages(prompt: CoachPrompt) -> list[Any]:
