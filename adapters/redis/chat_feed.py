@@ -13,7 +13,9 @@ the appender publishes {origin, number, prev, entry} on `coach-chat:{id}`. A fol
 it reads, so nothing falls between its catch-up and the live messages. It delivers a live entry when
 `prev` is the number it delivered last, skips numbers it has already delivered, and reads the stream
 again whenever the chain breaks (a message lost, reordered between two appenders, or dropped because
-it fell behind) and after `recheck_seconds` without any message (a lost last message). Redis unreachable:
+it fell behind); and after `recheck_seconds` without any message (a lost last message) it asks for its
+feed's head (`FeedHeads`: the quiet followers of a process share one round trip) and reads when the feed
+moved on without it. Redis unreachable:
 appends return None (logged once per outage), and the next append of this process to that session writes a
 `gap` entry first, so followers are told; followers retry their reads with backoff, then resume from the
 last entry they delivered.
@@ -33,6 +35,7 @@ import orjson
 from redis.asyncio import Redis
 
 from adapters.redis.clients import request_client
+from adapters.redis.feed_heads import FeedHeads
 from adapters.redis.health import RedisHealth
 from adapters.redis.outage import is_redis_failure
 from application.coaching.chat_feed import GAP, ChatEntry, FeedCursor, FeedItem, InvalidCursor, new_origin
@@ -43,6 +46,8 @@ log = logging.getLogger("adapters.redis.chat_feed")
 T = TypeVar("T")
 BATCH = 200
 """Entries per read."""
+HEADS_WINDOW_SHARE = 0.05
+"""How late (a share of `recheck_seconds`) a quiet follower's recheck may be, to share a round trip."""
 MAX_LOST = 10_000
 """Sessions remembered to have lost an append (an outage): their next append writes a gap first."""
 
@@ -163,6 +168,11 @@ class RedisChatFeed:
         self._prefix = prefix
         self._recheck_seconds = recheck_seconds
         self._backoff = backoff
+        self._heads = FeedHeads(
+            client,
+            lambda session_id: self._keys(session_id)[0],
+            window_seconds=recheck_seconds * HEADS_WINDOW_SHARE,
+        )
         self._append = client.register_script(APPEND)
         self._read = client.register_script(READ)
         self._health = RedisHealth(
@@ -243,8 +253,10 @@ class RedisChatFeed:
             try:
                 async with asyncio.timeout(self._recheck_seconds):
                     message = await anext(live)
-            except TimeoutError:
-                return await self._batch(session_id, cursor)  # quiet: make sure nothing was lost
+            except TimeoutError:  # quiet: make sure nothing was lost
+                if await self._moved_on(session_id, cursor):
+                    return await self._batch(session_id, cursor)
+                continue
             except StopAsyncIteration:
                 return None
             announced = _Announcement.from_json(message)
@@ -256,6 +268,16 @@ class RedisChatFeed:
                 if announced.prev == cursor.number:
                     return _Batch([FeedItem(announced.cursor, announced.entry)], announced.cursor, more=False)
             return await self._batch(session_id, cursor)  # the chain broke: read what was missed
+
+    async def _moved_on(self, session_id: UUID, cursor: FeedCursor) -> bool:
+        """Whether the feed has entries (or a gap) after `cursor`; True when Redis cannot tell (the read
+        that follows retries until it can)."""
+        try:
+            return (await self._heads.head(session_id)).moved_past(cursor)
+        except Exception as error:
+            if not is_redis_failure(error):
+                raise
+            return True
 
     async def _batch(self, session_id: UUID, after: FeedCursor | None, *, retrying: bool = True) -> _Batch:
         """The entries after `after` (None: none, just the head); while Redis fails, tried again unless
