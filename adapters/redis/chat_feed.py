@@ -5,8 +5,9 @@ append:
 - `coach-chat:{id}:meta`, a hash: `origin` and `head` (the last entry's number). When it is missing, the
   next append or read starts a new origin, and drops entries of the old one.
 - `coach-chat:{id}:entries`, a stream whose entry ids are `0-<number>`, trimmed with `MAXLEN ~`.
-Each append is one script (`APPEND`): number, add, trim, expire, announce. Reads are one script too (`READ`), which
-decides atomically whether a cursor's successors are all still held (else a `gap`) and returns a batch.
+Each append is one script (`APPEND`): number, add, trim, expire, announce. Reads are one script too
+(`READ`), which decides atomically whether a cursor's successors are all still held (else a `gap`) and
+returns a batch.
 
 Live delivery rides on Redis pub/sub, heard through the process's one `RedisPubSub` (no Redis connection per
 follower): the append script itself publishes {origin, number, prev, entry} on `coach-chat:{id}`, in

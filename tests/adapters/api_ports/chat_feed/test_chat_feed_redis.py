@@ -84,8 +84,11 @@ async def test_the_append_itself_announces_the_entry_to_followers_on_every_repli
             for follower in (one, two):
                 assert texts(await follower.next(3)) == ["piece 1 ", "piece 2 ", "piece 3 "]
     finally:
-        for closeable in (writer, deaf, *readers, *pubsubs):
-            await closeable.close()
+        for feed in (writer, *readers):
+            await feed.close()
+        await deaf.close()
+        for pubsub in pubsubs:
+            await pubsub.close()
 
 
 async def test_through_an_outage_appends_return_none_and_the_follower_then_gets_a_gap(
