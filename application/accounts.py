@@ -23,12 +23,12 @@ from application.auth_ports import (
     RefreshTokens,
     SystemClock,
 )
-from application.eventstore import EventStore
 from application.external_sign_in import ExternalSignIn
 from application.handler import CommandHandler
 from application.login_throttle import LoginThrottle
 from application.password_policy import check_password_policy
 from application.password_sign_in import PasswordSignIn
+from application.privacy.opened_store import OpenedEventStore
 from application.session_check import SessionCheck
 from application.sessions import SessionTokens, SignedIn, refresh_token_hash
 from application.user_claims import UniqueClaims
@@ -64,7 +64,7 @@ class UserUpdated:
 class Accounts:
     def __init__(
         self,
-        store: EventStore,
+        store: OpenedEventStore,
         *,
         passwords: PasswordHasher,
         access_tokens: AccessTokens,
@@ -83,7 +83,7 @@ class Accounts:
         self._access_tokens = access_tokens
         self._refresh_tokens = refresh_tokens
         self._clock = clock or SystemClock()
-        self._users = CommandHandler(store, USERS, retries=config.command_retries)
+        self._users = CommandHandler(store, USERS, retries=config.command_retries, vault=store.vault)
         self._claims = UniqueClaims(store, self._users, self._clock, config.claim_grace)
         self._sessions = SessionTokens(
             access_tokens, refresh_tokens, config.refresh_token_ttl, config.refresh_reuse_interval

@@ -9,7 +9,9 @@ an older one is decided afresh, and as its derived event ids are already stored,
 append (`CONFLICT`): it is never written twice.
 
 The events are chained (`application.integrity.chain`) to the hash of the last event loaded, at the
-version the append expects: the store's version check makes that event the one they follow.
+version the append expects: the store's version check makes that event the one they follow. Before that,
+an aggregate whose events hold personal data (`Decider.data_subject`) has those fields sealed with the
+person's key (`application.privacy.vault`), so the chain covers the sealed form and erasure keeps it whole.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from application.eventstore import (
     WrongExpectedVersion,
 )
 from application.integrity.chain import chain_events
+from application.privacy.vault import PersonalDataVault
 from application.snapshots import REMEMBERED_COMMANDS, Snapshots
 from application.stream_state import SnapshotPolicy, StreamStates
 from domain.decider import Command, Decider
@@ -69,10 +72,15 @@ class CommandHandler(Generic[C, S, E]):
         snapshots: Snapshots | None = None,
         snapshot_every: int = 0,
         remembered_commands: int = REMEMBERED_COMMANDS,
+        vault: PersonalDataVault | None = None,
     ) -> None:
-        """`snapshots` are used when `snapshot_every` > 0 and the decider has a snapshot codec."""
+        """`snapshots` are used when `snapshot_every` > 0 and the decider has a snapshot codec. `vault` is
+        required for a decider whose events hold personal data: they are never written unsealed."""
         if retries < 0 or snapshot_every < 0 or remembered_commands < 0:
             raise ValueError("retries, snapshot_every and remembered_commands must be 0 or more")
+        if decider.data_subject is not None and vault is None:
+            raise ValueError("this aggregate's events hold personal data: its handler needs a vault")
+        self._vault = vault
         self._store = store
         self._decider = decider
         self._retries = retries
@@ -113,7 +121,10 @@ class CommandHandler(Generic[C, S, E]):
             if not events:
                 return CommandResult(loaded.version, loaded.position, (), state=loaded.state)
             expected: ExpectedVersion = loaded.version if loaded.version else StreamState.NO_STREAM
-            new_events = chain_events(loaded.head_hash, self._new_events(stream, command, metadata, events))
+            new_events = await self._sealed(
+                loaded.state, events, self._new_events(stream, command, metadata, events)
+            )
+            new_events = chain_events(loaded.head_hash, new_events)
             try:
                 appended = await self._store.append(stream, new_events, expected)
             except WrongExpectedVersion as conflict:
@@ -125,6 +136,18 @@ class CommandHandler(Generic[C, S, E]):
                 state = self._decider.evolve(state, event)
             return CommandResult(appended.stream_version, appended.position, tuple(events), state=state)
         raise ConcurrencyConflict(current_version)
+
+    async def _sealed(
+        self, state: S | None, events: Sequence[E], new_events: list[NewEvent]
+    ) -> list[NewEvent]:
+        data_subject = self._decider.data_subject
+        if data_subject is None or self._vault is None:
+            return new_events
+        subjects = []
+        for event in events:
+            subjects.append(data_subject(state, event))
+            state = self._decider.evolve(state, event)
+        return await self._vault.seal(new_events, subjects)
 
     def _new_events(
         self, stream: str, command: C, metadata: CommandMetadata, events: Sequence[E]

@@ -10,7 +10,7 @@ A claim is only as good as its holder:
 - a claim younger than `grace` is left alone: its registration may still be under way;
 - an older claim whose user never registered is taken over after that user id is closed with
   `AbandonRegistration` (an append to the empty user stream), so the slow registration can never land
-  later; an abandoned holder is taken over at once;
+  later; an abandoned or forgotten (erased) holder is taken over at once;
 - a registered user that does not hold the value (a link that never finished) loses it after `grace`.
 """
 
@@ -36,7 +36,14 @@ from application.eventstore import (
 from application.integrity.chain import chain_events
 from application.users import UserCommands, load_user, metadata_for
 from domain.errors import ConcurrencyConflict, DomainError
-from domain.users import AbandonedRegistration, User, UserState, decode_claim, encode_claim
+from domain.users import (
+    AbandonedRegistration,
+    ForgottenUser,
+    User,
+    UserState,
+    decode_claim,
+    encode_claim,
+)
 from domain.users.commands import AbandonRegistration
 from domain.users.errors import UserAlreadyExists
 from domain.users.events import ClaimEvent
@@ -131,7 +138,7 @@ class UniqueClaims:
     async def _take_over(self, holder: ClaimHolder, holds: Holds) -> None:
         """Prepare to take the holder's claim over, or raise ClaimHeld if it may not be."""
         state = holder.state
-        if isinstance(state, AbandonedRegistration):
+        if isinstance(state, AbandonedRegistration | ForgottenUser):
             return
         if isinstance(state, User) and holds(state):
             raise ClaimHeld(holder)

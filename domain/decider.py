@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
+from uuid import UUID
 
 
 class Command(Protocol):
@@ -43,3 +44,6 @@ class Decider(Generic[C, S, E]):
     decode: Callable[[str, int, Mapping[str, Any]], E]
     snapshot: StateCodec[S] | None = None
     """How to save the folded state in a snapshot; None: this aggregate always folds its whole stream."""
+    data_subject: Callable[[S | None, E], UUID | None] | None = None
+    """Whose personal data (`domain.privacy.PERSONAL_FIELDS`) an event holds, given the state it follows:
+    the command path seals those fields with that person's key. None: the aggregate's events hold none."""

@@ -14,6 +14,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from domain.errors import MalformedEvent, UnknownEventType
+from domain.sealed import any_sealed
 from domain.upcasting import EventData, Upcaster, upcast
 
 
@@ -51,6 +52,9 @@ class EventCodec(Generic[E]):
         known = self._event_types.get(event_type)
         if known is None:
             raise UnknownEventType(event_type, schema_version)
+        if any_sealed(data):
+            # Personal data the reader was not given opened (`application.privacy`): never read as a value.
+            raise MalformedEvent(event_type, schema_version, "SealedField")
         version, current = upcast(event_type, schema_version, data, self._upcasters)
         if version != known.schema_version:
             raise UnknownEventType(event_type, schema_version)

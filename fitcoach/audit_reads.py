@@ -77,9 +77,9 @@ def _json_argument(parser: argparse.ArgumentParser) -> None:
 
 
 async def _run_read(settings: Settings, args: argparse.Namespace) -> int:
-    from fitcoach.wiring.core import audit_reads_for, event_store_from
+    from fitcoach.wiring.core import audit_reads_for, opened_store_from
 
-    store = await event_store_from(settings)
+    store = await opened_store_from(settings)
     try:
         text, document = await _answer(audit_reads_for(store), args)
     finally:

@@ -29,10 +29,10 @@ def _verify_arguments(verify: argparse.ArgumentParser) -> None:
 
 async def run_verify(settings: Settings, args: argparse.Namespace) -> int:
     from fitcoach.verify_report import report_json, report_text
-    from fitcoach.wiring.core import event_store_from, read_model_verification
+    from fitcoach.wiring.core import opened_store_from, read_model_verification
     from projections.console import ProgressBar
 
-    store = await event_store_from(settings)
+    store = await opened_store_from(settings)
     bar = ProgressBar(sys.stderr)
     verification = read_model_verification(store, settings.resolved_database_url, progress=bar.update)
     started = time.perf_counter()

@@ -13,6 +13,7 @@ from pathlib import Path
 from fitcoach.audit_commands import add_audit_group
 from fitcoach.replay_commands import add_replay_parser
 from fitcoach.settings import Settings, SettingsError, load_settings
+from fitcoach.users_commands import add_users_group
 
 log = logging.getLogger("fitcoach.cli")
 SDL_FILE = "schema.graphql"
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--json", action="store_true", help="print the report as one JSON object")
     add_audit_group(commands)
     add_replay_parser(commands)
+    add_users_group(commands)
     return parser
 
 
@@ -79,13 +81,13 @@ async def _migrate(settings: Settings) -> None:
 async def _project(settings: Settings) -> int:
     from fitcoach.wiring.core import (
         build_projection_runners,
-        event_store_from,
+        opened_store_from,
         projector_cache_from,
         redis_pubsub_from,
     )
     from projections.projection import ProjectionFailed
 
-    store = await event_store_from(settings)
+    store = await opened_store_from(settings)
     cache = await projector_cache_from(settings)
     publisher = await redis_pubsub_from(settings)
     try:
@@ -121,7 +123,7 @@ async def _coach_worker(settings: Settings) -> int:
     from application.library_reads import LibraryReads
     from fitcoach.wiring.adapters import api_cache_from, chat_feed_from, pubsub_from
     from fitcoach.wiring.coach import build_coach_worker
-    from fitcoach.wiring.core import event_store_from
+    from fitcoach.wiring.core import opened_store_from
 
     if settings.redis_url is None:
         log.warning(
@@ -130,7 +132,7 @@ async def _coach_worker(settings: Settings) -> int:
         )
     closers: list[Callable[[], Awaitable[None]]] = []
     try:
-        store = await event_store_from(settings)
+        store = await opened_store_from(settings)
         closers.append(store.close)
         pool = await open_pool(
             settings.resolved_database_url,
@@ -178,13 +180,13 @@ async def _status(settings: Settings) -> int:
 
 
 async def _rebuild(settings: Settings, name: str) -> int:
-    from fitcoach.wiring.core import event_store_from
+    from fitcoach.wiring.core import opened_store_from
     from projections.console import ProgressBar
     from projections.rebuild import rebuild
     from projections.registry import projection_named
 
     projection = projection_named(name)
-    store = await event_store_from(settings)
+    store = await opened_store_from(settings)
     bar = ProgressBar(sys.stderr)
     try:
         report = await rebuild(store, settings.resolved_database_url, projection, progress=bar.update)
@@ -248,6 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from fitcoach.replay_commands import run_replay
 
             return asyncio.run(run_replay(settings, args))
+        if args.command == "users":
+            from fitcoach.users_commands import run_users
+
+            return asyncio.run(run_users(settings, args))
         if args.action == "status":
             return asyncio.run(_status(settings))
         return asyncio.run(_rebuild(settings, args.name))

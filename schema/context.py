@@ -23,6 +23,7 @@ from application.library_commands import LibraryCommands
 from application.library_reads import LibraryReads
 from application.plan_commands import PlanCommands, Requester
 from application.plan_reads import PlanReads
+from application.privacy.erasure import UserErasure
 from application.pubsub import PubSub
 from application.rate_limits import RateLimit, RateLimiter, TokenBucket, TokenBuckets
 from application.user_reads import UserReadModel
@@ -60,6 +61,8 @@ class Services:
     FITCOACH_MUTATION_RATE_LIMIT_PER_MINUTE."""
     read_model_verification: ReadModelVerification
     """Admins' `verifyProjection`: a read model rebuilt from the log and compared with the live one."""
+    erasure: UserErasure
+    """Admins' `forgetUser` (GDPR erasure)."""
 
 
 @dataclass(frozen=True, slots=True)

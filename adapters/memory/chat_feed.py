@@ -97,6 +97,11 @@ class InMemoryChatFeed:
         finally:
             await items.aclose()
 
+    async def forget(self, session_id: UUID) -> None:
+        feed = self._feeds.pop(session_id, None)
+        if feed is not None:
+            feed.wake()  # its followers look again, and find a new, empty feed
+
     async def close(self) -> None:
         self._closed = True
         for feed in self._feeds.values():

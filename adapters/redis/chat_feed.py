@@ -227,6 +227,15 @@ class RedisChatFeed:
                 raise
             raise ReadModelUnavailable("the chat feed is unavailable") from error
 
+    async def forget(self, session_id: UUID) -> None:
+        try:
+            await self._client.delete(*self._keys(session_id))
+        except Exception as error:
+            if not is_redis_failure(error):
+                raise
+            raise ReadModelUnavailable("the chat feed is unavailable") from error
+        self._lost.pop(session_id, None)
+
     @asynccontextmanager
     async def follow(
         self, session_id: UUID, after: FeedCursor | None

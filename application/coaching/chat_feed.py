@@ -160,4 +160,9 @@ class ChatFeed(Protocol):
         `after` are no longer held. Raises InvalidCursor on entering for a cursor past the feed's end."""
         ...
 
+    async def forget(self, session_id: UUID) -> None:
+        """Delete the session's feed and every entry it holds (its user was forgotten). Followers find an
+        empty feed. Raises plan_reads.ReadModelUnavailable when the feed's store does not answer."""
+        ...
+
     async def close(self) -> None: ...

@@ -46,9 +46,9 @@ from application.coaching.proposals import checked_suggestions
 from application.coaching.reply_publisher import ReplyPublisher
 from application.coaching.response_cache import CoachResponseCache, response_key
 from application.coaching.views import CoachingReadModel
-from application.eventstore import EventStore
 from application.handler import CommandHandler, CommandMetadata
 from application.library_views import LibraryReadModel
+from application.privacy.opened_store import OpenedEventStore
 from domain.coaching import MAX_ATTEMPTS, CoachingSession
 from domain.coaching.commands import (
     ClaimReply,
@@ -133,7 +133,7 @@ class ReplyGenerator:
     def __init__(
         self,
         *,
-        store: EventStore,
+        store: OpenedEventStore,
         handler: CoachingHandler,
         context: CoachContextBuilder,
         model: FallbackCoachModel,
@@ -153,7 +153,7 @@ class ReplyGenerator:
         self._model = model
         self._offline = offline
         self._feed = feed
-        self._responses = CoachResponseCache(cache)
+        self._responses = CoachResponseCache(cache, store.vault)
         self._usage = usage
         self._library = library
         self._metrics = metrics
@@ -270,7 +270,7 @@ class ReplyGenerator:
             await publisher.reset(SAFETY_PROVIDER)
             await publisher.whole(answer.text)
         elif answered.cache_key is not None:
-            await self._responses.put(answered.cache_key, answer)
+            await self._responses.put(answered.cache_key, prepared.user_id, answer)
         return await self._complete(
             conversation, held, publisher, prepared, answer, (*triggers, *output), started
         )

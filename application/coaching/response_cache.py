@@ -1,7 +1,10 @@
 """The coach's response cache (`ai:response:{hash}`, 600 s, through the `Cache` port): an answer is reused
 for the same user asking the same message of the same personality in the same context version (profile,
 plan, candidates and the conversation before it unchanged). What is kept is the model's answer before
-the checks after the model: those run again on every use, and each use gets new suggestion ids."""
+the checks after the model: those run again on every use, and each use gets new suggestion ids.
+
+The answer is sealed with the user's data key (`application.privacy.vault`): Redis never holds a reply in
+the clear, and once the user is forgotten a cached answer no longer opens (a miss) until it expires."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from uuid import UUID
 
 from application.cache import Cache, CacheKey, CacheKind
 from application.coaching.model import CoachAnswer, ProposedChange
+from application.privacy.vault import PersonalDataVault
 from domain.coaching.values import Personality, ReplyUsage, SuggestionKind
+from domain.users.errors import UserErased
 
 CACHED_PROVIDER = "cache"
 """The provider a reply answered from the cache records (no tokens spent)."""
@@ -26,20 +31,28 @@ def response_key(user_id: UUID, message: str, personality: Personality, context_
 
 
 class CoachResponseCache:
-    def __init__(self, cache: Cache) -> None:
+    def __init__(self, cache: Cache, vault: PersonalDataVault) -> None:
         self._cache = cache
+        self._vault = vault
 
     async def get(self, key: CacheKey) -> CoachAnswer | None:
         cached = await self._cache.get(key)
         if cached is None:
             return None
+        value = await self._vault.open_value(cached.value, key.name)
+        if value is None:
+            return None  # its user was forgotten, or another release's layout: a miss
         try:
-            return _answer_of(cached.value)
+            return _answer_of(value)
         except (KeyError, TypeError, ValueError):
-            return None  # another release's layout: a miss
+            return None
 
-    async def put(self, key: CacheKey, answer: CoachAnswer) -> None:
-        await self._cache.put(key, _json_of(answer), _VERSION)
+    async def put(self, key: CacheKey, user_id: UUID, answer: CoachAnswer) -> None:
+        try:
+            sealed = await self._vault.seal_value(user_id, _json_of(answer), key.name)
+        except UserErased:
+            return  # forgotten while the model answered: nothing of theirs is kept
+        await self._cache.put(key, sealed, _VERSION)
 
 
 def _json_of(answer: CoachAnswer) -> dict[str, Any]:

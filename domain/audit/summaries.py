@@ -48,6 +48,7 @@ from domain.users.events import (
     RegistrationAbandoned,
     RoleChanged,
     UserEvent,
+    UserForgotten,
     UserRegistered,
 )
 
@@ -69,6 +70,7 @@ USER_EVENTS = (
     PasswordChanged,
     RoleChanged,
     RegistrationAbandoned,
+    UserForgotten,
 )
 CLAIM_EVENTS = (EmailClaimed, IdentityClaimed)
 LIBRARY_EVENTS = (ExerciseDefined, ExerciseRevised, ExerciseRetired)
@@ -154,6 +156,8 @@ def user_summary(event: UserEvent) -> str:
             return f"role set to {event.role.value}"
         case RegistrationAbandoned():
             return "registration abandoned"
+        case UserForgotten():
+            return "forgotten: personal data erased"
         case _:
             assert_never(event)
 

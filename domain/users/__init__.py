@@ -6,11 +6,12 @@ users): the application claims `useremail-…` / `useridentity-…` streams befo
 
 from domain.users.codec import decode, decode_claim, encode, encode_claim
 from domain.users.decision import decide
-from domain.users.state import AbandonedRegistration, User, UserState, evolve, fold
+from domain.users.state import AbandonedRegistration, ForgottenUser, User, UserState, evolve, fold
 from domain.users.streams import email_claim_stream, identity_claim_stream, user_stream
 
 __all__ = [
     "AbandonedRegistration",
+    "ForgottenUser",
     "User",
     "UserState",
     "decide",

@@ -25,6 +25,7 @@ from domain.users.events import (
     RegistrationAbandoned,
     RoleChanged,
     UserEvent,
+    UserForgotten,
     UserRegistered,
 )
 from domain.users.values import FitnessLevel, Gender, IdentityProvider, Profile, Role
@@ -113,6 +114,10 @@ def _registration_abandoned(d: EventData) -> RegistrationAbandoned:
     return RegistrationAbandoned(user_id=_user_id(d), at=_at(d))
 
 
+def _user_forgotten(d: EventData) -> UserForgotten:
+    return UserForgotten(user_id=_user_id(d), at=_at(d))
+
+
 USER_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
 
 USER_EVENT_TYPES: dict[str, EventType[UserEvent]] = {
@@ -122,6 +127,7 @@ USER_EVENT_TYPES: dict[str, EventType[UserEvent]] = {
     PasswordChanged.type: EventType(PasswordChanged.schema_version, _password_changed),
     RoleChanged.type: EventType(RoleChanged.schema_version, _role_changed),
     RegistrationAbandoned.type: EventType(RegistrationAbandoned.schema_version, _registration_abandoned),
+    UserForgotten.type: EventType(UserForgotten.schema_version, _user_forgotten),
 }
 USER_CODEC: EventCodec[UserEvent] = EventCodec(USER_EVENT_TYPES, USER_UPCASTERS)
 

@@ -97,6 +97,16 @@ class AbandonRegistration:
     actor: Actor = Actor.USER
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForgetUser:
+    """Erases the user (GDPR): their data key is deleted first (`application.privacy.erasure`), then this
+    records it. Only an admin (`Actor.USER`) or the operator's CLI (`Actor.SYSTEM`) issues it."""
+
+    user_id: UUID
+    at: datetime
+    actor: Actor
+
+
 UserCommand = (
     RegisterUser
     | RegisterExternalUser
@@ -105,4 +115,5 @@ UserCommand = (
     | ChangePassword
     | ChangeRole
     | AbandonRegistration
+    | ForgetUser
 )

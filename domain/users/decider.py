@@ -16,4 +16,5 @@ USERS: Decider[UserCommand, UserState, UserEvent] = Decider(
     stream_name=lambda command: user_stream(command.user_id),
     encode=encode,
     decode=decode,
+    data_subject=lambda _state, event: event.user_id,
 )

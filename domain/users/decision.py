@@ -11,13 +11,20 @@ from domain.users.commands import (
     AbandonRegistration,
     ChangePassword,
     ChangeRole,
+    ForgetUser,
     LinkExternalIdentity,
     RegisterExternalUser,
     RegisterUser,
     UpdateProfile,
     UserCommand,
 )
-from domain.users.errors import IdentityAlreadyLinked, RegistrationClosed, UserAlreadyExists, UserNotFound
+from domain.users.errors import (
+    IdentityAlreadyLinked,
+    RegistrationClosed,
+    UserAlreadyExists,
+    UserErased,
+    UserNotFound,
+)
 from domain.users.events import (
     ExternalIdentityLinked,
     PasswordChanged,
@@ -25,10 +32,11 @@ from domain.users.events import (
     RegistrationAbandoned,
     RoleChanged,
     UserEvent,
+    UserForgotten,
     UserRegistered,
 )
 from domain.users.profile_changes import apply_changes
-from domain.users.state import AbandonedRegistration, User, UserState
+from domain.users.state import AbandonedRegistration, ForgottenUser, User, UserState
 from domain.users.values import Role
 
 
@@ -67,6 +75,11 @@ def decide(command: UserCommand, state: UserState | None) -> list[UserEvent]:
             if validation.role("role", command.role) == user.role:
                 return []
             return [RoleChanged(user_id=user.user_id, role=command.role, at=command.at)]
+        case ForgetUser():
+            if isinstance(state, ForgottenUser):
+                return []
+            user = _registered(command.user_id, state)
+            return [UserForgotten(user_id=user.user_id, at=command.at)]
         case _:
             assert_never(command)
 
@@ -74,11 +87,13 @@ def decide(command: UserCommand, state: UserState | None) -> list[UserEvent]:
 def _unregistered(user_id: UUID, state: UserState | None) -> None:
     if isinstance(state, User):
         raise UserAlreadyExists(user_id)
-    if isinstance(state, AbandonedRegistration):
+    if isinstance(state, AbandonedRegistration | ForgottenUser):
         raise RegistrationClosed(user_id)
 
 
 def _registered(user_id: UUID, state: UserState | None) -> User:
+    if isinstance(state, ForgottenUser):
+        raise UserErased()
     if not isinstance(state, User):
         raise UserNotFound(user_id)
     return state

@@ -41,3 +41,10 @@ class IdentityAlreadyLinked(DomainError):
             "provider",
         )
         self.provider = provider
+
+
+class UserErased(DomainError):
+    """The user was forgotten (GDPR erasure): nothing of theirs can be written any more."""
+
+    def __init__(self) -> None:
+        super().__init__("USER_FORGOTTEN", "this user was forgotten (erased); their data cannot be changed")

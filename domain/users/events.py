@@ -81,6 +81,17 @@ class RegistrationAbandoned:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserForgotten:
+    """The user was erased: their data key is gone, so every personal field sealed with it reads as
+    erased, and the user id stays closed for good."""
+
+    type: ClassVar[str] = "UserForgotten"
+    schema_version: ClassVar[int] = 1
+    user_id: UUID
+    at: datetime
+
+
 UserEvent = (
     UserRegistered
     | ExternalIdentityLinked
@@ -88,6 +99,7 @@ UserEvent = (
     | PasswordChanged
     | RoleChanged
     | RegistrationAbandoned
+    | UserForgotten
 )
 
 

@@ -14,6 +14,7 @@ from domain.users.events import (
     RegistrationAbandoned,
     RoleChanged,
     UserEvent,
+    UserForgotten,
     UserRegistered,
 )
 from domain.users.values import ExternalIdentity, IdentityProvider, Profile, Role
@@ -42,7 +43,15 @@ class AbandonedRegistration:
     abandoned_at: datetime
 
 
-UserState = User | AbandonedRegistration
+@dataclass(frozen=True, slots=True)
+class ForgottenUser:
+    """A user who was erased: nothing personal is left, and the id can never be registered again."""
+
+    user_id: UUID
+    forgotten_at: datetime
+
+
+UserState = User | AbandonedRegistration | ForgottenUser
 
 
 def evolve(state: UserState | None, event: UserEvent) -> UserState | None:
@@ -57,6 +66,8 @@ def evolve(state: UserState | None, event: UserEvent) -> UserState | None:
                 return None
     if not isinstance(state, User) or event.user_id != state.user_id:
         return state
+    if isinstance(event, UserForgotten):
+        return ForgottenUser(state.user_id, event.at)
     changed = _apply(state, event)
     return state if changed is None else replace(changed, updated_at=event.at)
 
@@ -83,7 +94,7 @@ def _registered(event: UserRegistered) -> User:
 def _apply(state: User, event: UserEvent) -> User | None:
     """The changed state, or None when the event does not apply."""
     match event:
-        case UserRegistered() | RegistrationAbandoned():
+        case UserRegistered() | RegistrationAbandoned() | UserForgotten():
             return None
         case ExternalIdentityLinked(provider=provider, subject=subject):
             if state.identity(provider) is not None:

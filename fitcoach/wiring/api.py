@@ -30,9 +30,11 @@ from application.library_reads import LibraryReads
 from application.persisted_queries import PersistedQueries
 from application.plan_commands import PlanCommands
 from application.plan_reads import PlanReads
+from application.privacy.erasure import UserErasure
 from application.pubsub import PubSub
 from application.rate_limits import RateLimiter, TokenBuckets
 from application.response_cache import ResponseCache
+from domain.users.decider import USERS
 from domain.users.values import IdentityProvider
 from fitcoach.settings import Settings
 from fitcoach.wiring.adapters import (
@@ -93,6 +95,7 @@ class Api:
     persisted_queries: PersistedQueries
     mutation_buckets: TokenBuckets
     read_model_verification: ReadModelVerification
+    erasure: UserErasure
     responses: ResponseCache | None = None
     """Cached read results (None when FITCOACH_RESPONSE_CACHE is off)."""
     runners: list[ProjectionRunner] = field(default_factory=list)
@@ -196,6 +199,7 @@ async def build_api(
             mutation_buckets,
             CoachLimitPolicy(settings.coach_rate_limit_per_second, settings.coach_messages_per_minute),
         )
+        coaching_read_model = PostgresCoachingReadModel(reads)
         coaching_commands = CoachingCommands(
             core.store, coaching_handler(settings, core.store), plan_commands, coach_limits, chat_feed
         )
@@ -210,9 +214,7 @@ async def build_api(
             plan_read_model=plan_read_model,
             coaching_commands=coaching_commands,
             suggestion_acceptance=SuggestionAcceptance(core.store, coaching_commands, coach_limits),
-            coaching_reads=CoachingReads(
-                PostgresCoachingReadModel(reads), checkpoints, chat_feed, core.store
-            ),
+            coaching_reads=CoachingReads(coaching_read_model, checkpoints, chat_feed, core.store),
             library_reads=LibraryReads(PostgresLibraryReadModel(reads), cache),
             user_read_model=user_read_model,
             accounts=accounts,
@@ -225,6 +227,15 @@ async def build_api(
             persisted_queries=persisted_queries,
             mutation_buckets=mutation_buckets,
             read_model_verification=read_model_verification(core.store, database_url),
+            erasure=UserErasure(
+                core.store,
+                USERS,
+                refresh_tokens=refresh_tokens,
+                session_check=sessions,
+                coaching=coaching_read_model,
+                chat_feed=chat_feed,
+                command_retries=settings.command_retries,
+            ),
             responses=ResponseCache(cache, checkpoints) if settings.response_cache else None,
             closers=closers,
         )

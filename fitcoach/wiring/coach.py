@@ -17,8 +17,8 @@ from application.coaching.metrics import CoachMetrics
 from application.coaching.model import CoachModel
 from application.coaching.offline_coach import OfflineCoachModel
 from application.coaching.worker import CoachWorker
-from application.eventstore import EventStore
 from application.library_views import LibraryReadModel
+from application.privacy.opened_store import OpenedEventStore
 from fitcoach.settings import Settings
 from fitcoach.wiring.core import coaching_handler
 
@@ -58,7 +58,7 @@ def coach_models_from(
 
 def build_coach_worker(
     settings: Settings,
-    store: EventStore,
+    store: OpenedEventStore,
     *,
     feed: ChatFeed,
     cache: Cache,

@@ -14,6 +14,9 @@ from application.audit.verify import ReadModelVerification
 from application.cache import Cache
 from application.eventstore import EventStore
 from application.handler import CommandHandler
+from application.privacy.keys import DataKeys
+from application.privacy.opened_store import OpenedEventStore
+from application.privacy.vault import PersonalDataVault
 from application.pubsub import PubSub
 from application.snapshots import Snapshots
 from domain.coaching import CoachingSession
@@ -38,10 +41,15 @@ from projections.verification import ScratchRebuilds
 @dataclass(frozen=True, slots=True)
 class Core:
     settings: Settings
-    store: EventStore
+    store: OpenedEventStore
+    """The event store, read with personal fields opened; `store.stored` is the log as written."""
     plans: CommandHandler[PlanCommand, Plan, PlanEvent]
     library: CommandHandler[LibraryCommand, LibraryExercise, LibraryEvent]
     snapshots: Snapshots | None = None
+
+    @property
+    def vault(self) -> PersonalDataVault:
+        return self.store.vault
 
     async def close(self) -> None:
         if self.snapshots is not None:
@@ -82,19 +90,49 @@ async def event_store_from(settings: Settings) -> EventStore:
             )
 
 
+async def data_keys_from(settings: Settings) -> DataKeys:
+    """Where each person's data key lives: PostgreSQL (there in every deployment, also next to KurrentDB),
+    in memory with the in-memory event store."""
+    if settings.chosen_event_store == "memory":
+        from adapters.memory.data_keys import InMemoryDataKeys
+
+        return InMemoryDataKeys()
+    from adapters.postgres.data_keys import PostgresDataKeys
+
+    return await PostgresDataKeys.connect(await resolve_database_url(settings))
+
+
+async def opened_store_from(
+    settings: Settings, stored: EventStore | None = None, *, keys: DataKeys | None = None
+) -> OpenedEventStore:
+    """The event store every reader of events but the integrity audit and the replay export uses:
+    `stored` (or the configured store) with personal fields opened by the data keys."""
+    if isinstance(stored, OpenedEventStore):
+        return stored
+    stored = stored or await event_store_from(settings)
+    try:
+        keys = keys or await data_keys_from(settings)
+    except BaseException:
+        await stored.close()
+        raise
+    return OpenedEventStore(stored, PersonalDataVault(keys))
+
+
 def correlation_index_for(store: EventStore) -> CorrelationIndex:
     """The store's own lookup by correlation id (PostgreSQL: indexed; memory: a scan), or else a scan of
     its log through the port (KurrentDB)."""
     from adapters.memory.store import InMemoryEventStore
     from adapters.postgres.store import PostgresEventStore
 
-    if isinstance(store, PostgresEventStore | InMemoryEventStore):
-        return store
+    stored = store.stored if isinstance(store, OpenedEventStore) else store
+    if isinstance(stored, PostgresEventStore | InMemoryEventStore):
+        return stored
     return ScannedCorrelations(store)
 
 
 def audit_reads_for(store: EventStore) -> AuditReads:
-    """What `fitcoach audit` and the auditors' GraphQL fields read the log with."""
+    """What `fitcoach audit` and the auditors' GraphQL fields read the log with (`store` opened: an
+    auditor sees personal data that was not erased, as an admin does)."""
     return AuditReads.over(store, correlation_index_for(store))
 
 
@@ -119,17 +157,17 @@ async def snapshots_from(settings: Settings) -> Snapshots | None:
 async def build_core(
     settings: Settings, *, store: EventStore | None = None, snapshots: Snapshots | None = None
 ) -> Core:
-    store = store or await event_store_from(settings)
+    opened = await opened_store_from(settings, store)
     snapshots = snapshots or await snapshots_from(settings)
     plans = CommandHandler(
-        store,
+        opened,
         WORKOUT_PLANS,
         retries=settings.command_retries,
         snapshots=snapshots,
         snapshot_every=settings.snapshot_every,
     )
-    library = library_handler(settings, store)
-    return Core(settings=settings, store=store, plans=plans, library=library, snapshots=snapshots)
+    library = library_handler(settings, opened)
+    return Core(settings=settings, store=opened, plans=plans, library=library, snapshots=snapshots)
 
 
 def library_handler(
@@ -140,10 +178,10 @@ def library_handler(
 
 
 def coaching_handler(
-    settings: Settings, store: EventStore
+    settings: Settings, store: OpenedEventStore
 ) -> CommandHandler[CoachingCommand, CoachingSession, CoachingEvent]:
     """The command path of coaching sessions (the API's mutations and the coach worker)."""
-    return CommandHandler(store, COACHING, retries=settings.command_retries)
+    return CommandHandler(store, COACHING, retries=settings.command_retries, vault=store.vault)
 
 
 def build_projection_runners(
@@ -199,14 +237,16 @@ async def redis_pubsub_from(settings: Settings) -> PubSub | None:
 
 
 async def migrate_all(database_url: str) -> None:
-    """Create or upgrade every PostgreSQL schema: event store, auth, audit seals, projections. Idempotent
-    and safe to run from several processes at once (each step takes an advisory lock)."""
+    """Create or upgrade every PostgreSQL schema: event store, auth, audit seals, data keys, projections.
+    Idempotent and safe to run from several processes at once (each step takes an advisory lock)."""
     from adapters.postgres.audit_schema import migrate_audit
     from adapters.postgres.auth_schema import migrate_auth
+    from adapters.postgres.privacy_schema import migrate_privacy
     from adapters.postgres.schema import migrate
     from projections.schema import migrate as migrate_projections
 
     await migrate(database_url)
     await migrate_auth(database_url)
     await migrate_audit(database_url)
+    await migrate_privacy(database_url)
     await migrate_projections(database_url)

@@ -66,6 +66,7 @@ def resolver_services(api: Api) -> Services:
             settings.mutation_rate_limit_burst, settings.mutation_rate_limit_per_minute
         ),
         read_model_verification=api.read_model_verification,
+        erasure=api.erasure,
     )
 
 

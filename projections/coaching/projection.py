@@ -7,6 +7,7 @@ Per batch: the events of `coaching-<id>` streams; the sessions that existed befo
 just the message rows the events refer to (one round trip), folded in memory (`fold`), written back
 set-based (`sql.write`). `node(id)` results of sessions and messages sit in their owner's per-user
 response cache (`web.cached_reads`): each batch invalidates it for the owners of the sessions it wrote.
+A `UserForgotten` (from the user's stream) erases that user's texts (`projections.coaching.erasure`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from domain.coaching.events import (
     SuggestionRejected,
 )
 from domain.coaching.streams import COACHING_STREAM_PREFIX
+from projections.coaching.erasure import erase_held, erase_rows, forgotten_users, is_user_forgotten
 from projections.coaching.fold import SessionTrack, Tracks, coaching_events, fold
 from projections.coaching.sql import References, load, statements, write
 from projections.projection import Connection, EventFailed
@@ -46,9 +48,20 @@ class CoachingProjection:
         return statements(schema).create_tables.as_string(None)
 
     def handles(self, event: RecordedEvent) -> bool:
-        return event.stream.startswith(COACHING_STREAM_PREFIX)
+        return event.stream.startswith(COACHING_STREAM_PREFIX) or is_user_forgotten(event)
 
     async def apply(
+        self, conn: Connection, schema: str, events: Sequence[RecordedEvent]
+    ) -> list[Invalidation]:
+        invalidations = await self._apply_sessions(conn, schema, events)
+        forgotten = forgotten_users(events)
+        if forgotten:
+            # After the batch's own session events: the user's last messages are erased too.
+            await erase_rows(conn, schema, [user for user, _ in forgotten])
+            invalidations.extend(stale_responses(forgotten))
+        return invalidations
+
+    async def _apply_sessions(
         self, conn: Connection, schema: str, events: Sequence[RecordedEvent]
     ) -> list[Invalidation]:
         session_events = coaching_events(events)
@@ -83,6 +96,8 @@ class CoachingReplay:
         self._tracks: Tracks = {}
         self._stored: set[UUID] = set()
         """Sessions with rows in the fresh tables."""
+        self._forgotten: set[UUID] = set()
+        """Users forgotten so far: their texts are erased in memory and, at each flush, in the tables."""
 
     @property
     def wants_flush(self) -> bool:
@@ -96,9 +111,14 @@ class CoachingReplay:
             tracks.update(await load(conn, self._schema, forgotten, None))
         for event, session_id in session_events:
             fold(tracks, event, session_id)
+        forgotten = {user for user, _ in forgotten_users(events)}
+        if forgotten:
+            self._forgotten |= forgotten
+            erase_held(tracks, forgotten)
 
     async def flush(self, conn: Connection) -> None:
         await write(conn, self._schema, self._tracks.values())
+        await erase_rows(conn, self._schema, sorted(self._forgotten))
         self._stored.update(s for s, track in self._tracks.items() if track.session is not None)
         if self._held() > self._max_rows:
             self._tracks.clear()

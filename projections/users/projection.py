@@ -5,8 +5,9 @@ model, live in `auth_tokens` (adapters/postgres/auth_schema.py).
 
 Per batch: the events of `user-<id>` streams (claim streams and everything else are skipped), the
 touched users that existed before the batch loaded in one query, folded in memory with the domain's
-`decode` and `evolve`, and written back in one upsert. No cache holds users, so nothing is invalidated;
-session answers (`session:{user}`) are invalidated by the accounts use cases (application/session_check).
+`decode` and `evolve`, and written back in one upsert; a forgotten user's row is deleted. Each batch
+invalidates the touched users' cached responses; session answers (`session:{user}`) are invalidated by
+the accounts use cases (application/session_check).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from uuid import UUID
 from application.cache import CacheKey, Invalidation
 from application.eventstore import RecordedEvent
 from application.response_cache import entry_version
+from domain.users import ForgottenUser
 from domain.users.streams import USER_STREAM_PREFIX
 from projections.projection import Connection
 from projections.users.fold import Tracks, fold, user_row, user_stream_id
@@ -97,8 +99,14 @@ class UsersReplay:
     async def flush(self, conn: Connection) -> None:
         changed = {stream: row for stream, t in self._tracks.items() if t.dirty and (row := user_row(t))}
         rewritten = [row[0] for stream, row in changed.items() if stream in self._stored]
-        if rewritten:
-            await conn.execute(self._sql.delete, (rewritten,))
+        forgotten = {
+            stream: t.user_id
+            for stream, t in self._tracks.items()
+            if t.dirty and isinstance(t.state, ForgottenUser) and stream in self._stored
+        }
+        if rewritten or forgotten:
+            await conn.execute(self._sql.delete, ([*rewritten, *forgotten.values()],))
+        self._stored.difference_update(forgotten)
         async with conn.cursor().copy(self._sql.copy) as copy:
             for row in changed.values():
                 await copy.write_row(row)

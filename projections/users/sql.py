@@ -19,7 +19,7 @@ from uuid import UUID
 
 from psycopg import sql
 
-from domain.users import user_stream
+from domain.users import ForgottenUser, user_stream
 from projections.projection import Connection
 from projections.users.fold import Tracks, UserTrack, track_from_row, user_row
 
@@ -101,7 +101,12 @@ async def load(conn: Connection, schema: str, user_ids: Sequence[UUID]) -> Track
 
 
 async def write(conn: Connection, schema: str, tracks: Iterable[UserTrack]) -> None:
-    """Upsert the rows of the changed tracks; a row already at that version or newer stays as it is."""
+    """Upsert the rows of the changed tracks; a row already at that version or newer stays as it is.
+    A forgotten user's row is deleted: it held nothing but their personal data and role."""
+    tracks = list(tracks)
+    forgotten = [track.user_id for track in tracks if track.dirty and isinstance(track.state, ForgottenUser)]
+    if forgotten:
+        await conn.execute(statements(schema).delete, (forgotten,))
     rows = [row for track in tracks if track.dirty and (row := user_row(track)) is not None]
     if rows:
         columns = [list(column) for column in zip(*rows, strict=True)]

@@ -11,11 +11,15 @@ from adapters.auth.access_tokens import JwtAccessTokens
 from adapters.auth.oidc import OidcIdTokenVerifier, OidcProvider
 from adapters.auth.passwords import Argon2PasswordHasher
 from adapters.postgres.auth_schema import migrate_auth
+from adapters.postgres.data_keys import PostgresDataKeys
+from adapters.postgres.privacy_schema import migrate_privacy
 from adapters.postgres.refresh_tokens import PostgresRefreshTokens
 from adapters.postgres.schema import migrate
 from adapters.postgres.store import PostgresEventStore
 from application.accounts import Accounts, AccountsConfig
 from application.auth_ports import PasswordHasher
+from application.privacy.opened_store import OpenedEventStore
+from application.privacy.vault import PersonalDataVault
 from domain.users.values import IdentityProvider
 from tests.accounts.jwks_server import CLIENT_ID, ISSUER, JwksServer, SigningKey
 from tests.domain.users import ManualClock
@@ -32,12 +36,16 @@ def cheap_hasher() -> Argon2PasswordHasher:
 async def accounts_database_url(database_url: str) -> str:
     await migrate(database_url)
     await migrate_auth(database_url)
+    await migrate_privacy(database_url)
     return database_url
 
 
 @pytest.fixture
-async def store(accounts_database_url: str) -> AsyncIterator[PostgresEventStore]:
-    adapter = await PostgresEventStore.connect(accounts_database_url, max_size=20)
+async def store(accounts_database_url: str) -> AsyncIterator[OpenedEventStore]:
+    """The event store as the API has it: personal data sealed with keys in PostgreSQL."""
+    stored = await PostgresEventStore.connect(accounts_database_url, max_size=20)
+    keys = await PostgresDataKeys.connect(accounts_database_url)
+    adapter = OpenedEventStore(stored, PersonalDataVault(keys))
     try:
         yield adapter
     finally:
@@ -93,7 +101,7 @@ AccountsFactory = Callable[..., Accounts]
 
 @pytest.fixture
 def make_accounts(
-    store: PostgresEventStore,
+    store: OpenedEventStore,
     refresh_tokens: PostgresRefreshTokens,
     access_tokens: JwtAccessTokens,
     id_tokens: OidcIdTokenVerifier,

@@ -17,6 +17,7 @@ from application.handler import CommandHandler
 from application.integrity.audit import IntegrityAudit
 from application.integrity.chain import chain_events
 from application.integrity.walk import Status
+from application.privacy.opened_store import OpenedEventStore
 from application.user_claims import new_claim_event
 from application.users import load_user, metadata_for
 from domain.users import AbandonedRegistration, User, email_claim_stream, user_stream
@@ -26,6 +27,7 @@ from domain.users.errors import EmailTaken, RegistrationClosed
 from domain.users.events import EmailClaimed
 from tests.accounts.conftest import CLAIM_GRACE, cheap_hasher
 from tests.domain.users import HASH, ManualClock, unique_email
+from tests.privacy_support import opened_on_postgres
 
 RACERS = 8
 
@@ -35,7 +37,12 @@ async def test_concurrent_registrations_of_one_email_let_exactly_one_win(
 ):
     """Each racer has its own store connection, as separate server processes would."""
     email = unique_email("race")
-    stores = [await PostgresEventStore.connect(accounts_database_url, max_size=2) for _ in range(RACERS)]
+    stores = [
+        await opened_on_postgres(
+            await PostgresEventStore.connect(accounts_database_url, max_size=2), accounts_database_url
+        )
+        for _ in range(RACERS)
+    ]
     try:
         racers = [
             Accounts(
@@ -115,7 +122,7 @@ async def test_an_orphaned_claim_is_taken_over_after_the_grace_period_and_its_re
         user_id=crashed_user, email=email, password_hash=HASH, display_name="Slow", at=clock.now()
     )
     with pytest.raises(RegistrationClosed):
-        await CommandHandler(store, USERS).handle(late, metadata_for(crashed_user))
+        await CommandHandler(store, USERS, vault=store.vault).handle(late, metadata_for(crashed_user))
     logged_in = await accounts.login(email, "long enough password")
     assert logged_in.user.user_id == signed_in.user.user_id
 
@@ -140,7 +147,7 @@ async def test_a_slow_registration_that_lands_before_the_takeover_keeps_its_emai
     slow = RegisterUser(
         user_id=slow_user, email=email, password_hash=HASH, display_name="Slow", at=clock.now()
     )
-    await CommandHandler(store, USERS).handle(slow, metadata_for(slow_user))
+    await CommandHandler(store, USERS, vault=store.vault).handle(slow, metadata_for(slow_user))
 
     with pytest.raises(EmailTaken):
         await accounts.register(email, "long enough password", "Late comer")
@@ -151,7 +158,7 @@ async def test_an_abandoned_claim_is_free_at_once(accounts, store, clock):
     email = unique_email("abandoned")
     crashed_user = await claim_without_registering(store, email, clock)
     abandon = AbandonRegistration(user_id=crashed_user, at=clock.now())
-    await CommandHandler(store, USERS).handle(abandon, metadata_for(crashed_user))
+    await CommandHandler(store, USERS, vault=store.vault).handle(abandon, metadata_for(crashed_user))
 
     signed_in = await accounts.register(email, "long enough password", "Right away")
     assert (await store.read_stream(user_stream(signed_in.user.user_id)))[0].type == "UserRegistered"
@@ -167,7 +174,7 @@ def test_the_claim_stream_name_holds_no_personal_data():
 class FailingRegistrations:
     """The real store, except that the next UserRegistered append fails as if PostgreSQL went away."""
 
-    def __init__(self, store: PostgresEventStore) -> None:
+    def __init__(self, store: OpenedEventStore) -> None:
         self._store = store
         self.failures_left = 1
 

@@ -55,6 +55,7 @@ def fuzz_config(
         "Mutation.*.input.exercise.exerciseId": "exercises",
         "Mutation.reorderExercises.input.exerciseIds[*]": "exercises",
         "Mutation.setUserRole.input.userId": "users",
+        "Mutation.forgetUser.input.userId": "users",
         "Query.coachingSession.id": "sessions",
         "Query.coachingSessions.first": "page_sizes",
         "Mutation.*.input.sessionId": "sessions",

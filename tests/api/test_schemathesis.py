@@ -44,6 +44,7 @@ async def defined_library(user: Session) -> list[str]:
 
 ADMIN_OPERATIONS = (
     "Mutation.setUserRole",
+    "Mutation.forgetUser",
     "Mutation.defineExercise",
     "Mutation.reviseExercise",
     "Mutation.retireExercise",

@@ -30,7 +30,7 @@ async def test_the_api_process_runs_the_coach_worker_and_exposes_its_metrics() -
             user_id, session_id = uuid.uuid4(), uuid.uuid4()
             metadata = CommandMetadata(command_id=uuid.uuid4(), correlation_id=uuid.uuid4(), user_id=user_id)
             now = datetime.now(UTC)
-            await CommandHandler(store, USERS).handle(
+            await CommandHandler(store, USERS, vault=store.vault).handle(
                 RegisterUser(
                     user_id=user_id,
                     email="serve@example.com",
@@ -40,7 +40,7 @@ async def test_the_api_process_runs_the_coach_worker_and_exposes_its_metrics() -
                 ),
                 metadata,
             )
-            coaching = CommandHandler(store, COACHING)
+            coaching = CommandHandler(store, COACHING, vault=store.vault)
             start = StartCoachingSession(
                 session_id=session_id,
                 user_id=user_id,

@@ -36,6 +36,7 @@ from application.coaching.offline_coach import OfflineCoachModel
 from application.handler import CommandHandler, CommandMetadata
 from application.library_import import LibraryImport
 from application.library_views import LIBRARY_PROJECTION
+from application.privacy.opened_store import OpenedEventStore
 from domain.actor import Actor
 from domain.coaching import coaching_stream, decode
 from domain.coaching.commands import SendUserMessage, StartCoachingSession
@@ -52,13 +53,14 @@ from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner
 from tests.adapters.api_ports.redis_server import REDIS_URL, delete_prefixed, eventually, unique_prefix
 from tests.coaching.anthropic_server import AnthropicStandIn
+from tests.privacy_support import opened_on_postgres
 from tests.projections.conftest import Runners, projector_database
 
 
 @dataclass
 class Coach:
     url: str
-    store: PostgresEventStore
+    store: OpenedEventStore
     pubsub: RedisPubSub
     feed: RedisChatFeed
     cache: RedisCache
@@ -70,7 +72,7 @@ class Coach:
 
     @property
     def handler(self) -> CommandHandler[Any, Any, Any]:
-        return CommandHandler(self.store, COACHING)
+        return CommandHandler(self.store, COACHING, vault=self.store.vault)
 
     def claude(self, model: str = "claude-test") -> AnthropicCoachModel:
         client = anthropic.AsyncAnthropic(api_key="test-key", base_url=self.stand_in.url, max_retries=0)
@@ -110,7 +112,7 @@ class Coach:
 
     async def user(self, *, injuries: Sequence[str] = (), equipment: Sequence[str] = ()) -> UUID:
         user_id = uuid.uuid4()
-        users = CommandHandler(self.store, USERS)
+        users = CommandHandler(self.store, USERS, vault=self.store.vault)
         await users.handle(
             RegisterUser(
                 user_id=user_id,
@@ -177,7 +179,7 @@ class Coach:
         return plan_id
 
     async def update_profile(self, user_id: UUID, changes: ProfileChanges) -> None:
-        users = CommandHandler(self.store, USERS)
+        users = CommandHandler(self.store, USERS, vault=self.store.vault)
         await users.handle(
             UpdateProfile(user_id=user_id, changes=changes, at=datetime.now(UTC)), _metadata(user_id)
         )
@@ -212,14 +214,14 @@ def _metadata(user_id: UUID | None) -> CommandMetadata:
 @dataclass
 class CoachDatabase:
     url: str
-    store: PostgresEventStore
+    store: OpenedEventStore
 
 
 @contextlib.asynccontextmanager
 async def coach_database() -> AsyncIterator[CoachDatabase]:
     """A migrated database holding the shipped library, with every projection running."""
     async with projector_database() as url:
-        store = await PostgresEventStore.connect(url, max_size=8)
+        store = await opened_on_postgres(await PostgresEventStore.connect(url, max_size=8), url)
         runners = Runners()
         try:
             await LibraryImport(store, CommandHandler(store, LIBRARY)).run(shipped_library())

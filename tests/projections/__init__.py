@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from adapters.postgres.privacy_schema import migrate_privacy
 from adapters.postgres.schema import migrate as migrate_event_store
 from application.plan_views import PLAN_SCALARS, ExerciseView, PlanView
 from projections.schema import migrate as migrate_projections
@@ -22,7 +23,7 @@ T0 = datetime(2025, 3, 3, 7, 30, tzinfo=UTC)
 
 @asynccontextmanager
 async def migrated_database(prefix: str, admin_url: str = ADMIN_URL) -> AsyncIterator[str]:
-    """A fresh database with the event store and projection schemas, dropped afterwards."""
+    """A fresh database with the event store, projection and data key schemas, dropped afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     async with await psycopg.AsyncConnection.connect(admin_url, autocommit=True) as admin:
         await admin.execute(f'CREATE DATABASE "{name}"')
@@ -30,6 +31,7 @@ async def migrated_database(prefix: str, admin_url: str = ADMIN_URL) -> AsyncIte
     try:
         await migrate_event_store(url)
         await migrate_projections(url)
+        await migrate_privacy(url)
         yield url
     finally:
         async with await psycopg.AsyncConnection.connect(admin_url, autocommit=True) as admin:

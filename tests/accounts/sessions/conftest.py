@@ -9,9 +9,9 @@ import pytest
 
 from adapters.auth.access_tokens import JwtAccessTokens
 from adapters.postgres.refresh_tokens import PostgresRefreshTokens
-from adapters.postgres.store import PostgresEventStore
 from application.accounts import Accounts, AccountsConfig
 from application.auth_ports import IdTokenVerifier
+from application.privacy.opened_store import OpenedEventStore
 from tests.accounts.conftest import CLAIM_GRACE, cheap_hasher
 from tests.accounts.sessions.session_support import AccountsOn, Replica, Replicas
 from tests.domain.users import ManualClock
@@ -19,7 +19,7 @@ from tests.domain.users import ManualClock
 
 @pytest.fixture
 async def replicas(
-    store: PostgresEventStore, refresh_tokens: PostgresRefreshTokens, clock: ManualClock
+    store: OpenedEventStore, refresh_tokens: PostgresRefreshTokens, clock: ManualClock
 ) -> AsyncIterator[Replicas]:
     made = Replicas(store, refresh_tokens, clock)
     yield made
@@ -33,7 +33,7 @@ async def here(replicas: Replicas) -> Replica:
 
 @pytest.fixture
 def accounts_on(
-    store: PostgresEventStore,
+    store: OpenedEventStore,
     refresh_tokens: PostgresRefreshTokens,
     access_tokens: JwtAccessTokens,
     id_tokens: IdTokenVerifier,

@@ -13,10 +13,10 @@ from redis.asyncio import Redis
 
 from adapters.auth.access_tokens import JwtAccessTokens
 from adapters.postgres.refresh_tokens import PostgresRefreshTokens
-from adapters.postgres.store import PostgresEventStore
 from adapters.redis.cache import RedisCache
 from application.accounts import Accounts
 from application.auth_ports import AccessClaims, LiveSessions, NewRefreshToken, RefreshFamily, Rotation
+from application.privacy.opened_store import OpenedEventStore
 from application.session_check import SessionCheck, SessionRevoked
 from application.sessions import SignedIn
 from tests.adapters.cache.test_cache_contract import REDIS_URL, delete_prefixed
@@ -80,7 +80,7 @@ class Replica:
 class Replicas:
     """Makes API replicas on one Redis and PostgreSQL; `close` ends them and clears their keys."""
 
-    def __init__(self, store: PostgresEventStore, tokens: PostgresRefreshTokens, clock: ManualClock) -> None:
+    def __init__(self, store: OpenedEventStore, tokens: PostgresRefreshTokens, clock: ManualClock) -> None:
         self._store, self._tokens, self._clock = store, tokens, clock
         self._prefix = f"fitcoach-test-{uuid.uuid4().hex[:12]}:"
         self._caches: list[RedisCache] = []

@@ -31,7 +31,14 @@ PASSWORD = "correct horse battery staple"
 
 
 def tables_of(statements: list[str]) -> list[str]:
-    names = ("workout.workout_plans", "workout.plan_versions", "auth.users", "auth_tokens.", "eventstore.")
+    names = (
+        "workout.workout_plans",
+        "workout.plan_versions",
+        "auth.users",
+        "auth_tokens.",
+        "eventstore.",
+        "privacy.data_keys",
+    )
     return sorted(next((name for name in names if name in sql), sql) for sql in statements)
 
 
@@ -60,7 +67,8 @@ async def test_a_page_of_50_plans_costs_the_same_few_statements_as_a_page_of_one
 
 async def test_the_first_request_of_a_new_session_adds_only_the_session_check(cost_api, seeded):
     """A sign-in changes the user's sessions, so its first request reads them from PostgreSQL: the
-    count covers the session check too, and it does not grow with the page either."""
+    count covers the session check too (the sessions, the user's stream and the data key that opens
+    its personal fields), and it does not grow with the page either."""
     counts = {}
     for first in (PLANS, 1):
         login = await data(cost_api.http, LOGIN, {"input": {"email": seeded.email, "password": PASSWORD}})
@@ -69,10 +77,10 @@ async def test_the_first_request_of_a_new_session_adds_only_the_session_check(co
         _, warm = await cost_api.run(token, PAGE % first)
         counts[first] = (cold, warm)
         session_check = [sql for sql in cold if sql not in warm]
-        assert tables_of(session_check) == ["auth_tokens.", "eventstore."], cold
+        assert tables_of(session_check) == ["auth_tokens.", "eventstore.", "privacy.data_keys"], cold
     cold_fifty, cold_one = len(counts[PLANS][0]), len(counts[1][0])
     print(f"\nfirst request of a session: first:{PLANS} = {cold_fifty}, first:1 = {cold_one}")
-    assert cold_fifty == cold_one == len(counts[PLANS][1]) + 2
+    assert cold_fifty == cold_one == len(counts[PLANS][1]) + 3
 
 
 async def test_the_counter_sees_every_pool_the_api_uses(cost_api):

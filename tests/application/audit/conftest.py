@@ -14,6 +14,7 @@ import pytest
 
 from adapters.postgres.store import PostgresEventStore
 from application.handler import CommandHandler, CommandMetadata
+from application.privacy.opened_store import OpenedEventStore
 from domain.actor import Actor
 from domain.coaching.commands import (
     AcceptSuggestion,
@@ -41,6 +42,7 @@ from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.values import Difficulty, PlannedExercise
 from domain.users.commands import ChangePassword, ProfileChanges, RegisterUser, UpdateProfile
 from domain.users.decider import USERS
+from tests.privacy_support import opened_on_postgres
 from tests.projections import migrated_database
 
 PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$YXVkaXRzYWx0$YXVkaXRoYXNodmFsdWU"
@@ -55,7 +57,7 @@ def planned(exercise_id: str, sets: int = 3) -> PlannedExercise:
 @dataclass(frozen=True)
 class AuditedLog:
     url: str
-    store: PostgresEventStore
+    store: OpenedEventStore
     plan_id: UUID
     user_id: UUID
     session_id: UUID
@@ -74,17 +76,17 @@ def metadata(user_id: UUID, correlation_id: UUID | None = None) -> CommandMetada
 @pytest.fixture(scope="module")
 async def audited() -> AsyncIterator[AuditedLog]:
     async with migrated_database("fitcoach_audit") as url:
-        store = await PostgresEventStore.connect(url, max_size=4)
+        store = await opened_on_postgres(await PostgresEventStore.connect(url, max_size=4), url)
         try:
             yield await write_log(url, store)
         finally:
             await store.close()
 
 
-async def write_log(url: str, store: PostgresEventStore) -> AuditedLog:
+async def write_log(url: str, store: OpenedEventStore) -> AuditedLog:
     plans = CommandHandler(store, WORKOUT_PLANS)
-    users = CommandHandler(store, USERS)
-    coaching = CommandHandler(store, COACHING)
+    users = CommandHandler(store, USERS, vault=store.vault)
+    coaching = CommandHandler(store, COACHING, vault=store.vault)
     user_id, plan_id, session_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     now = datetime.now(UTC)
 

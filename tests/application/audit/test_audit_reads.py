@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from adapters.memory.store import InMemoryEventStore
+from adapters.postgres.store import PostgresEventStore
 from application.audit.errors import AuditError
 from application.audit.history import StreamHistories
 from application.audit.plan_changes import PlanDiffs
@@ -191,8 +192,15 @@ async def test_a_plan_diff_names_each_change_and_who_made_it(audited):
     assert await refusal(PlanDiffs(audited.store).changes(audited.plan_id, 1, 999)) == "VERSION_OUT_OF_RANGE"
 
 
+def postgres_index(audited: AuditedLog) -> PostgresEventStore:
+    """The PostgreSQL store under the opened one: its correlation-id index."""
+    stored = audited.store.stored
+    assert isinstance(stored, PostgresEventStore)
+    return stored
+
+
 async def test_a_trace_is_every_event_of_the_request_across_streams_in_log_order(audited):
-    traced = await Trace(audited.store).events(audited.accept_correlation)
+    traced = await Trace(postgres_index(audited)).events(audited.accept_correlation)
     assert [(r.stream, r.type) for r in traced] == [
         (plan_stream(audited.plan_id), "ExerciseAdded"),
         (plan_stream(audited.plan_id), "WorkoutVersionCreated"),
@@ -203,7 +211,7 @@ async def test_a_trace_is_every_event_of_the_request_across_streams_in_log_order
     assert (
         await Trace(ScannedCorrelations(audited.store, page=3)).events(audited.accept_correlation) == traced
     )
-    assert await refusal(Trace(audited.store).events(uuid.uuid4())) == "CORRELATION_NOT_FOUND"
+    assert await refusal(Trace(postgres_index(audited)).events(uuid.uuid4())) == "CORRELATION_NOT_FOUND"
 
 
 async def test_the_correlation_lookup_goes_through_its_index(audited):

@@ -24,6 +24,9 @@ HASH_PRESERVING_APPENDERS = {
         "`fitcoach replay import`: writes exported events with the chain hashes they were exported with, so"
         " the imported log verifies against the same chain (the hash covers no position nor time)"
     ),
+    "application/privacy/opened_store.py": (
+        "hands the caller's events, already sealed and chained by the command path, to the store underneath"
+    ),
     "adapters/memory/store.py": "`append_many` is its own `append` of the caller's events, in order",
     "adapters/postgres/store.py": (
         "`append_many` sends the caller's events, hashes included, in one transaction; on a refusal it"

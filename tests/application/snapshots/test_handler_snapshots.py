@@ -21,6 +21,7 @@ from tests.application.snapshots.snapshot_support import (
 )
 from tests.domain.plans import add_exercise, create_plan, rename
 from tests.domain.users import register_user
+from tests.privacy_support import memory_vault
 
 
 async def test_a_command_that_crosses_the_interval_saves_a_snapshot(store, snapshots):
@@ -62,7 +63,7 @@ async def test_snapshot_every_zero_turns_snapshots_off(store, snapshots):
 
 
 async def test_an_aggregate_without_a_snapshot_codec_folds_its_stream(store, snapshots):
-    users = CommandHandler(store, USERS, snapshots=snapshots, snapshot_every=1)
+    users = CommandHandler(store, USERS, snapshots=snapshots, snapshot_every=1, vault=memory_vault())
 
     result = await users.handle(register_user(), meta("register"))
 

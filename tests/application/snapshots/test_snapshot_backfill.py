@@ -27,6 +27,7 @@ from tests.domain.plans import (
     draw_command,
 )
 from tests.domain.users import register_user
+from tests.privacy_support import memory_vault
 
 NAMESPACE = UUID("5a0c9d1e-2b3f-4c6d-8e7f-9a0b1c2d3e4f")
 STREAM = plan_stream(PLAN_ID)
@@ -74,7 +75,7 @@ async def test_only_streams_with_the_prefix_and_a_crossing_get_a_snapshot():
     plans = CommandHandler(store, WORKOUT_PLANS)
     await plans.handle(create_plan(), meta("create"))
     await plans.handle(add_exercise("A"), meta("add"))
-    await CommandHandler(store, USERS).handle(register_user(), meta("register"))
+    await CommandHandler(store, USERS, vault=memory_vault()).handle(register_user(), meta("register"))
 
     assert await backfill_snapshots(store, snapshots, WORKOUT_PLANS, stream_prefix="workout-", every=3) == 0
     assert await backfill_snapshots(store, snapshots, WORKOUT_PLANS, stream_prefix="workout-", every=2) == 1

@@ -148,3 +148,16 @@ async def test_an_entry_equal_to_the_last_one_is_not_added_again(feeds: Feeds) -
         await append_all(pair.writer, session, range(2, 3))
         assert texts(await follower.next(2)) == ["piece 1 ", "piece 2 "]
         await follower.assert_quiet()
+
+
+async def test_forgetting_a_session_deletes_every_entry_it_held(feeds: Feeds) -> None:
+    pair = await feeds.open(**BOUNDS)
+    session, other = uuid.uuid4(), uuid.uuid4()
+    await append_all(pair.writer, session, range(1, 4))
+    await append_all(pair.writer, other, range(1, 2))
+    await pair.reader.forget(session)
+    assert (await pair.reader.head(session)).number == 0
+    async with following(pair.reader, session, None) as follower:
+        await follower.assert_quiet()
+    assert (await pair.writer.head(other)).number == 1
+    await pair.writer.forget(session)  # again: nothing to delete, no error
