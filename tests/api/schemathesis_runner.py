@@ -50,6 +50,7 @@ def fuzz_config(
         "Query.node.id": "nodes",
         "Query.exercise.id": "library",
         "Query.workoutPlans.first": "page_sizes",
+        "Query.exercises.first": "page_sizes",
         "Mutation.*.input.planId": "plans",
         "Mutation.*.input.exerciseId": "exercises",
         "Mutation.*.input.exercise.exerciseId": "exercises",

@@ -7,12 +7,14 @@ whose writer was dropped mid-handshake). Each adapter takes that as an outage, a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import redis.exceptions
 from redis.asyncio import Redis
 
 from adapters.memory.pubsub import InMemoryPubSub
@@ -114,7 +116,10 @@ async def test_a_burst_whose_connections_are_torn_down_under_it_never_raises(
             for n in range(TEARDOWNS):
                 for _ in range(3 + n % 8):  # at varied points of the reconnections' handshakes
                     await asyncio.sleep(0)
-                await adapter.client.connection_pool.disconnect()
+                # Closing may time out on a loaded machine: that is this test's own tool failing, not
+                # the adapter under test raising.
+                with contextlib.suppress(redis.exceptions.TimeoutError):
+                    await adapter.client.connection_pool.disconnect()
 
         try:
             await asyncio.gather(tear_down(), *(request(i) for i in range(BURST)))
