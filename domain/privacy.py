@@ -48,6 +48,7 @@ PERSONAL_FIELDS: Mapping[str, tuple[PersonalField, ...]] = {
     "PasswordChanged": (PersonalField("password_hash", ERASED_TEXT),),
     "UserMessageSent": (PersonalField("text", ERASED_TEXT),),
     "SafetyTriggered": (PersonalField("note", ERASED_TEXT),),
+    "SuggestionRejected": (PersonalField("reason", ERASED_TEXT),),
     "CoachReplyCompleted": (PersonalField("text", ERASED_TEXT), PersonalField("safety_notes", [])),
 }
 """Event type -> its personal fields. Types not listed hold none (ids, roles, times, plan contents).

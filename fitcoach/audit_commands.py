@@ -11,17 +11,20 @@ from __future__ import annotations
 import argparse
 
 from fitcoach.audit_integrity import INTEGRITY, SEAL
+from fitcoach.audit_pii import PII
 from fitcoach.audit_reads import DIFF, HISTORY, STATE, TRACE
 from fitcoach.audit_support import AuditCommand
 from fitcoach.audit_verify import VERIFY
 from fitcoach.settings import Settings
 
-AUDIT_COMMANDS: tuple[AuditCommand, ...] = (HISTORY, STATE, DIFF, TRACE, INTEGRITY, SEAL, VERIFY)
+AUDIT_COMMANDS: tuple[AuditCommand, ...] = (HISTORY, STATE, DIFF, TRACE, INTEGRITY, SEAL, VERIFY, PII)
 
 
 def add_audit_group(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     audit = commands.add_parser(
-        "audit", help="audit the event log: its history, past states and requests, its hash chain and seals"
+        "audit",
+        help="audit the event log: its history, past states and requests, its hash chain and seals, the"
+        " read models, and the personal data left in plain text",
     )
     actions = audit.add_subparsers(dest="audit_command", required=True)
     for command in AUDIT_COMMANDS:

@@ -51,6 +51,7 @@ def _json(done: Forgotten) -> dict[str, object]:
         "already_forgotten": done.already_forgotten,
         "position": done.position,
         "sessions_revoked": done.sessions_revoked,
+        "coaching_sessions_ended": done.coaching_sessions_ended,
         "chat_feeds_deleted": done.chat_feeds_deleted,
     }
 
@@ -59,5 +60,6 @@ def _text(done: Forgotten) -> str:
     key = "data key deleted" if done.key_deleted else "data key already gone"
     return (
         f"forgot user {done.user_id}: {key}, UserForgotten at position {done.position:,}, "
-        f"{done.sessions_revoked} refresh tokens revoked, {done.chat_feeds_deleted} chat feeds deleted"
+        f"{done.sessions_revoked} refresh tokens revoked, {done.coaching_sessions_ended} coaching sessions "
+        f"ended, {done.chat_feeds_deleted} chat feeds deleted"
     )

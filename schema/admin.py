@@ -34,6 +34,7 @@ class ForgottenUser:
     )
     already_forgotten: bool
     sessions_revoked: int
+    coaching_sessions_ended: int
     chat_feeds_deleted: int
 
 
@@ -78,6 +79,7 @@ class AdminMutations:
             key_deleted=done.key_deleted,
             already_forgotten=done.already_forgotten,
             sessions_revoked=done.sessions_revoked,
+            coaching_sessions_ended=done.coaching_sessions_ended,
             chat_feeds_deleted=done.chat_feeds_deleted,
         )
         return ForgetUserPayload(forgotten=forgotten, user_errors=[])

@@ -5,8 +5,9 @@ In this order, each step idempotent, so a forget that stopped half way is finish
    ever written, and nothing new of theirs can be sealed; this is the erasure itself;
 2. `UserForgotten` is appended to their stream: the projections drop their row and erase their texts,
    the user can no longer sign in, and every command on them is refused (`USER_FORGOTTEN`);
-3. their sessions end (refresh tokens revoked, cached session answers dropped), and the live chat feeds
-   of their coaching sessions are deleted (Redis held the streamed texts for up to an hour).
+3. their sessions end (refresh tokens revoked, cached session answers dropped); their coaching sessions
+   end too (which fails any reply still waiting, so no worker asks a model about erased messages), and
+   the sessions' live chat feeds are deleted (Redis held the streamed texts for up to an hour).
 
 No event is rewritten: the log keeps its order and every hash (they cover the sealed form). Events from
 before sealing existed keep their plain text: `fitcoach audit pii` lists them.
@@ -28,6 +29,8 @@ from application.privacy.opened_store import OpenedEventStore
 from application.session_check import SessionCheck
 from application.users import load_user
 from domain.actor import Actor
+from domain.coaching.commands import EndCoachingSession
+from domain.coaching.decider import COACHING
 from domain.decider import Decider
 from domain.users import AbandonedRegistration, ForgottenUser, UserState
 from domain.users.commands import ForgetUser, UserCommand
@@ -49,6 +52,7 @@ class Forgotten:
     position: int
     """The log position of `UserForgotten` (read-your-writes on the read models)."""
     sessions_revoked: int
+    coaching_sessions_ended: int
     chat_feeds_deleted: int
 
 
@@ -69,6 +73,7 @@ class UserErasure:
         Redis): then cached sessions end with their access token, and feeds expire by their TTL."""
         self._store = store
         self._handler = CommandHandler(store, users, retries=command_retries, vault=store.vault)
+        self._coaching_handler = CommandHandler(store, COACHING, retries=command_retries, vault=store.vault)
         self._refresh_tokens = refresh_tokens
         self._session_check = session_check
         self._coaching = coaching
@@ -92,20 +97,31 @@ class UserErasure:
         revoked = await self._refresh_tokens.revoke_user(user_id, now)
         if self._session_check is not None:
             await self._session_check.invalidate(user_id)
-        feeds = await self._forget_chat_feeds(user_id)
+        ended, feeds = await self._close_coaching_sessions(user_id, actor, by, now)
         log.info("user %s forgotten (key deleted: %s, sessions revoked: %d)", user_id, key_deleted, revoked)
-        return Forgotten(user_id, key_deleted, already, result.position, revoked, feeds)
+        return Forgotten(user_id, key_deleted, already, result.position, revoked, ended, feeds)
 
-    async def _forget_chat_feeds(self, user_id: UUID) -> int:
-        if self._chat_feed is None:
-            return 0
-        deleted = 0
+    async def _close_coaching_sessions(
+        self, user_id: UUID, actor: Actor, by: UUID | None, now: datetime
+    ) -> tuple[int, int]:
+        """End the user's active coaching sessions and delete every session's chat feed, as the read
+        model lists them (a session started a moment ago that it does not show yet ends on its own: its
+        messages can no longer be sealed)."""
+        ended = deleted = 0
         after: SessionCursor | None = None
         while True:
             page = await self._coaching.sessions_of(user_id, limit=_SESSION_PAGE, after=after)
             for session in page.sessions:
-                await self._chat_feed.forget(session.id)
-                deleted += 1
+                if session.status == "active":
+                    command_id = uuid4()
+                    done = await self._coaching_handler.handle(
+                        EndCoachingSession(session_id=session.id, at=now, actor=actor),
+                        CommandMetadata(command_id=command_id, correlation_id=command_id, user_id=by),
+                    )
+                    ended += 1 if done.events else 0
+                if self._chat_feed is not None:
+                    await self._chat_feed.forget(session.id)
+                    deleted += 1
             if page.next is None:
-                return deleted
+                return ended, deleted
             after = page.next

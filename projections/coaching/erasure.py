@@ -1,7 +1,7 @@
 """Erasing a forgotten user from the coaching read models: their messages' texts, the coach's notes on
-them and their safety triggers' notes read as erased, as a rebuild would show them (the sealed fields no
-longer open; plain ones, from before sealing, are blanked here too). Sessions, statuses, suggestions and
-usage stay: they hold no personal text and keep the read models whole.
+them, the reasons they gave for rejecting suggestions and their safety triggers' notes read as erased, as
+a rebuild would show them (the sealed fields no longer open; plain ones, from before sealing, are blanked
+here too). Sessions, statuses, the suggestions themselves and usage stay: they keep the read models whole.
 
 `UserForgotten` is in the user's own stream, so this projection reads that one event type from user
 streams besides its own.
@@ -25,8 +25,13 @@ from projections.projection import Connection
 _ERASE = """
 WITH sessions AS (SELECT id FROM {s}.coaching_sessions WHERE user_id = ANY(%(users)s::uuid[]))
 , messages AS (
-    UPDATE {s}.coaching_messages SET text = %(erased)s, safety_notes = '[]'::jsonb
-    WHERE session_id IN (SELECT id FROM sessions) AND (text <> %(erased)s OR safety_notes <> '[]'::jsonb)
+    UPDATE {s}.coaching_messages SET text = %(erased)s, safety_notes = '[]'::jsonb, suggestions = (
+        SELECT coalesce(jsonb_agg(CASE WHEN x ? 'rejection_reason'
+                                       THEN jsonb_set(x, '{{rejection_reason}}', to_jsonb(%(erased)s::text))
+                                       ELSE x END ORDER BY n), '[]'::jsonb)
+        FROM jsonb_array_elements(suggestions) WITH ORDINALITY AS s(x, n)
+    )
+    WHERE session_id IN (SELECT id FROM sessions)
 )
 UPDATE {s}.safety_triggers SET note = %(erased)s
 WHERE session_id IN (SELECT id FROM sessions) AND note <> %(erased)s
@@ -49,6 +54,9 @@ def erase_held(tracks: Tracks, users: set[UUID]) -> None:
             continue
         for message in track.messages.values():
             message.text, message.safety_notes, message.dirty = ERASED_TEXT, [], True
+            for suggestion in message.suggestions:
+                if "rejection_reason" in suggestion:
+                    suggestion["rejection_reason"] = ERASED_TEXT
         track.triggers = [trigger._replace(note=ERASED_TEXT) for trigger in track.triggers]
 
 

@@ -4,9 +4,12 @@ only an admin may set a role (anyone else, on anyone, is FORBIDDEN), and neither
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from domain.users.values import Role
+from schema.ids import global_id
 
 # Fixtures: imported under their own names, so that pytest finds them in this module.
 from tests.api.authorization.authorization_support import ME, mutate
@@ -64,3 +67,31 @@ async def test_given_an_admin_when_they_set_a_role_then_it_changes(world):
         ]
         assert payload == {"user": {"id": cy.user_id, "role": role}, "userErrors": []}
         assert (await cy.data(ME))["me"]["role"] == role
+
+
+FORGET = """mutation($input: ForgetUserInput!) {
+  forgetUser(input: $input) { forgotten { userId keyDeleted } userErrors { field code message } }
+}"""
+
+
+async def test_given_no_token_when_a_user_is_forgotten_then_it_is_unauthenticated(world):
+    await unauthenticated(world.ada.client, FORGET, {"input": {"userId": world.bob.user_id}})
+
+
+@pytest.mark.parametrize("target", ["someone else", "themselves"])
+async def test_given_a_user_who_is_no_admin_when_they_forget_a_user_then_it_is_forbidden(world, target):
+    cy = await register(world.ada.client, "Cy")
+    victim = cy if target == "someone else" else world.ada
+    body = await call(
+        world.ada.client, FORGET, {"input": {"userId": victim.user_id}}, token=world.ada.access_token
+    )
+    assert codes(body) == ["FORBIDDEN"]
+    assert body["data"] is None
+    assert (await victim.data(ME))["me"]["id"] == victim.user_id
+
+
+async def test_given_an_admin_when_they_forget_an_unknown_user_then_it_is_a_user_error(world):
+    unknown = global_id("User", uuid.uuid4())
+    payload = (await mutate(world.admin, FORGET, {"input": {"userId": unknown}}))["forgetUser"]
+    assert payload["forgotten"] is None
+    assert [error["code"] for error in payload["userErrors"]] == ["USER_NOT_FOUND"]

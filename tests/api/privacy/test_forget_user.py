@@ -30,7 +30,7 @@ from tests.api.server import REDIS_URL, RunningApi, fresh_database, running_api,
 
 PASSWORD = "correct horse battery staple"
 FORGET = """mutation($input: ForgetUserInput!) { forgetUser(input: $input) {
-  forgotten { userId keyDeleted alreadyForgotten sessionsRevoked chatFeedsDeleted }
+  forgotten { userId keyDeleted alreadyForgotten sessionsRevoked coachingSessionsEnded chatFeedsDeleted }
   userErrors { field code message }
 } }"""
 UPDATE_PROFILE = """mutation($input: UpdateProfileInput!) {
@@ -134,6 +134,7 @@ async def test_a_forgotten_user_leaves_no_plain_personal_data_and_the_log_still_
     assert payload["userErrors"] == []
     assert payload["forgotten"]["keyDeleted"] is True
     assert payload["forgotten"]["chatFeedsDeleted"] == 1
+    assert payload["forgotten"]["coachingSessionsEnded"] == 1
     await caught_up(served)
 
     # Nothing plain is left: the tables (the event log included), Redis, the logs.
