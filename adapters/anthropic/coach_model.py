@@ -8,10 +8,15 @@
   `retry-after` says when it says it, else an exponential backoff; a wait longer than `max_wait_seconds`
   is not waited for: the caller's fallback answers instead of keeping the user waiting.
 - A stream that ends before `message_stop`, or breaks midway, raises `STREAM_CUT`: never a half reply.
+- The reply is read from the raw stream events (`reply_stream.ReplyStream`), not through the SDK's
+  snapshot-building `messages.stream()` helper.
 - The personality's temperature is sent through `extra_body`: the SDK (1.0 on) dropped the sampling
   parameters from its signatures because current models take none, while the models before them (the
   default `claude-sonnet-4-6` among them) still honour one. A model that rejects it answers 400; the
   request is then sent again without it, and if that is accepted this adapter sends none from then on.
+- The SDK's client runs on its aiohttp transport (`anthropic[aiohttp]`), not its default httpx one: every
+  streamed token is one HTTP chunk read, and aiohttp's C parser reads one for about half the CPU
+  (`bench/coach.py`, issue 12).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any
 import anthropic
 import httpx2
 
+from adapters.anthropic.reply_stream import ReplyStream
 from adapters.anthropic.tools import TOOL, TOOL_NAME, read_proposal
 from application.coaching.model import (
     CoachAnswer,
@@ -66,13 +72,7 @@ class AnthropicCoachModel:
     def connect(
         cls, api_key: str, model: str, *, base_url: str | None = None, timeout_seconds: float = 30.0
     ) -> AnthropicCoachModel:
-        client = anthropic.AsyncAnthropic(
-            api_key=api_key,
-            base_url=base_url,
-            max_retries=0,
-            timeout=httpx2.Timeout(timeout_seconds, connect=5.0),
-        )
-        return cls(client, model)
+        return cls(anthropic_client(api_key, base_url=base_url, timeout_seconds=timeout_seconds), model)
 
     @property
     def provider(self) -> str:
@@ -136,7 +136,8 @@ class AnthropicCoachModel:
         self, prompt: CoachPrompt, on_text: TextSink, sampling: dict[str, float] | None
     ) -> CoachAnswer:
         started = time.perf_counter()
-        async with self._client.messages.stream(
+        reply = ReplyStream()
+        stream = await self._client.messages.create(
             model=self._model,
             max_tokens=prompt.max_output_tokens,
             system=[
@@ -146,36 +147,54 @@ class AnthropicCoachModel:
             messages=_messages(prompt),
             tools=[TOOL],  # type: ignore[list-item]
             extra_body=sampling,
-        ) as stream:
-            async for text in stream.text_stream:
-                await on_text(text)
-            message = await stream.get_final_message()
-        if message.stop_reason is None:
+            stream=True,
+        )
+        if not isinstance(stream, anthropic.AsyncStream):  # the overloads cannot tell with `tools` as it is
+            raise TypeError("asked for a stream, the SDK answered a whole message")
+        async with stream:
+            async for event in stream:
+                text = reply.take(event)
+                if text:
+                    await on_text(text)
+        if not reply.stopped or reply.stop_reason is None:
             raise CoachModelError(CoachModelFailure.STREAM_CUT, "the stream ended before message_stop")
-        text = "".join(block.text for block in message.content if block.type == "text")
         changes: tuple[ProposedChange, ...] = ()
         confidence = DEFAULT_CONFIDENCE
         notes: list[str] = []
-        for block in message.content:
-            if block.type == "tool_use" and block.name == TOOL_NAME:
-                proposal = read_proposal(block.input)
+        for call in reply.tool_calls.values():
+            if call.name == TOOL_NAME:
+                proposal = read_proposal(call.input)
                 if proposal is None:
                     notes.append("the model's plan changes did not fit their schema and were set aside")
                 else:
                     changes, confidence = proposal
         return CoachAnswer(
-            text=text.strip(),
+            text=reply.text.strip(),
             changes=changes,
             confidence=confidence,
             usage=ReplyUsage(
                 provider=self.provider,
-                model=message.model or self._model,
-                input_tokens=_input_tokens(message.usage),
-                output_tokens=message.usage.output_tokens,
+                model=reply.model or self._model,
+                input_tokens=reply.all_input_tokens,
+                output_tokens=reply.output_tokens,
                 latency_ms=round((time.perf_counter() - started) * 1000),
             ),
             notes=tuple(notes),
         )
+
+
+def anthropic_client(
+    api_key: str, *, base_url: str | None = None, timeout_seconds: float = 30.0
+) -> anthropic.AsyncAnthropic:
+    """The SDK's client as this adapter uses it: no retries of its own, on the aiohttp transport."""
+    timeout = httpx2.Timeout(timeout_seconds, connect=5.0)
+    return anthropic.AsyncAnthropic(
+        api_key=api_key,
+        base_url=base_url,
+        max_retries=0,
+        timeout=timeout,
+        http_client=anthropic.DefaultAioHttpClient(timeout=timeout),
+    )
 
 
 def _messages(prompt: CoachPrompt) -> list[Any]:
@@ -186,12 +205,6 @@ def _messages(prompt: CoachPrompt) -> list[Any]:
     ]
     messages.append({"role": "user", "content": prompt.message})
     return messages
-
-
-def _input_tokens(usage: Any) -> int:
-    """Everything read, cached or not: what the daily budget counts."""
-    cached = (usage.cache_read_input_tokens or 0) + (usage.cache_creation_input_tokens or 0)
-    return int(usage.input_tokens) + int(cached)
 
 
 def _failure_of_status(status: int) -> CoachModelFailure:

@@ -5,18 +5,25 @@ append:
 - `coach-chat:{id}:meta`, a hash: `origin` and `head` (the last entry's number). When it is missing, the
   next append or read starts a new origin, and drops entries of the old one.
 - `coach-chat:{id}:entries`, a stream whose entry ids are `0-<number>`, trimmed with `MAXLEN ~`.
-Each append is one script (`APPEND`): number, add, trim, expire. Reads are one script too (`READ`), which
-decides atomically whether a cursor's successors are all still held (else a `gap`) and returns a batch.
+Each append is one script (`APPEND`): number, add, trim, expire, announce. Reads are one script too
+(`READ`), which decides atomically whether a cursor's successors are all still held (else a `gap`) and
+returns a batch.
 
-Live delivery rides on the process's one `PubSub` (no Redis connection per follower): after the script,
-the appender publishes {origin, number, prev, entry} on `coach-chat:{id}`. A follower subscribes before
-it reads, so nothing falls between its catch-up and the live messages. It delivers a live entry when
-`prev` is the number it delivered last, skips numbers it has already delivered, and reads the stream
-again whenever the chain breaks (a message lost, reordered between two appenders, or dropped because
-it fell behind) and after `recheck_seconds` without any message (a lost last message). Redis unreachable:
-appends return None (logged once per outage), and the next append of this process to that session writes a
-`gap` entry first, so followers are told; followers retry their reads with backoff, then resume from the
-last entry they delivered.
+Live delivery rides on Redis pub/sub, heard through the process's one `RedisPubSub` (no Redis connection per
+follower): the append script itself publishes {origin, number, prev, entry} on `coach-chat:{id}`, in
+`RedisPubSub`'s framing (`Framing`) under an origin of this feed's own, so that every process, this one too,
+hears it from Redis like any other message (one round trip per append, not two). Live messages therefore
+reach followers only through a `RedisPubSub` on the same Redis and key prefix; with any other `PubSub` they
+still get every entry, from the rechecks. A follower subscribes before it reads, so nothing falls between
+its catch-up and the live messages. It delivers a live entry when `prev` is the number it delivered last,
+skips numbers it has already delivered, and reads the stream again whenever the chain breaks (a message
+lost, reordered between two appenders, or dropped because it fell behind); and after `recheck_seconds`
+without any message (a lost last message) it asks for its feed's head (`FeedHeads`: the quiet followers of a
+process share one round trip) and reads when the feed moved on without it.
+
+Redis unreachable: appends return None (logged once per outage), and the next append of this process to that
+session writes a `gap` entry first, so followers are told; followers retry their reads with backoff, then
+resume from the last entry they delivered.
 """
 
 from __future__ import annotations
@@ -33,8 +40,10 @@ import orjson
 from redis.asyncio import Redis
 
 from adapters.redis.clients import request_client
+from adapters.redis.feed_heads import FeedHeads
 from adapters.redis.health import RedisHealth
 from adapters.redis.outage import is_redis_failure
+from adapters.redis.pubsub import Framing
 from application.coaching.chat_feed import GAP, ChatEntry, FeedCursor, FeedItem, InvalidCursor, new_origin
 from application.plan_reads import ReadModelUnavailable
 from application.pubsub import PubSub, Subscription
@@ -43,17 +52,20 @@ log = logging.getLogger("adapters.redis.chat_feed")
 T = TypeVar("T")
 BATCH = 200
 """Entries per read."""
+HEADS_WINDOW_SHARE = 0.05
+"""How late (a share of `recheck_seconds`) a quiet follower's recheck may be, to share a round trip."""
 MAX_LOST = 10_000
 """Sessions remembered to have lost an append (an outage): their next append writes a gap first."""
 
-# KEYS: meta, entries. ARGV: origin if a new one starts, maxlen, ttl in ms, entry JSON, and optionally a
-# gap entry's JSON to add first. An entry equal to the last one is not added again (a retried append whose
-# first attempt did reach Redis), and then no gap either. Returns {origin, number of the entry before this
-# one, 1 if it was added}.
+# KEYS: meta, entries. ARGV: origin if a new one starts, maxlen, ttl in ms, entry JSON, the channel to
+# announce it on, what the announcement starts with (the framing's origin), and optionally a gap entry's
+# JSON to add first. An entry equal to the last one is not added again (a retried append whose first
+# attempt did reach Redis), and then no gap nor announcement either. Returns {origin, number of the entry
+# before this one, 1 if it was added}.
 APPEND = """
 local meta = redis.call('HMGET', KEYS[1], 'origin', 'head')
 local origin, prev = meta[1], tonumber(meta[2]) or 0
-local gap = ARGV[5]
+local gap = ARGV[7]
 if not origin then
   origin, prev, gap = ARGV[1], 0, nil  -- a new origin: followers of the old one get a gap anyway
   redis.call('DEL', KEYS[2])
@@ -73,6 +85,8 @@ redis.call('HSET', KEYS[1], 'head', number)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], string.format('0-%d', number), 'e', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
+local announcement = string.format('{"origin":"%s","number":%d,"prev":%d,"entry":', origin, number, prev)
+redis.call('PUBLISH', ARGV[5], ARGV[6] .. announcement .. ARGV[4] .. '}')
 return {origin, prev, 1}
 """
 # KEYS: meta, entries. ARGV: the cursor's origin, its number (-1: only the head), batch size, origin if a
@@ -115,18 +129,11 @@ class _Batch:
 
 @dataclass(frozen=True, slots=True)
 class _Announcement:
+    """What the append script publishes: {origin, number, prev, entry}."""
+
     cursor: FeedCursor
     prev: int
     entry: ChatEntry
-
-    def to_json(self) -> dict[str, Any]:
-        cursor = self.cursor
-        return {
-            "origin": cursor.origin,
-            "number": cursor.number,
-            "prev": self.prev,
-            "entry": self.entry.to_json(),
-        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> _Announcement | None:
@@ -163,6 +170,14 @@ class RedisChatFeed:
         self._prefix = prefix
         self._recheck_seconds = recheck_seconds
         self._backoff = backoff
+        self._framing = Framing(prefix)
+        """How the append script announces in Redis: as `RedisPubSub` frames its messages (the same key
+        prefix), under an origin of this feed's own, which no `RedisPubSub` takes for its own echo."""
+        self._heads = FeedHeads(
+            client,
+            lambda session_id: self._keys(session_id)[0],
+            window_seconds=recheck_seconds * HEADS_WINDOW_SHARE,
+        )
         self._append = client.register_script(APPEND)
         self._read = client.register_script(READ)
         self._health = RedisHealth(
@@ -184,7 +199,15 @@ class RedisChatFeed:
 
     async def append(self, session_id: UUID, entry: ChatEntry) -> FeedCursor | None:
         data = orjson.dumps(entry.to_json())
-        args: list[str | int | bytes] = [new_origin(), self._maxlen, self._ttl_ms, data]
+        channel = self._framing.channel_in_redis(feed_channel(session_id))
+        args: list[str | int | bytes] = [
+            new_origin(),
+            self._maxlen,
+            self._ttl_ms,
+            data,
+            channel,
+            self._framing.payload(b""),
+        ]
         lost = session_id in self._lost
         if lost:
             args.append(orjson.dumps(GAP.to_json()))
@@ -194,11 +217,7 @@ class RedisChatFeed:
             return None
         if lost:
             self._lost.pop(session_id, None)
-        origin, prev, added = reply[0].decode(), int(reply[1]), bool(reply[2])
-        cursor = FeedCursor(origin, prev + 1)
-        if added:
-            await self._pubsub.publish(feed_channel(session_id), _Announcement(cursor, prev, entry).to_json())
-        return cursor
+        return FeedCursor(reply[0].decode(), int(reply[1]) + 1)
 
     async def head(self, session_id: UUID) -> FeedCursor:
         try:
@@ -252,8 +271,10 @@ class RedisChatFeed:
             try:
                 async with asyncio.timeout(self._recheck_seconds):
                     message = await anext(live)
-            except TimeoutError:
-                return await self._batch(session_id, cursor)  # quiet: make sure nothing was lost
+            except TimeoutError:  # quiet: make sure nothing was lost
+                if await self._moved_on(session_id, cursor):
+                    return await self._batch(session_id, cursor)
+                continue
             except StopAsyncIteration:
                 return None
             announced = _Announcement.from_json(message)
@@ -265,6 +286,16 @@ class RedisChatFeed:
                 if announced.prev == cursor.number:
                     return _Batch([FeedItem(announced.cursor, announced.entry)], announced.cursor, more=False)
             return await self._batch(session_id, cursor)  # the chain broke: read what was missed
+
+    async def _moved_on(self, session_id: UUID, cursor: FeedCursor) -> bool:
+        """Whether the feed has entries (or a gap) after `cursor`; True when Redis cannot tell (the read
+        that follows retries until it can)."""
+        try:
+            return (await self._heads.head(session_id)).moved_past(cursor)
+        except Exception as error:
+            if not is_redis_failure(error):
+                raise
+            return True
 
     async def _batch(self, session_id: UUID, after: FeedCursor | None, *, retrying: bool = True) -> _Batch:
         """The entries after `after` (None: none, just the head); while Redis fails, tried again unless

@@ -4,11 +4,14 @@ prompt lists (`MAX_SHOWN`, those the message speaks of first).
 
 Reading and converting up to a thousand rows costs tens of milliseconds of CPU, paid before the model is
 asked: `CandidatePool` keeps each restriction profile's list in process under the library's generation
-(one cache read per reply), so a change to the library is seen by the next reply."""
+(one cache read per reply), so a change to the library is seen by the next reply. It keeps with it what
+ranking them for a message needs (their names' order, each one's words), so a reply pays only for
+matching its message's words, not for taking a thousand names apart again."""
 
 from __future__ import annotations
 
 import enum
+import heapq
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -52,17 +55,17 @@ class CandidatePool:
     def __init__(self, library: LibraryReadModel, *, profiles: int = POOLED_PROFILES) -> None:
         self._library = library
         self._profiles = profiles
-        self._kept: OrderedDict[tuple[int, ExerciseSearch], tuple[ExerciseDefinition, ...]] = OrderedDict()
+        self._kept: OrderedDict[tuple[int, ExerciseSearch], _Ranking] = OrderedDict()
 
     async def candidates(
         self, availability: Availability, plan_ids: Sequence[str], message: str
     ) -> Candidates:
-        available = await self._available(availability)
+        ranking = await self._available(availability)
         in_plan = await self._library.exercises(list(plan_ids)) if plan_ids else {}
         plan_exercises = tuple(definition_of(in_plan[i]) for i in plan_ids if i in in_plan)
-        return Candidates(available, plan_exercises, _shown(available, message))
+        return Candidates(ranking.available, plan_exercises, ranking.shown(message))
 
-    async def _available(self, availability: Availability) -> tuple[ExerciseDefinition, ...]:
+    async def _available(self, availability: Availability) -> _Ranking:
         search = ExerciseSearch(
             exclude=availability.exclude, available_equipment=availability.available_equipment
         )
@@ -77,11 +80,47 @@ class CandidatePool:
             views.extend(page.exercises)
             if not page.has_next or not page.exercises:
                 break
-        available = tuple(definition_of(view) for view in views)
-        self._kept[key] = available
+        ranking = _Ranking.of(tuple(definition_of(view) for view in views))
+        self._kept[key] = ranking
         while len(self._kept) > self._profiles:
             self._kept.popitem(last=False)
-        return available
+        return ranking
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranking:
+    """One restriction profile's candidates, ready to be ranked for a message."""
+
+    available: tuple[ExerciseDefinition, ...]
+    by_name: tuple[ExerciseDefinition, ...]
+    """`available` by name (ties in their order there)."""
+    words: tuple[frozenset[str], ...]
+    """The words of each of `by_name`: its name's, its primary muscles' and its patterns'."""
+
+    @classmethod
+    def of(cls, available: tuple[ExerciseDefinition, ...]) -> _Ranking:
+        by_name = tuple(sorted(available, key=lambda definition: definition.name))
+        return cls(available, by_name, tuple(_words(definition) for definition in by_name))
+
+    def shown(self, message: str) -> tuple[ExerciseDefinition, ...]:
+        """Those whose name, muscles or patterns the message mentions first (most words in common
+        first), then the rest by name; `MAX_SHOWN` at most."""
+        said = frozenset(_WORD.findall(message.lower()))
+        matching = [
+            (-common, index) for index, words in enumerate(self.words) if (common := len(words & said))
+        ]
+        first = [index for _, index in heapq.nsmallest(MAX_SHOWN, matching)]
+        taken = set(first)
+        rest = (index for index in range(len(self.by_name)) if index not in taken)
+        chosen = first + [index for index, _ in zip(rest, range(MAX_SHOWN - len(first)), strict=False)]
+        return tuple(self.by_name[index] for index in chosen)
+
+
+def _words(definition: ExerciseDefinition) -> frozenset[str]:
+    words = set(_WORD.findall(definition.name.lower()))
+    words |= {part for muscle in definition.primary_muscles for part in muscle.value.split("_")}
+    words |= {part for pattern in definition.patterns for part in pattern.value.split("_")}
+    return frozenset(words)
 
 
 def definition_of(view: LibraryExerciseView) -> ExerciseDefinition:
@@ -108,20 +147,6 @@ def described(definition: ExerciseDefinition) -> str:
     muscles = ", ".join(muscle.value for muscle in definition.primary_muscles) or "-"
     equipment = ", ".join(item.value for item in definition.equipment)
     return f"{definition.exercise_id}: {definition.name}; {muscles}; {equipment}"
-
-
-def _shown(available: Sequence[ExerciseDefinition], message: str) -> tuple[ExerciseDefinition, ...]:
-    """Those whose name, muscles or patterns the message mentions first, then the rest by name."""
-    said = set(_WORD.findall(message.lower()))
-
-    def relevance(definition: ExerciseDefinition) -> int:
-        words = set(_WORD.findall(definition.name.lower()))
-        words |= {part for m in definition.primary_muscles for part in m.value.split("_")}
-        words |= {part for p in definition.patterns for part in p.value.split("_")}
-        return len(words & said)
-
-    ranked = sorted(available, key=lambda d: (-relevance(d), d.name))
-    return tuple(ranked[:MAX_SHOWN])
 
 
 def _member(kind: type[E], value: str | None) -> E | None:

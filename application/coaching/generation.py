@@ -3,7 +3,8 @@
 1. Claim it: `ClaimReply` through the command path at the version the session was read at. Losing the
    race (another worker claimed it, or answered it) is normal: nothing else happens. The reply's id is the
    message's (given when it was sent); this claim is told apart from earlier ones by its attempt.
-2. Write `started` into the session's `ChatFeed`; build the context (`application.coaching.context`).
+2. Write `started` into the session's `ChatFeed`; build the context (`application.coaching.context`),
+   which starts as the claim is sent: it only reads, and appends wait their turn to commit.
    While the reply is generated, the claim is renewed every third of the lease
    (`application.coaching.lease`); a renewal that finds the claim gone (the session ended, or a takeover
    after this worker stalled) stops the generation.
@@ -182,6 +183,9 @@ class ReplyGenerator:
             lease_until=now + timedelta(seconds=self._policy.lease_seconds),
             at=now,
         )
+        # The context is built while the claim commits (appends wait their turn for the log's commit
+        # order, and the context only reads): the user's first token waits for the longer of the two.
+        preparing = asyncio.create_task(self._context.prepare(conversation), name="coach context")
         try:
             result = await self._handler.handle(
                 command,
@@ -189,14 +193,22 @@ class ReplyGenerator:
                 expected_version=conversation.version,
             )
         except _LOST_RACE:
+            await _discard(preparing)
             return ReplyOutcome.CLAIMED_ELSEWHERE
+        except BaseException:
+            await _discard(preparing)
+            raise
         [started] = [event for event in result.events if isinstance(event, CoachReplyStarted)]
         held = Claim(started.reply_id, started.attempt)
         publisher = ReplyPublisher(self._feed, session_id, held.reply_id, conversation.message_id)
-        await publisher.started(self._model.provider)
+        try:
+            await publisher.started(self._model.provider)
+        except BaseException:
+            await _discard(preparing)
+            raise
         try:
             return await renewing(
-                self._generate(conversation, held, publisher),
+                self._generate(conversation, held, publisher, preparing),
                 lambda: self._renew(conversation, held),
                 every=self._policy.lease_seconds / RENEWALS_PER_LEASE,
             )
@@ -242,10 +254,14 @@ class ReplyGenerator:
         return ReplyOutcome.CLAIMED_ELSEWHERE
 
     async def _generate(
-        self, conversation: Conversation, held: Claim, publisher: ReplyPublisher
+        self,
+        conversation: Conversation,
+        held: Claim,
+        publisher: ReplyPublisher,
+        preparing: asyncio.Task[PreparedReply],
     ) -> ReplyOutcome:
         started = time.perf_counter()
-        prepared = await self._context.prepare(conversation)
+        prepared = await preparing  # cancelled with this generation (a lost claim)
         prompt = prepared.prompt
         assessment = assess_message(conversation.message)
         triggers = (*assessment.triggers, *prepared.triggers)
@@ -385,6 +401,12 @@ class ReplyGenerator:
             causation_id=cause.event_id if cause is not None else None,
             user_id=conversation.state.user_id,
         )
+
+
+async def _discard(task: asyncio.Task[PreparedReply]) -> None:
+    """Stop a context build whose result is no longer wanted, and take whatever it raised."""
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 def _checked(answer: CoachAnswer, personality: Personality) -> tuple[CoachAnswer, tuple[SafetyTrigger, ...]]:

@@ -2,8 +2,11 @@
 numbered `delta` frames, `reset` when a model failed midway (numbering restarts at 1), then `completed`
 with the position to wait for in the read model, or `failed`.
 
-Text is coalesced: a frame collects what the model streams for at most `frame_seconds` (50 ms), or
-`max_frame` characters, whichever comes first, so a fast model costs a follower one push per frame, not
+Text is coalesced, and the first text is not held back: text that comes when no frame was written
+in the last `frame_seconds` (50 ms), as the first text of a reply does, is written at once (what the
+user waits for before seeing anything is the model, not us); text that comes sooner waits for the
+frame, which collects what the model streams until `frame_seconds` after the previous one, or
+`max_frame` characters, whichever comes first. So a fast model costs a follower one push per frame, not
 one per token. Whatever is pending is written before a reset, a completion or a failure, and appends are
 made one at a time, so the feed's order is the order of the calls. A completion or failure the feed could
 not take (its store unreachable) is tried again a few times: followers wait for it.
@@ -13,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
 from uuid import UUID
 
 from application.coaching.chat_feed import ChatEntry, ChatEntryKind, ChatFeed
@@ -46,6 +51,8 @@ class ReplyPublisher:
         self._pending: list[str] = []
         self._pending_chars = 0
         self._timer: asyncio.Task[None] | None = None
+        self._written_at = -math.inf
+        """When the last delta frame was written (monotonic); -inf: none since the reply (re)started."""
         self._writing = asyncio.Lock()
 
     async def started(self, provider: str) -> None:
@@ -59,8 +66,13 @@ class ReplyPublisher:
             text = text[room:]
             if self._pending_chars >= self._max_frame:
                 await self.flush()
-        if self._pending and self._timer is None:
-            self._timer = asyncio.create_task(self._flush_soon(), name="coach reply frame")
+        if not self._pending or self._timer is not None:
+            return
+        wait = self._written_at + self._frame_seconds - time.monotonic()
+        if wait <= 0:
+            await self.flush()
+        else:
+            self._timer = asyncio.create_task(self._flush_soon(wait), name="coach reply frame")
 
     async def whole(self, text: str) -> None:
         await self.delta(text)
@@ -69,6 +81,7 @@ class ReplyPublisher:
     async def reset(self, provider: str) -> None:
         await self.flush()
         self._seq = 0
+        self._written_at = -math.inf
         await self._write(ChatEntryKind.RESET, provider=provider)
 
     async def completed(self, provider: str, position: int) -> None:
@@ -88,12 +101,14 @@ class ReplyPublisher:
             self._pending.clear()
             self._pending_chars = 0
             self._seq += 1
+            self._written_at = time.monotonic()
             await self._append(ChatEntryKind.DELTA, seq=self._seq, text=text)
 
-    async def _flush_soon(self) -> None:
+    async def _flush_soon(self, wait: float) -> None:
         while True:
-            await asyncio.sleep(self._frame_seconds)
+            await asyncio.sleep(wait)
             await self.flush()
+            wait = self._frame_seconds
             if not self._pending:  # else text came in while that frame was written: it gets the next one
                 self._timer = None
                 return

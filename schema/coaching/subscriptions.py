@@ -85,7 +85,6 @@ class CoachingSubscription:
                 async for item in items:
                     if not may_see(await live_viewer(info), owner):
                         raise NotFound("no coaching session with that id")
-                    info.context.fresh_loaders()
                     yield await _event(info, item)
         except InvalidCursor as error:  # a cursor past the end of the chat's events, found on entering
             raise BadUserInput(f"after: {error}", field="after") from None
@@ -118,6 +117,7 @@ async def _message(info: Info, entry: ChatEntry) -> CoachMessage | None:
     shown = {ChatEntryKind.MESSAGE: entry.message_id, ChatEntryKind.COMPLETED: entry.reply_id}.get(entry.kind)
     if shown is None:
         return None
+    info.context.fresh_loaders()  # nothing this push shows is older than the event (text frames load nothing)
     view = await info.context.services.coaching_reads.message_at(shown, entry.position)
     return None if view is None else CoachMessage.of(view)
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-import anthropic
 import pytest
 
-from adapters.anthropic.coach_model import AnthropicCoachModel
+from adapters.anthropic.coach_model import AnthropicCoachModel, anthropic_client
 from application.coaching.model import (
     CoachFacts,
     CoachModelError,
@@ -79,7 +78,7 @@ def model_for(server: AnthropicStandIn, waits: list[float] | None = None) -> Ant
         if waits is not None:
             waits.append(seconds)
 
-    client = anthropic.AsyncAnthropic(api_key="test-key", base_url=server.url, max_retries=0)
+    client = anthropic_client("test-key", base_url=server.url)
     return AnthropicCoachModel(client, "claude-test", max_wait_seconds=10.0, sleep=sleep)
 
 

@@ -48,11 +48,11 @@ async def prefix() -> AsyncIterator[str]:
 
 
 async def test_a_follower_that_hears_no_live_message_still_gets_every_entry_in_order(prefix: str) -> None:
-    elsewhere = InMemoryPubSub()  # the writer announces where the follower does not listen
     here = await RedisPubSub.connect(REDIS_URL, prefix=prefix)
-    writer = await RedisChatFeed.connect(REDIS_URL, elsewhere, prefix=prefix, maxlen=100, ttl_seconds=60)
+    deaf = InMemoryPubSub()  # the follower listens where nothing is announced
+    writer = await RedisChatFeed.connect(REDIS_URL, here, prefix=prefix, maxlen=100, ttl_seconds=60)
     reader = await RedisChatFeed.connect(
-        REDIS_URL, here, prefix=prefix, maxlen=100, ttl_seconds=60, recheck_seconds=QUICK_RECHECK
+        REDIS_URL, deaf, prefix=prefix, maxlen=100, ttl_seconds=60, recheck_seconds=QUICK_RECHECK
     )
     session = uuid.uuid4()
     try:
@@ -61,8 +61,34 @@ async def test_a_follower_that_hears_no_live_message_still_gets_every_entry_in_o
             assert texts(await follower.next(5)) == [f"piece {n} " for n in range(1, 6)]
             await follower.assert_quiet(wait=3 * QUICK_RECHECK)
     finally:
-        for closeable in (writer, reader, here, elsewhere):
+        for closeable in (writer, reader, here, deaf):
             await closeable.close()
+
+
+async def test_the_append_itself_announces_the_entry_to_followers_on_every_replica(prefix: str) -> None:
+    """The writer's own `PubSub` reaches nobody and followers never recheck (an hour): what they hear
+    comes from the append script, through their replicas' `RedisPubSub`."""
+    deaf = InMemoryPubSub()
+    writer = await RedisChatFeed.connect(REDIS_URL, deaf, prefix=prefix, maxlen=100, ttl_seconds=60)
+    pubsubs = [await RedisPubSub.connect(REDIS_URL, prefix=prefix) for _ in range(2)]
+    readers = [
+        await RedisChatFeed.connect(
+            REDIS_URL, pubsub, prefix=prefix, maxlen=100, ttl_seconds=60, recheck_seconds=3600
+        )
+        for pubsub in pubsubs
+    ]
+    session = uuid.uuid4()
+    try:
+        async with following(readers[0], session, None) as one, following(readers[1], session, None) as two:
+            await append_all(writer, session, range(1, 4))
+            for follower in (one, two):
+                assert texts(await follower.next(3)) == ["piece 1 ", "piece 2 ", "piece 3 "]
+    finally:
+        for feed in (writer, *readers):
+            await feed.close()
+        await deaf.close()
+        for pubsub in pubsubs:
+            await pubsub.close()
 
 
 async def test_through_an_outage_appends_return_none_and_the_follower_then_gets_a_gap(
