@@ -99,7 +99,10 @@ async def data_keys_from(settings: Settings) -> DataKeys:
         return InMemoryDataKeys()
     from adapters.postgres.data_keys import PostgresDataKeys
 
-    return await PostgresDataKeys.connect(await resolve_database_url(settings))
+    # Every read of a user's or a session's events asks for keys: as many connections as the store's.
+    return await PostgresDataKeys.connect(
+        await resolve_database_url(settings), max_size=settings.db_pool_max_size
+    )
 
 
 async def opened_store_from(
