@@ -52,9 +52,17 @@ def plan_json(found: PlanAt) -> dict[str, Any]:
 
 def user_json(found: UserAt) -> dict[str, Any]:
     view = found.view
+    if found.forgotten_at is not None:
+        forgotten = found.forgotten_at.isoformat()
+        return {**_as_of(found.last), "user": None, "abandoned_at": None, "forgotten_at": forgotten}
     if view is None:
         assert found.abandoned_at is not None
-        return {**_as_of(found.last), "user": None, "abandoned_at": found.abandoned_at.isoformat()}
+        return {
+            **_as_of(found.last),
+            "user": None,
+            "abandoned_at": found.abandoned_at.isoformat(),
+            "forgotten_at": None,
+        }
     user = {
         "id": str(view.id),
         "email": view.email,
@@ -74,7 +82,7 @@ def user_json(found: UserAt) -> dict[str, Any]:
         "created_at": view.created_at.isoformat(),
         "updated_at": view.updated_at.isoformat(),
     }
-    return {**_as_of(found.last), "user": user, "abandoned_at": None}
+    return {**_as_of(found.last), "user": user, "abandoned_at": None, "forgotten_at": None}
 
 
 def session_json(found: SessionAt) -> dict[str, Any]:

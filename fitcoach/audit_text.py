@@ -154,6 +154,8 @@ def plan_text(found: PlanAt) -> str:
 def user_text(raw_id: UUID, found: UserAt) -> str:
     heading = _as_of("user", raw_id, found.last)
     view = found.view
+    if found.forgotten_at is not None:
+        return f"{heading}\nforgotten (personal data erased) at {moment(found.forgotten_at)} UTC"
     if view is None:
         assert found.abandoned_at is not None
         return f"{heading}\nregistration abandoned at {moment(found.abandoned_at)} UTC"

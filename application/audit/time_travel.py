@@ -23,7 +23,7 @@ from domain.decider import Decider
 from domain.plans import Plan
 from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.streams import plan_stream
-from domain.users import AbandonedRegistration, User, user_stream
+from domain.users import AbandonedRegistration, ForgottenUser, User, user_stream
 from domain.users.decider import USERS
 
 S = TypeVar("S")
@@ -42,9 +42,10 @@ class PlanAt:
 @dataclass(frozen=True, slots=True)
 class UserAt:
     view: UserView | None
-    """None for a registration that was abandoned (`abandoned_at`)."""
+    """None for a registration that was abandoned (`abandoned_at`) or a user forgotten (`forgotten_at`)."""
     abandoned_at: datetime | None
     last: AuditRecord
+    forgotten_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,8 @@ class TimeTravel:
         last = events[-1]
         if isinstance(state, AbandonedRegistration):
             return UserAt(None, state.abandoned_at, audit_record(last))
+        if isinstance(state, ForgottenUser):
+            return UserAt(None, None, audit_record(last), forgotten_at=state.forgotten_at)
         assert isinstance(state, User)
         return UserAt(user_view_of(state, last.stream_version, last.position), None, audit_record(last))
 

@@ -40,10 +40,14 @@ async def database() -> AsyncIterator[tuple[str, OpenedEventStore]]:
 
 
 async def forget(url: str, *args: str) -> tuple[int, str, str]:
+    return await fitcoach(url, "users", "forget", *args)
+
+
+async def fitcoach(url: str, *args: str) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FITCOACH_")}
     env.update(FITCOACH_DATABASE_URL=url, FITCOACH_EVENT_STORE="postgres")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "fitcoach.cli", "users", "forget", *args,
+        sys.executable, "-m", "fitcoach.cli", *args,
         cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
@@ -77,6 +81,18 @@ async def test_forget_erases_the_user_and_a_second_run_finishes_nothing_more(dat
     assert status == 0, stderr
     assert stdout.startswith(f"forgot user {user_id}: data key already gone")
     assert "forgotten before" in stderr
+
+    # An auditor sees the user forgotten, and what they were before it without their personal data.
+    status, stdout, stderr = await fitcoach(url, "audit", "state", "user", str(user_id), "--version", "2")
+    assert status == 0, stderr
+    assert "forgotten (personal data erased) at" in stdout
+    status, stdout, stderr = await fitcoach(
+        url, "audit", "state", "user", str(user_id), "--version", "1", "--json"
+    )
+    assert status == 0, stderr
+    before = json.loads(stdout)
+    assert (before["user"]["email"], before["user"]["display_name"], before["forgotten_at"]) == ("", "", None)
+    assert email not in stdout
 
 
 @pytest.mark.parametrize(("user_id", "code"), [("not-a-uuid", "BAD_USER_INPUT"), (None, "USER_NOT_FOUND")])
