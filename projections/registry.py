@@ -17,6 +17,11 @@ PROJECTIONS: tuple[Projection, ...] = (
 )
 
 
+READS_PERSONAL_DATA = frozenset({"users", "coaching"})
+"""The projections whose rows hold personal fields (`domain.privacy`): they read the log with those fields
+opened. The others read it as written and never ask for a data key."""
+
+
 class UnknownProjection(LookupError):
     code = "UNKNOWN_PROJECTION"
 

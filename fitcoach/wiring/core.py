@@ -32,7 +32,7 @@ from domain.plans.commands import PlanCommand
 from domain.plans.decider import WORKOUT_PLANS
 from domain.plans.events import PlanEvent
 from fitcoach.settings import Settings
-from projections.registry import PROJECTIONS
+from projections.registry import PROJECTIONS, READS_PERSONAL_DATA
 from projections.replay_loop import RebuildProgress
 from projections.runner import ProjectionRunner
 from projections.verification import ScratchRebuilds
@@ -190,10 +190,12 @@ def coaching_handler(
 def build_projection_runners(
     settings: Settings, store: EventStore, *, cache: Cache | None = None, publisher: PubSub | None = None
 ) -> list[ProjectionRunner]:
-    """A runner for each projection in `projections.registry.PROJECTIONS` (`fitcoach project`, server)."""
+    """A runner for each projection in `projections.registry.PROJECTIONS` (`fitcoach project`, server).
+    Only those in `READS_PERSONAL_DATA` read `store` opened; the others read the log as written."""
+    stored = store.stored if isinstance(store, OpenedEventStore) else store
     return [
         ProjectionRunner(
-            store,
+            store if projection.name in READS_PERSONAL_DATA else stored,
             settings.resolved_database_url,
             projection,
             cache=cache,
