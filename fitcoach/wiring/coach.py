@@ -91,7 +91,7 @@ def build_coach_worker(
         ),
     )
     return CoachWorker(
-        store.stored,  # it follows the log for event types and streams only: nothing to open
+        store,
         generator,
         coaching,
         concurrency=settings.coach_concurrency,

@@ -99,10 +99,7 @@ async def data_keys_from(settings: Settings) -> DataKeys:
         return InMemoryDataKeys()
     from adapters.postgres.data_keys import PostgresDataKeys
 
-    # Every read of a user's or a session's events asks for keys: as many connections as the store's.
-    return await PostgresDataKeys.connect(
-        await resolve_database_url(settings), max_size=settings.db_pool_max_size
-    )
+    return await PostgresDataKeys.connect(await resolve_database_url(settings))
 
 
 async def opened_store_from(
