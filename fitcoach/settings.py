@@ -391,7 +391,8 @@ class Settings(BaseSettings):
     coach_worker_in_process: bool = Field(
         default=True,
         description="Run the coach worker (it answers chat messages) inside the API process; replicas may "
-        "all run it (each message is claimed by one). Off: run `fitcoach coach-worker` on its own.",
+        "all run it (each message is claimed by one). Off: run `fitcoach coach-worker` on its own, as "
+        "`docker-compose.yml` does.",
     )
     coach_lease_seconds: int = Field(
         default=120,

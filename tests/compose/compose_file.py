@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ("api", "projector")
+APP_SERVICES = ("api", "projector", "coach-worker")
 BACKING_SERVICES = ("kurrentdb", "postgres", "redis")
 
 

@@ -62,6 +62,14 @@ def test_the_api_leaves_the_projections_to_the_projector_service(services):
     assert services["projector"]["environment"].get("FITCOACH_IN_PROCESS_PROJECTIONS") in {None, "true"}
 
 
+def test_the_api_leaves_the_chat_replies_to_the_coach_worker_service(services):
+    assert services["api"]["environment"]["FITCOACH_COACH_WORKER_IN_PROCESS"] == "false"
+    assert command_of(services["coach-worker"]) == ["fitcoach", "coach-worker"]
+    environment = services["coach-worker"]["environment"]
+    assert environment.get("FITCOACH_COACH_WORKER_IN_PROCESS") in {None, "true"}
+    assert environment["FITCOACH_REDIS_URL"] == services["api"]["environment"]["FITCOACH_REDIS_URL"]
+
+
 @pytest.mark.parametrize(
     ("name", "path"),
     [("kurrentdb", "/var/lib/kurrentdb"), ("postgres", "/var/lib/postgresql/data"), ("redis", "/data")],
@@ -94,6 +102,7 @@ def test_every_healthy_condition_names_a_service_with_a_healthcheck(services):
     [
         ("api", "fitcoach serve --host 0.0.0.0 --port 8000"),
         ("projector", "fitcoach project"),
+        ("coach-worker", "fitcoach coach-worker"),
         ("migrate", "fitcoach migrate"),
     ],
 )

@@ -30,6 +30,7 @@ def test_every_fitcoach_variable_of_a_service_is_a_valid_setting(services, monke
     assert set(environment) <= fields, "extra variables are ignored silently: a misspelt one must fail here"
     for key in [key for key in os.environ if key.startswith("FITCOACH_")]:
         monkeypatch.delenv(key)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     for key, value in environment.items():
         monkeypatch.setenv(key, "x" * 48 if key == "FITCOACH_JWT_SECRET" else value)
     settings = load_settings()
@@ -37,7 +38,10 @@ def test_every_fitcoach_variable_of_a_service_is_a_valid_setting(services, monke
     assert settings.chosen_event_store == "kurrentdb"
     if name == "api":
         assert settings.in_process_projections is False
+        assert settings.coach_worker_in_process is False
         assert settings.jwt_secret is not None
+    if name == "coach-worker":
+        assert settings.anthropic_api_key is None  # unset in the environment: the offline coach answers
 
 
 @pytest.mark.parametrize("name", [*APP_SERVICES, "migrate"])
