@@ -2,7 +2,8 @@
 
 1. Claim it: `ClaimReply` through the command path at the version the session was read at. Losing the
    race (another worker claimed it, or answered it) is normal: nothing else happens. The reply's id is the
-   message's (given when it was sent); this claim is told apart from earlier ones by its attempt.
+   message's (given when it was sent); this claim is told apart from earlier ones by its attempt, and from
+   another worker's claim of the same attempt by the worker's own part of the command id.
 2. Write `started` into the session's `ChatFeed`; build the context (`application.coaching.context`),
    which starts as the claim is sent: it only reads, and appends wait their turn to commit.
    While the reply is generated, the claim is renewed every third of the lease
@@ -161,6 +162,10 @@ class ReplyGenerator:
         self._policy = policy
         self._clock = clock
         self._new_id = new_id
+        self._worker = uuid4()
+        """This generator's own id, part of its commands' ids. Two workers claiming the same attempt of a
+        reply would otherwise send the same command id, and the loser, finding the winner's claim under
+        it, would take it for its own repeated command and generate the reply a second time."""
 
     async def attend(self, session_id: UUID) -> ReplyOutcome:
         """Answer the session's oldest waiting message if it is free to claim (or fail it once its
@@ -396,7 +401,7 @@ class ReplyGenerator:
     def _metadata(self, conversation: Conversation, reply_id: UUID, step: str) -> CommandMetadata:
         cause = conversation.cause
         return CommandMetadata(
-            command_id=uuid5(reply_id, step),
+            command_id=uuid5(reply_id, f"{step}@{self._worker}"),
             correlation_id=cause.metadata.correlation_id if cause is not None else reply_id,
             causation_id=cause.event_id if cause is not None else None,
             user_id=conversation.state.user_id,

@@ -10,6 +10,7 @@ import itertools
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -19,9 +20,9 @@ from application.coaching.generation import ATTEMPTS_EXHAUSTED, ReplyGenerator, 
 from application.coaching.model import CoachAnswer, CoachPrompt, TextSink
 from application.coaching.offline_coach import OfflineCoachModel
 from application.coaching.worker import CoachWorker
-from application.handler import CommandMetadata
+from application.handler import CommandHandler, CommandMetadata
 from domain.coaching import MAX_ATTEMPTS
-from domain.coaching.commands import EndCoachingSession
+from domain.coaching.commands import ClaimReply, EndCoachingSession
 from domain.coaching.decision import RENEWALS_PER_LEASE, SESSION_ENDED
 from domain.coaching.events import (
     CoachReplyCompleted,
@@ -100,6 +101,41 @@ async def test_two_workers_racing_give_each_message_exactly_one_reply(coach: Coa
         assert len(started) == 2, "one claim per message: the other worker lost the race"
         assert [type(e) for e in finished] == [CoachReplyCompleted, CoachReplyCompleted]
         assert {e.attempt for e in started} == {1}
+
+
+class ClaimAfterGate:
+    """The command path of a worker whose claim is held back until `gate` opens: it read the session before
+    another worker's claim, and claims after it."""
+
+    def __init__(self, handler: CommandHandler[Any, Any, Any], gate: asyncio.Event) -> None:
+        self._handler = handler
+        self._gate = gate
+
+    async def handle(self, command: Any, metadata: CommandMetadata, **options: Any) -> Any:
+        if isinstance(command, ClaimReply):
+            await self._gate.wait()
+        return await self._handler.handle(command, metadata, **options)
+
+
+async def test_a_worker_that_read_the_session_before_another_claimed_it_loses_the_race(coach: Coach) -> None:
+    user = await coach.user()
+    session = await coach.session(user)
+    await coach.send(session, "how should I warm up?")
+    gate = asyncio.Event()
+    late = coach.generator(links=(OfflineCoachModel(),), handler=ClaimAfterGate(coach.handler, gate))  # type: ignore[arg-type]
+    late_attempt = asyncio.create_task(late.attend(session))
+    await asyncio.sleep(0.2)  # it has read the session and waits to claim
+    model = HangingModel()
+    first = asyncio.create_task(coach.generator(links=(model,)).attend(session))
+    try:
+        await asyncio.wait_for(model.asked.wait(), 10)  # the first worker claimed and streams
+        gate.set()
+        assert await asyncio.wait_for(late_attempt, 10) is ReplyOutcome.CLAIMED_ELSEWHERE
+    finally:
+        first.cancel()
+        await asyncio.gather(first, late_attempt, return_exceptions=True)
+    started, finished = await replies(coach, session)
+    assert (len(started), finished) == (1, []), "only the first worker's claim, and no reply from the other"
 
 
 async def claimed_then_killed(coach: Coach, session: UUID) -> None:

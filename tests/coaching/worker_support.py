@@ -90,6 +90,7 @@ class Coach:
         policy: ReplyPolicy | None = None,
         metrics: CoachMetrics | None = None,
         clock: Callable[[], datetime] | None = None,
+        handler: CommandHandler[Any, Any, Any] | None = None,
     ) -> ReplyGenerator:
         offline = OfflineCoachModel()
         metrics = metrics or NoCoachMetrics()
@@ -97,7 +98,7 @@ class Coach:
         extra: dict[str, Any] = {} if clock is None else {"clock": clock}
         return ReplyGenerator(
             store=self.store,
-            handler=self.handler,
+            handler=handler or self.handler,
             context=CoachContextBuilder(self.store, self.plans, self.library),
             model=chain,
             offline=offline,
