@@ -19,14 +19,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import IO, Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
@@ -38,8 +40,10 @@ from bench._graphql_server import (
     REPO_ROOT,
     delete_redis_prefix,
     free_port,
+    peak_memory_mb,
     process_cpu_seconds,
     served_api,
+    server_env,
 )
 
 PROTOCOL = "graphql-transport-ws"
@@ -63,7 +67,20 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--streaming", type=int, default=100)
     parser.add_argument("--tokens", type=int, default=150, help="tokens per reply")
     parser.add_argument("--rate", type=float, default=50.0, help="tokens per second of each reply")
-    return parser.parse_args()
+    parser.add_argument(
+        "--topology",
+        choices=("split", "embedded"),
+        default="split",
+        help="split (as docker-compose.yml deploys it): the API serves, `fitcoach coach-worker` and "
+        "`fitcoach project` run as processes of their own; embedded: all three in the API process",
+    )
+    parser.add_argument(
+        "--coach-workers", type=int, default=1, help="`fitcoach coach-worker` processes (split topology)"
+    )
+    args = parser.parse_args()
+    if args.coach_workers < 1:
+        parser.error("--coach-workers must be 1 or more")
+    return args
 
 
 @dataclass
@@ -74,7 +91,15 @@ class Side:
     stats: FrameStats
     wall_seconds: float
     cpu_seconds: float
+    """Of the process that serves the subscribers' sockets."""
     replies_completed: int
+    replies_miscounted: int
+    """Replies whose subscriber got another number of tokens than the provider streamed (a reply generated
+    twice, tokens lost): 0 unless something is wrong."""
+    other_cpu_seconds: dict[str, float] = field(default_factory=dict)
+    """Of the processes behind it (the coach worker, the projector), by name."""
+    peak_memory_mb: dict[str, float] = field(default_factory=dict)
+    """The most resident memory each server process had by the end of the round, by name."""
 
     @property
     def frames_per_second(self) -> float:
@@ -83,6 +108,14 @@ class Side:
     @property
     def frames_per_cpu_second(self) -> float:
         return self.stats.frames / self.cpu_seconds if self.cpu_seconds else 0.0
+
+    @property
+    def all_cpu_seconds(self) -> float:
+        return self.cpu_seconds + sum(self.other_cpu_seconds.values())
+
+    @property
+    def frames_per_all_cpu_second(self) -> float:
+        return self.stats.frames / self.all_cpu_seconds if self.all_cpu_seconds else 0.0
 
 
 @contextmanager
@@ -94,6 +127,41 @@ def process(module: str, *arguments: str) -> Iterator[subprocess.Popen[bytes]]:
     finally:
         child.terminate()
         child.wait(15)
+
+
+@contextmanager
+def behind_the_api(topology: str, coach_workers: int, env: dict[str, str]) -> Iterator[dict[str, int]]:
+    """In the split topology, `coach_workers` processes of `fitcoach coach-worker` and one of `fitcoach
+    project` (their pids by name), on the API's settings, started once the API has migrated the database."""
+    if topology != "split":
+        yield {}
+        return
+    workers = [("coach worker", "coach-worker")]
+    if coach_workers > 1:
+        workers = [(f"coach worker {number}", "coach-worker") for number in range(1, coach_workers + 1)]
+    with ExitStack() as stack:
+        pids = {}
+        for name, command in (*workers, ("projector", "project")):
+            log = stack.enter_context(tempfile.TemporaryFile())
+            child = subprocess.Popen(
+                [sys.executable, "-m", "fitcoach.cli", command],
+                cwd=REPO_ROOT,
+                env=env,
+                stdout=log,
+                stderr=log,
+            )
+            stack.callback(stop_child, child, log)
+            pids[name] = child.pid
+        yield pids
+
+
+def stop_child(child: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    child.terminate()
+    child.wait(15)
+    if child.returncode not in (0, -signal.SIGTERM):
+        log.seek(0)
+        tail = log.read().decode(errors="replace")[-3000:]
+        print(f"{child.args!r} exited with {child.returncode}:\n{tail}", file=sys.stderr)
 
 
 async def wait_listening(url: str) -> None:
@@ -173,7 +241,7 @@ async def follow_chat(socket: ClientConnection, index: int, current: list[ChatRo
             chat_round.finished[index].set()
 
 
-async def run_api(args: argparse.Namespace, url: str, pid: int) -> Side:
+async def run_api(args: argparse.Namespace, url: str, pid: int, others: dict[str, int]) -> Side:
     """A warm-up round (the server's first model calls open connections and load code), then the round
     that is measured, on the same sessions and subscribers."""
     seeded = await seed(url, args.subscribers)
@@ -193,14 +261,24 @@ async def run_api(args: argparse.Namespace, url: str, pid: int) -> Side:
         await chat_round(client, seeded, streaming, current[0])  # warm-up
         await asyncio.sleep(SETTLE_SECONDS)
         current[0] = measured = ChatRound.new(len(seeded))
+        others_before = cpu_seconds_of(others)
         cpu_before, started = process_cpu_seconds(pid), time.monotonic()
         await chat_round(client, seeded, streaming, measured)
         wall, cpu = time.monotonic() - started, process_cpu_seconds(pid) - cpu_before
+        others_after = cpu_seconds_of(others)
+        others_cpu = {other: others_after[other] - before for other, before in others_before.items()}
     for socket, task in sockets:
         task.cancel()
         await socket.close()
     completed = sum(measured.watches[index].completed for index in streaming)
-    return Side("coachChat (fitcoach)", measured.stats, wall, cpu, completed)
+    miscounted = sum(measured.watches[index].tokens != args.tokens for index in streaming)
+    memory = {process: peak_memory_mb(process_id) for process, process_id in {"api": pid, **others}.items()}
+    label = "coachChat (fitcoach API)"
+    return Side(label, measured.stats, wall, cpu, completed, miscounted, others_cpu, memory)
+
+
+def cpu_seconds_of(pids: dict[str, int]) -> dict[str, float]:
+    return {name: process_cpu_seconds(pid) for name, pid in pids.items()}
 
 
 async def chat_round(
@@ -266,7 +344,8 @@ async def run_baseline(args: argparse.Namespace) -> Side:
             task.cancel()
             await socket.close()
         completed = sum(watches[index].completed for index in streaming)
-        return Side("bare Starlette WebSocket", stats, wall, cpu, completed)
+        miscounted = sum(watches[index].tokens != args.tokens for index in streaming)
+        return Side("bare Starlette WebSocket", stats, wall, cpu, completed, miscounted)
 
 
 # --- report --------------------------------------------------------------------------------------------
@@ -302,19 +381,30 @@ def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any
                 f"{percentile(ttft, 0.99):.1f} ms" if ttft else "-",
             ]
         )
+    for name, seconds in api.other_cpu_seconds.items():
+        rows.append([f"  behind it: {name}", "", "", "", f"{seconds:.1f}", "", "", "", "", ""])
+    if api.other_cpu_seconds:
+        frames_per_all = f"{api.frames_per_all_cpu_second:,.0f}"
+        all_cpu = f"{api.all_cpu_seconds:.1f}"
+        rows.append(["  API and behind it", "", "", "", all_cpu, frames_per_all, *[""] * 4])
     print(format_table(headers, rows))
-    share = (
-        api.frames_per_cpu_second / baseline.frames_per_cpu_second if baseline.frames_per_cpu_second else 0.0
-    )
+    for side in (api, baseline):
+        if side.replies_miscounted:
+            print(f"\nWRONG: {side.name}: {side.replies_miscounted} replies did not arrive as streamed")
+    baseline_rate = baseline.frames_per_cpu_second
+    share = api.frames_per_cpu_second / baseline_rate if baseline_rate else 0.0
+    all_share = api.frames_per_all_cpu_second / baseline_rate if baseline_rate else 0.0
     print(
         f"\n{args.subscribers} subscribers, {args.streaming} replies streaming at {args.rate:g} tokens/s "
-        f"({args.tokens} tokens each). Targets: token p99 < 100 ms, added TTFT p99 < 50 ms, "
-        f"frames per CPU second >= 30% of the baseline (here {share:.0%})."
+        f"({args.tokens} tokens each), topology {args.topology}. Targets: token p99 < 100 ms, added TTFT "
+        f"p99 < 50 ms, frames per CPU second of the API >= 30% of the baseline (here {share:.0%}; "
+        f"counting the processes behind it too, {all_share:.0%})."
     )
     return {
         "subscribers": args.subscribers,
         "streaming": args.streaming,
         "replies_completed": api.replies_completed,
+        "replies_miscounted": api.replies_miscounted,
         "token_p50_ms": round(percentile(api.stats.token_delays, 0.50), 1),
         "token_p99_ms": round(percentile(api.stats.token_delays, 0.99), 1),
         "ttft_overhead_p50_ms": round(percentile(api.stats.added_ttfts, 0.50), 1),
@@ -322,6 +412,13 @@ def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any
         "frames_per_s": round(api.frames_per_second, 1),
         "frames_per_cpu_s": round(api.frames_per_cpu_second, 1),
         "baseline_frames_per_cpu_s": round(baseline.frames_per_cpu_second, 1),
+        "topology": args.topology,
+        "all_processes_frames_per_cpu_s": round(api.frames_per_all_cpu_second, 1),
+        "cpu_s_by_process": {
+            "api": round(api.cpu_seconds, 2),
+            **{name: round(seconds, 2) for name, seconds in api.other_cpu_seconds.items()},
+        },
+        "peak_memory_mb_by_process": {name: round(mb) for name, mb in api.peak_memory_mb.items()},
         "baseline_token_p99_ms": round(percentile(baseline.stats.token_delays, 0.99), 1),
     }
 
@@ -339,11 +436,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "FITCOACH_MAX_WS_CONNECTIONS": str(args.subscribers + 100),
         }
         try:
+            if args.topology == "split":
+                env["FITCOACH_IN_PROCESS_PROJECTIONS"] = "false"
+                env["FITCOACH_COACH_WORKER_IN_PROCESS"] = "false"
             with (
                 throwaway_database("fitcoach_bench_coach") as database_url,
                 served_api(database_url, redis_prefix, extra_env=env) as served,
+                behind_the_api(
+                    args.topology, args.coach_workers, server_env(database_url, redis_prefix) | env
+                ) as others,
             ):
-                api = await run_api(args, served.url, served.pid)
+                api = await run_api(args, served.url, served.pid, others)
         finally:
             delete_redis_prefix(redis_prefix)
     baseline = await run_baseline(args)

@@ -133,6 +133,14 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime: fields 14 and 15
 
 
+def peak_memory_mb(pid: int) -> float:
+    """The most resident memory the process has had so far (VmHWM), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def thread_schedule_seconds(pid: int) -> tuple[float, float]:
     """(on a CPU, runnable but waiting for one) seconds so far of a process's main thread, from
     /proc/<pid>/schedstat; the rest of the wall time it was idle (here: awaiting a request or I/O)."""
