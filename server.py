@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -23,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
+from fitcoach.garbage_collection import settle_after_start_up
 from fitcoach.settings import Settings, load_settings
 from fitcoach.wiring.api import Api, build_api
 from fitcoach.wiring.web import schema_config, web_config, web_services
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, *, api: Api | None = None) -> S
         schema = build_schema(schema_config(services.settings))
         app.state.view = FitcoachGraphQL(schema, app.state.web, web_config(services.settings))
         if api is None:
-            _freeze_start_up_objects()
+            settle_after_start_up()
         tasks = [
             asyncio.create_task(runner.run(), name=f"projection {runner.name}") for runner in services.runners
         ]
@@ -113,15 +113,6 @@ def create_app(settings: Settings | None = None, *, api: Api | None = None) -> S
         middleware=middleware,
         lifespan=lifespan,
     )
-
-
-def _freeze_start_up_objects() -> None:
-    """What start-up made (modules, the schema, the services) lives as long as the process: moved out of
-    the garbage collector's sight, a full collection scans only what requests made. It runs on the event
-    loop, stalling every request: about 100 ms with a costly query in flight, under 15 ms so (measured
-    with bench/graphql.py's hostile query)."""
-    gc.collect()
-    gc.freeze()
 
 
 async def _start(settings: Settings) -> Api:

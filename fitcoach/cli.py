@@ -79,6 +79,7 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _project(settings: Settings) -> int:
+    from fitcoach.garbage_collection import settle_after_start_up
     from fitcoach.wiring.core import (
         build_projection_runners,
         opened_store_from,
@@ -92,6 +93,7 @@ async def _project(settings: Settings) -> int:
     publisher = await redis_pubsub_from(settings)
     try:
         runners = build_projection_runners(settings, store, cache=cache, publisher=publisher)
+        settle_after_start_up()
 
         def stop_all() -> None:
             for runner in runners:
@@ -121,6 +123,7 @@ async def _coach_worker(settings: Settings) -> int:
     from adapters.postgres.library_read_model import PostgresLibraryReadModel
     from adapters.postgres.pool import open_pool
     from application.library_reads import LibraryReads
+    from fitcoach.garbage_collection import settle_after_start_up
     from fitcoach.wiring.adapters import api_cache_from, chat_feed_from, pubsub_from
     from fitcoach.wiring.coach import build_coach_worker
     from fitcoach.wiring.core import opened_store_from
@@ -155,6 +158,7 @@ async def _coach_worker(settings: Settings) -> int:
             library=LibraryReads(PostgresLibraryReadModel(pool), cache),
             closers=closers,
         )
+        settle_after_start_up()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, worker.stop)

@@ -39,6 +39,13 @@ def _camel(name: str) -> str:
 
 
 class ErrorCodes(MaskErrors):
+    def _process_result(self, result: object) -> None:
+        # As MaskErrors does, without its isinstance check against a Protocol (about 6 µs on every
+        # subscription push, which nearly never carries errors).
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return [self._coded(error) for error in errors]
 
