@@ -8,7 +8,8 @@
    which starts as the claim is sent: it only reads, and appends wait their turn to commit.
    While the reply is generated, the claim is renewed every third of the lease
    (`application.coaching.lease`); a renewal that finds the claim gone (the session ended, or a takeover
-   after this worker stalled) stops the generation.
+   after this worker stalled) stops the generation. Steps 1 and 2 run for a few replies at a time
+   (`application.coaching.admission`); each gives its turn back once its context is built.
 3. The safety check of the message: an action that stops the model is answered with our own reply.
 4. The daily token budget: past it the offline coach answers, with a note saying so.
 5. The response cache, else the fallback chain, streaming numbered deltas (a `reset` when a model fails
@@ -37,6 +38,7 @@ from typing import NamedTuple
 from uuid import UUID, uuid4, uuid5
 
 from application.cache import Cache, CacheKey
+from application.coaching.admission import STARTING_AT_ONCE, StartingReplies, StartingTurn
 from application.coaching.chat_feed import ChatFeed
 from application.coaching.context import CoachContextBuilder, PreparedReply
 from application.coaching.conversation import Conversation, read_conversation
@@ -148,6 +150,7 @@ class ReplyGenerator:
         policy: ReplyPolicy,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         new_id: Callable[[], UUID] = uuid4,
+        starting_at_once: int = STARTING_AT_ONCE,
     ) -> None:
         self._store = store
         self._handler = handler
@@ -162,6 +165,7 @@ class ReplyGenerator:
         self._policy = policy
         self._clock = clock
         self._new_id = new_id
+        self._starting = StartingReplies(starting_at_once)
         self._worker = uuid4()
         """This generator's own id, part of its commands' ids. Two workers claiming the same attempt of a
         reply would otherwise send the same command id, and the loser, finding the winner's claim under
@@ -170,6 +174,10 @@ class ReplyGenerator:
     async def attend(self, session_id: UUID) -> ReplyOutcome:
         """Answer the session's oldest waiting message if it is free to claim (or fail it once its
         attempts are used up)."""
+        async with self._starting.turn() as starting:
+            return await self._attend(session_id, starting)
+
+    async def _attend(self, session_id: UUID, starting: StartingTurn) -> ReplyOutcome:
         conversation = await read_conversation(self._store, session_id)
         if conversation is None or conversation.message_id is None:
             return ReplyOutcome.NOTHING_WAITING
@@ -213,7 +221,7 @@ class ReplyGenerator:
             raise
         try:
             return await renewing(
-                self._generate(conversation, held, publisher, preparing),
+                self._generate(conversation, held, publisher, preparing, starting),
                 lambda: self._renew(conversation, held),
                 every=self._policy.lease_seconds / RENEWALS_PER_LEASE,
             )
@@ -264,9 +272,11 @@ class ReplyGenerator:
         held: Claim,
         publisher: ReplyPublisher,
         preparing: asyncio.Task[PreparedReply],
+        starting: StartingTurn,
     ) -> ReplyOutcome:
         started = time.perf_counter()
         prepared = await preparing  # cancelled with this generation (a lost claim)
+        starting.done()  # what is left is the model's stream, and what follows it
         prompt = prepared.prompt
         assessment = assess_message(conversation.message)
         triggers = (*assessment.triggers, *prepared.triggers)

@@ -138,6 +138,27 @@ async def test_a_worker_that_read_the_session_before_another_claimed_it_loses_th
     assert (len(started), finished) == (1, []), "only the first worker's claim, and no reply from the other"
 
 
+async def test_a_reply_gives_its_starting_turn_back_once_the_model_is_asked(coach: Coach) -> None:
+    user = await coach.user()
+    sessions = [await coach.session(user) for _ in range(2)]
+    for session in sessions:
+        await coach.send(session, "how should I warm up?")
+    model = HangingModel()
+    generator = coach.generator(links=(model,), starting_at_once=1)
+    attending = [asyncio.create_task(generator.attend(sessions[0]))]
+    try:
+        await asyncio.wait_for(model.asked.wait(), 10)  # the first reply streams and never ends
+        model.asked.clear()
+        attending.append(asyncio.create_task(generator.attend(sessions[1])))
+        await asyncio.wait_for(model.asked.wait(), 10)  # the second one started beside it
+    finally:
+        for task in attending:
+            task.cancel()
+        await asyncio.gather(*attending, return_exceptions=True)
+    claimed = [len((await replies(coach, session))[0]) for session in sessions]
+    assert claimed == [1, 1]
+
+
 async def claimed_then_killed(coach: Coach, session: UUID) -> None:
     """A worker claims the message and dies mid-reply (its task is cancelled, its claim left behind)."""
     model = HangingModel()

@@ -26,6 +26,7 @@ from adapters.postgres.store import PostgresEventStore
 from adapters.redis.cache import RedisCache
 from adapters.redis.chat_feed import RedisChatFeed
 from adapters.redis.pubsub import RedisPubSub
+from application.coaching.admission import STARTING_AT_ONCE
 from application.coaching.chat_feed import ChatEntry, ChatEntryKind, ChatFeed, FeedCursor
 from application.coaching.context import CoachContextBuilder
 from application.coaching.fallback import FallbackCoachModel
@@ -91,6 +92,7 @@ class Coach:
         metrics: CoachMetrics | None = None,
         clock: Callable[[], datetime] | None = None,
         handler: CommandHandler[Any, Any, Any] | None = None,
+        starting_at_once: int = STARTING_AT_ONCE,
     ) -> ReplyGenerator:
         offline = OfflineCoachModel()
         metrics = metrics or NoCoachMetrics()
@@ -108,6 +110,7 @@ class Coach:
             library=self.library,
             metrics=metrics,
             policy=policy or ReplyPolicy(),
+            starting_at_once=starting_at_once,
             **extra,
         )
 
