@@ -1,17 +1,22 @@
 """Coach streaming benchmark: `coachChat` subscribers over real WebSockets while replies stream.
 
-Run from the repo root: `python bench/coach.py [--subscribers 1000 --streaming 100 --tokens 150 --rate 50]`.
-In one run, on this machine:
-1. The API: `fitcoach serve --workers 1` (its coach worker inside, Claude through the real `anthropic`
-   adapter pointed at the local provider `bench._coach_provider`, which streams `--tokens` tokens at
-   `--rate` per second), a throwaway database, the real Redis under a prefix of its own. `--subscribers`
-   coaching sessions each get one subscriber over its own WebSocket (`coachChat`); then `--streaming` of
-   them send a message at once, and their subscribers receive the replies as they stream.
+Run from the repo root: `python bench/coach.py [--subscribers 1000 --streaming 100 --tokens 150 --rate 50
+--topology split|embedded --coach-workers 1]`. In one run, on this machine:
+1. The API as `docker-compose.yml` deploys it (`--topology split`, the default): `fitcoach serve --workers
+   1` with neither the coach worker nor the projectors inside, and `--coach-workers` processes of
+   `fitcoach coach-worker` and one of `fitcoach project` beside it (`--topology embedded`: all in the API
+   process, as `fitcoach serve` runs by default). Claude answers through the real `anthropic` adapter
+   pointed at the local provider `bench._coach_provider`, which streams `--tokens` tokens at `--rate` per
+   second; a throwaway database, the real Redis under a prefix of its own. `--subscribers` coaching
+   sessions each get one subscriber over its own WebSocket (`coachChat`); then `--streaming` of them send
+   a message at the same instant, and their subscribers receive the replies as they stream.
 2. The baseline: a bare Starlette WebSocket endpoint (`bench._coach_baseline`) with as many sockets,
    broadcasting the same frames (the same tokens at the same rate, coalesced the same way) to as many.
 Reported: per-token delay (provider emit to client receive) p50/p99, time to first token added by the
-server p50/p99, frames per second, and frames per CPU second of the server process (API and worker
-together, as they run in one process), against the baseline's. The last line of stdout is one JSON object.
+server p50/p99, frames per second, and frames per CPU second of the API process (the one serving the
+sockets, the baseline's counterpart) against the baseline's; beside them the CPU and peak memory of every
+process, frames per CPU second of all of them together, and replies that did not arrive as streamed
+(`replies_miscounted`, 0 unless something is wrong). The last line of stdout is one JSON object.
 """
 
 from __future__ import annotations

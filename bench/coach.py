@@ -2,9 +2,10 @@
 from a local provider at 50 tokens/s through the real Anthropic adapter, against a bare Starlette
 WebSocket endpoint broadcasting the same frames in the same run.
 
-Run from the repo root: `python bench/coach.py [--subscribers 1000 --streaming 100 --tokens 150 --rate 50]`.
-It prints a table and one JSON object as the last line of stdout (`subscribers`, `streaming`,
-`token_p99_ms`, `ttft_overhead_p99_ms`, `frames_per_cpu_s`, `baseline_frames_per_cpu_s`, ...).
+Run from the repo root: `python bench/coach.py [--subscribers 1000 --streaming 100 --tokens 150 --rate 50
+--topology split|embedded --coach-workers 1]`. It prints a table and one JSON object as the last line of
+stdout (`subscribers`, `streaming`, `token_p99_ms`, `ttft_overhead_p99_ms`, `frames_per_cpu_s` of the API
+process, `baseline_frames_per_cpu_s`, `all_processes_frames_per_cpu_s`, `replies_miscounted`, ...).
 See bench/_coach_main.py for what is measured and how.
 """
 
