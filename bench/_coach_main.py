@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
@@ -124,14 +124,23 @@ class Side:
 
 
 @contextmanager
-def process(module: str, *arguments: str) -> Iterator[subprocess.Popen[bytes]]:
-    command = [sys.executable, "-m", module, *arguments]
-    child = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        yield child
-    finally:
-        child.terminate()
-        child.wait(15)
+def process(
+    module: str, *arguments: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m module arguments` for the length of the block; its output goes to a temporary file,
+    whose end is shown if the process exits with an error."""
+    with tempfile.TemporaryFile() as log:
+        command = [sys.executable, "-m", module, *arguments]
+        child = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+        try:
+            yield child
+        finally:
+            child.terminate()
+            child.wait(15)
+            if child.returncode not in (0, -signal.SIGTERM):
+                log.seek(0)
+                tail = log.read().decode(errors="replace")[-3000:]
+                print(f"{command!r} exited with {child.returncode}:\n{tail}", file=sys.stderr)
 
 
 @contextmanager
@@ -141,32 +150,16 @@ def behind_the_api(topology: str, coach_workers: int, env: dict[str, str]) -> It
     if topology != "split":
         yield {}
         return
-    workers = [("coach worker", "coach-worker")]
-    if coach_workers > 1:
-        workers = [(f"coach worker {number}", "coach-worker") for number in range(1, coach_workers + 1)]
+    workers = (
+        ["coach worker"] if coach_workers == 1 else [f"coach worker {n}" for n in range(1, coach_workers + 1)]
+    )
     with ExitStack() as stack:
-        pids = {}
-        for name, command in (*workers, ("projector", "project")):
-            log = stack.enter_context(tempfile.TemporaryFile())
-            child = subprocess.Popen(
-                [sys.executable, "-m", "fitcoach.cli", command],
-                cwd=REPO_ROOT,
-                env=env,
-                stdout=log,
-                stderr=log,
-            )
-            stack.callback(stop_child, child, log)
-            pids[name] = child.pid
+        pids = {
+            name: stack.enter_context(process("fitcoach.cli", "coach-worker", env=env)).pid
+            for name in workers
+        }
+        pids["projector"] = stack.enter_context(process("fitcoach.cli", "project", env=env)).pid
         yield pids
-
-
-def stop_child(child: subprocess.Popen[bytes], log: IO[bytes]) -> None:
-    child.terminate()
-    child.wait(15)
-    if child.returncode not in (0, -signal.SIGTERM):
-        log.seek(0)
-        tail = log.read().decode(errors="replace")[-3000:]
-        print(f"{child.args!r} exited with {child.returncode}:\n{tail}", file=sys.stderr)
 
 
 async def wait_listening(url: str) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
@@ -95,19 +95,12 @@ class UserErasure:
         revoked = await self._refresh_tokens.revoke_user(user_id, now)
         if self._session_check is not None:
             await self._session_check.invalidate(user_id)
-        ended, feeds = await self._close_coaching_sessions(
-            user_id,
-            actor,
-            CommandMetadata(
-                command_id=uuid4(), correlation_id=correlation_id, causation_id=correlation_id, user_id=by
-            ),
-            now,
-        )
+        ended, feeds = await self._close_coaching_sessions(user_id, actor, correlation_id, by, now)
         log.info("user %s forgotten (key deleted: %s, sessions revoked: %d)", user_id, key_deleted, revoked)
         return Forgotten(user_id, key_deleted, already, result.position, revoked, ended, feeds)
 
     async def _close_coaching_sessions(
-        self, user_id: UUID, actor: Actor, caused_by: CommandMetadata, now: datetime
+        self, user_id: UUID, actor: Actor, forget_id: UUID, by: UUID | None, now: datetime
     ) -> tuple[int, int]:
         """End the user's active coaching sessions and delete every session's chat feed, as the read
         model lists them (a session started a moment ago that it does not show yet ends on its own: its
@@ -120,7 +113,9 @@ class UserErasure:
                 if session.status == "active":
                     done = await self._coaching_handler.handle(
                         EndCoachingSession(session_id=session.id, at=now, actor=actor),
-                        replace(caused_by, command_id=uuid4()),
+                        CommandMetadata(
+                            command_id=uuid4(), correlation_id=forget_id, causation_id=forget_id, user_id=by
+                        ),
                     )
                     ended += 1 if done.events else 0
                 if self._chat_feed is not None:
