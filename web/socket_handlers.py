@@ -6,7 +6,9 @@
   than the one context Strawberry keeps per connection, and counts against the user's operation cap
   (a RATE_LIMITED error past it; the per-connection limit answers with that code too);
 - once an operation has found the session ended, the socket is closed (4403) after it has answered,
-  and nothing more is sent on a socket the server has closed.
+  and nothing more is sent on a socket the server has closed;
+- a client that hangs up while a push is on its way ends that operation quietly: an ordinary
+  disconnect, not a server error.
 
 `run_operation` and `handle_async_results` follow Strawberry 0.341's, changed only where marked.
 """
@@ -18,6 +20,7 @@ from contextlib import suppress
 from typing import Any
 
 from graphql.error import GraphQLError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
@@ -132,6 +135,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await operation.send_operation_message(TransportComplete(id=operation.id, type="complete"))
         except _OperationStreamClosed:
             return
+        except WebSocketDisconnected:  # fitcoach: the client hung up while a push was on its way
+            self.operations.pop(operation.id, None)
         except Exception as error:
             await self.handle_task_exception(error)
             with suppress(Exception):
@@ -232,6 +237,8 @@ class LegacyHandler(BaseGraphQLWSHandler[Context, None]):
             await self.send_message(CompleteMessage(type="complete", id=operation_id))
         except asyncio.CancelledError:
             await self.send_message(CompleteMessage(type="complete", id=operation_id))
+        except WebSocketDisconnected:  # fitcoach: the client hung up while a push was on its way
+            pass
         finally:
             self.subscriptions.pop(operation_id, None)
             self.tasks.pop(operation_id, None)

@@ -122,7 +122,9 @@ async def socket_client(
 ) -> AsyncIterator[SocketClient]:
     """A connection over `protocol`, initialised with `params` and acknowledged (unless params is None:
     then the test sends `connection_init` itself)."""
-    async with connect(url, subprotocols=[protocol]) as socket:  # type: ignore[list-item]
+    async with connect(url, subprotocols=[protocol], max_queue=None) as socket:  # type: ignore[list-item]
+        # max_queue=None: a test that stops reading a fast subscription still sees the server's close
+        # frame when it hangs up, rather than waiting out the close timeout behind its full queue.
         assert socket.subprotocol == protocol
         client = SocketClient(socket, protocol)
         if params is not None:

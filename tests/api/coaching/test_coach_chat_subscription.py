@@ -212,3 +212,40 @@ async def test_given_a_reply_streaming_when_the_session_signs_out_then_nothing_m
                 await asyncio.sleep(0.05)
             # No event after the sign-out carries data (checked by closed_with), and the socket is closed.
             assert await live.closed_with(timeout=5 * SESSION_CHECK_SECONDS + 2) == 4403
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_given_a_reply_streaming_when_clients_hang_up_then_the_server_logs_no_error(served, protocol):
+    """A client may hang up while a frame is on its way to it: the server drops that push quietly rather
+    than logging an error for an ordinary disconnect. Forty clients, one after the other, each resume the
+    reply, take a frame and hang up while the frames keep coming every few milliseconds, so some close
+    frames land between a push's start and its send."""
+    coach = CoachDriver(served.api)
+    async with served.client() as http:
+        ada = await register(http, "Ada")
+        session = await start_session(ada)
+        message = await sent(ada, session["id"], "How do I warm up for squats?")
+        publisher = coach.publisher(await coach.claim(session["id"], message["id"]))
+        await publisher.started("offline")
+        hanging_up = asyncio.Event()
+
+        async def stream() -> None:
+            while not hanging_up.is_set():
+                await publisher.delta("squat ")
+                await publisher.flush()
+                await asyncio.sleep(0.002)
+
+        streaming = asyncio.create_task(stream())
+        cursor = session["chatCursor"]
+        kinds: set[str] = set()
+        for _ in range(40):
+            async with socket_client(served.ws_url, protocol, bearer(ada)) as live:
+                watching = await live.start(CHAT, {"sessionId": session["id"], "after": cursor})
+                events = await chat_events_until(live, watching, "DELTA")
+            kinds.add(events[-1]["kind"])
+            cursor = events[-1]["cursor"]
+        hanging_up.set()
+        await streaming
+        await asyncio.sleep(0.2)  # the servers' last pushes to the closed sockets
+
+    assert kinds == {"DELTA"}
