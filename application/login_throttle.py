@@ -19,8 +19,13 @@ answers tell nothing about which accounts exist. Each attempt reserves its slot 
 password is checked and gives it back if the password was right, so concurrent guesses from one address
 cannot overrun the limit. Guessing is then bounded by about `account_failure_threshold` plus one guess per
 address per window; the per-IP limit on auth mutations (60 a minute) bounds each address across accounts
-as well. Failures are counted in the `RateLimiter` (Redis when configured), so every replica sees them; a
-Redis outage fails open, like the other limits.
+as well. Failures are counted in the shared `RateLimiter` (Redis when configured), so every replica sees
+them.
+
+Unlike the other limits, this one does not fail open. A replica also keeps its own `local` record of the
+attempts it saw, and when the shared limiter cannot count one (Redis down, or a call timed out under the
+CPU load of a burst of password checks), that record decides: guessing from one address through one
+replica stays within the limit, and the owner can still sign in.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ class LoginAttempt:
     address_key: str
     account_key: str
     hit_id: str | None
+    local_hit_id: str | None = None
 
 
 def account_of(email: str) -> str:
@@ -69,31 +75,55 @@ def account_of(email: str) -> str:
 
 
 class LoginThrottle:
-    def __init__(self, limiter: RateLimiter, policy: LoginThrottlePolicy | None = None) -> None:
+    def __init__(
+        self,
+        limiter: RateLimiter,
+        policy: LoginThrottlePolicy | None = None,
+        *,
+        local: RateLimiter | None = None,
+    ) -> None:
+        """`limiter` is shared by the replicas; `local`, an in-process limiter, decides when it cannot
+        count (leave it out when `limiter` is in-process itself)."""
         self._limiter = limiter
+        self._local = local
         self._policy = policy or LoginThrottlePolicy()
 
     async def admit(self, email: str, address: str) -> LoginAttempt:
         """Reserve the attempt's slot; raises LoginThrottled when this address used its failures."""
         policy = self._policy
+        window = policy.window_seconds
         account = account_of(email)
         account_key = rate_limit_key("login-failures-account", account)
         address_key = rate_limit_key("login-failures", f"{account}:{address}")
-        under_attack = (
-            await self._limiter.count(account_key, policy.window_seconds) >= policy.account_failure_threshold
-        )
+        failures = max([await limiter.count(account_key, window) for limiter in self._limiters()])
+        under_attack = failures >= policy.account_failure_threshold
         limit = UNDER_ATTACK_FAILURES_PER_ADDRESS if under_attack else policy.failures_per_address
-        decision = await self._limiter.hit(address_key, limit, policy.window_seconds)
+        shared = await self._limiter.hit(address_key, limit, window)
+        local = None if self._local is None else await self._local.hit(address_key, limit, window)
+        decision = shared if shared.counted or local is None else local
         if not decision.allowed:
+            if self._local is not None and local is not None and local.hit_id is not None:
+                await self._local.forget(address_key, local.hit_id)
             raise LoginThrottled(decision.retry_after_seconds)
-        return LoginAttempt(address_key, account_key, decision.hit_id)
+        return LoginAttempt(
+            address_key,
+            account_key,
+            hit_id=shared.hit_id if shared.counted else None,
+            local_hit_id=None if local is None else local.hit_id,
+        )
 
     async def failed(self, attempt: LoginAttempt) -> None:
         """The password was wrong: the reserved slot stays taken, and the account counts the failure."""
         policy = self._policy
-        await self._limiter.hit(attempt.account_key, policy.account_failure_threshold, policy.window_seconds)
+        for limiter in self._limiters():
+            await limiter.hit(attempt.account_key, policy.account_failure_threshold, policy.window_seconds)
 
     async def done(self, attempt: LoginAttempt) -> None:
         """The attempt was no guess (right password, or it could not be checked): give the slot back."""
         if attempt.hit_id is not None:
             await self._limiter.forget(attempt.address_key, attempt.hit_id)
+        if self._local is not None and attempt.local_hit_id is not None:
+            await self._local.forget(attempt.address_key, attempt.local_hit_id)
+
+    def _limiters(self) -> tuple[RateLimiter, ...]:
+        return (self._limiter,) if self._local is None else (self._limiter, self._local)

@@ -8,8 +8,8 @@ an attempt whose outcome decides whether it counts (see login_throttle), and `co
 hitting it. The specification's limit is 60 a minute on authentication mutations, per user and per IP
 address (`AUTH_MUTATIONS`, keys from `rate_limit_key`).
 
-An unreachable store fails open: every hit is allowed (and the outage logged once), because an outage of
-the limiter must not lock every user out of signing in.
+An unreachable store fails open: every hit is allowed, marked not `counted` (and the outage logged once),
+because an outage of the limiter must not lock every user out of signing in.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ class RateDecision:
     """0 when allowed; otherwise how long until the next hit would be allowed (ceil it for Retry-After)."""
     hit_id: str | None = None
     """The allowed hit's id, for `forget`; None when refused."""
+    counted: bool = True
+    """False when the store could not be reached and the hit was allowed without being counted (failing
+    open): a caller that must not fail open for it (login_throttle) decides another way."""
 
 
 @dataclass(frozen=True, slots=True)

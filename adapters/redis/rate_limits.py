@@ -81,7 +81,7 @@ class RedisRateLimiter:
         args: list[int | str] = [limit, window_seconds * 1000, hit_id]
         reply = await self._health.call(lambda: self._script(keys=[self._prefix + key], args=args))
         if reply is None:
-            return RateDecision(True, limit - 1, 0.0, hit_id)  # fail open
+            return RateDecision(True, limit - 1, 0.0, hit_id, counted=False)  # fail open
         allowed, remaining, retry_after_ms = reply
         if not allowed:
             return RateDecision(False, int(remaining), int(retry_after_ms) / 1000)

@@ -75,7 +75,7 @@ class RedisTokenBuckets:
         args: list[int | float] = [bucket.capacity, bucket.refill_per_minute / 60_000, cost]
         reply = await self._health.call(lambda: self._script(keys=[self._prefix + key], args=args))
         if reply is None:
-            return RateDecision(True, bucket.capacity - cost, 0.0)  # fail open
+            return RateDecision(True, bucket.capacity - cost, 0.0, counted=False)  # fail open
         taken, remaining, retry_after_ms = reply
         return RateDecision(bool(taken), int(remaining), int(retry_after_ms) / 1000)
 

@@ -96,6 +96,16 @@ async def redis_stores_from(
     return limiter, queries
 
 
+def local_login_record(settings: Settings) -> RateLimiter | None:
+    """The replica's own record of login attempts, which decides when Redis cannot count one (see
+    application.login_throttle); none without Redis, where the rate limiter is in-process already."""
+    if settings.redis_url is None:
+        return None
+    from adapters.memory.rate_limits import InMemoryRateLimiter
+
+    return InMemoryRateLimiter()
+
+
 async def mutation_buckets_from(
     settings: Settings, closers: list[Callable[[], Awaitable[None]]]
 ) -> TokenBuckets:

@@ -40,6 +40,7 @@ from fitcoach.wiring.adapters import (
     api_cache_from,
     chat_feed_from,
     jwt_secret_for,
+    local_login_record,
     mutation_buckets_from,
     pubsub_from,
     redis_stores_from,
@@ -186,7 +187,7 @@ async def build_api(
             ),
             refresh_tokens=refresh_tokens,
             id_tokens=id_tokens,
-            login_throttle=LoginThrottle(rate_limiter, login_policy),
+            login_throttle=LoginThrottle(rate_limiter, login_policy, local=local_login_record(settings)),
             config=AccountsConfig(
                 refresh_token_ttl=timedelta(days=settings.refresh_token_days),
                 refresh_reuse_interval=timedelta(seconds=settings.refresh_reuse_seconds),

@@ -1,4 +1,5 @@
-"""The `RateLimiter` contract: the in-process adapter and Redis pass the same tests; then Redis fails open."""
+"""The `RateLimiter` contract: the in-process adapter and Redis pass the same tests; then Redis fails open,
+its decisions marked not counted."""
 
 from __future__ import annotations
 
@@ -67,10 +68,10 @@ def new_key() -> str:
 async def test_hits_up_to_the_limit_are_allowed_and_count_down(harness: Harness) -> None:
     key = new_key()
     decisions = [await harness.limiter.hit(key, 3, 60) for _ in range(3)]
-    assert [(d.allowed, d.remaining, d.retry_after_seconds) for d in decisions] == [
-        (True, 2, 0),
-        (True, 1, 0),
-        (True, 0, 0),
+    assert [(d.allowed, d.remaining, d.retry_after_seconds, d.counted) for d in decisions] == [
+        (True, 2, 0, True),
+        (True, 1, 0, True),
+        (True, 0, 0, True),
     ]
 
 
@@ -193,13 +194,15 @@ async def test_with_redis_down_every_hit_is_allowed_with_one_warning_and_limits_
     limiter = await RedisRateLimiter.connect(redis_server.url, backoff=(0.05, 0.2))
     key = new_key()
     try:
-        assert (await limiter.hit(key, 1, 60)).allowed
-        assert not (await limiter.hit(key, 1, 60)).allowed
+        allowed = await limiter.hit(key, 1, 60)
+        assert (allowed.allowed, allowed.counted) == (True, True)
+        refused = await limiter.hit(key, 1, 60)
+        assert (refused.allowed, refused.counted) == (False, True)
 
         await redis_server.kill()
         decisions = [await limiter.hit(key, 1, 60) for _ in range(30)]
         decisions += await asyncio.gather(*(limiter.hit(key, 1, 60) for _ in range(30)))
-        assert all(d.allowed for d in decisions)
+        assert all(d.allowed and not d.counted for d in decisions)
         assert await limiter.count(key, 60) == 0
         await limiter.forget(key, "any-hit")
         assert len(limiter_warnings(caplog)) == 1

@@ -139,13 +139,15 @@ async def test_with_redis_down_every_take_is_allowed_with_one_warning_and_limits
     buckets = await RedisTokenBuckets.connect(redis_server.url, backoff=(0.05, 0.2))
     key = new_key()
     try:
-        assert (await buckets.take(key, 3, SLOW)).allowed
-        assert not (await buckets.take(key, 1, SLOW)).allowed
+        taken = await buckets.take(key, 3, SLOW)
+        assert (taken.allowed, taken.counted) == (True, True)
+        refused = await buckets.take(key, 1, SLOW)
+        assert (refused.allowed, refused.counted) == (False, True)
 
         await redis_server.kill()
         decisions = [await buckets.take(key, 3, SLOW) for _ in range(20)]
         decisions += await asyncio.gather(*(buckets.take(key, 3, SLOW) for _ in range(20)))
-        assert all(d.allowed for d in decisions)
+        assert all(d.allowed and not d.counted for d in decisions)
         warnings = [
             r.getMessage()
             for r in caplog.records
