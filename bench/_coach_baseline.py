@@ -1,9 +1,10 @@
 """The baseline of the coach benchmark: the same frames broadcast by a bare Starlette WebSocket endpoint.
 
 Run as its own process (`python -m bench._coach_baseline PORT`). Clients connect to `/ws` and send one
-text message: `watch` (this socket receives a reply) or `idle`. `POST /start?streams=S&tokens=T&rate=R`
-starts `S` replies on the first `S` watching sockets: each produces `T` tokens, `R` per second, stamped
-with the time they were produced (as the benchmark's provider stamps them), coalesced into frames of at
+text message: `watch` (this socket receives a reply) or `idle`.
+`POST /start?streams=S&tokens=T&rate=R&ramp=W` starts `S` replies on the first `S` watching sockets,
+evenly over `W` seconds (0: at once): each produces `T` tokens, `R` per second, stamped with the time
+they were produced (as the benchmark's provider stamps them), coalesced into frames of at
 most `FRAME_SECONDS` like the API's chat feed, each sent as a graphql-transport-ws `next` message shaped
 like a `coachChat` event; then a `COMPLETED` frame. No GraphQL, no Redis, no authorisation, no log: the
 ceiling of what a Python WebSocket server on this machine can push.
@@ -31,7 +32,8 @@ def chat_frame(kind: str, seq: int, text: str) -> str:
     return json.dumps({"id": "1", "type": "next", "payload": {"data": {"coachChat": event}}})
 
 
-async def _reply(socket: WebSocket, tokens: int, rate: float) -> None:
+async def _reply(socket: WebSocket, tokens: int, rate: float, delay: float) -> None:
+    await asyncio.sleep(delay)
     interval, start = 1.0 / rate, time.monotonic()
     pending: list[str] = []
     flushed_at, seq = time.monotonic(), 0
@@ -68,8 +70,9 @@ def baseline_app() -> Starlette:
     async def start(request: Request) -> JSONResponse:
         streams = int(request.query_params["streams"])
         tokens, rate = int(request.query_params["tokens"]), float(request.query_params["rate"])
-        for socket in watching[:streams]:
-            task = asyncio.create_task(_reply(socket, tokens, rate))
+        spacing = float(request.query_params.get("ramp", "0")) / max(1, streams)
+        for position, socket in enumerate(watching[:streams]):
+            task = asyncio.create_task(_reply(socket, tokens, rate, position * spacing))
             replies.add(task)
             task.add_done_callback(replies.discard)
         return JSONResponse({"started": min(streams, len(watching))})

@@ -9,7 +9,10 @@ Run from the repo root: `python bench/coach.py [--subscribers 1000 --streaming 1
    pointed at the local provider `bench._coach_provider`, which streams `--tokens` tokens at `--rate` per
    second; a throwaway database, the real Redis under a prefix of its own. `--subscribers` coaching
    sessions each get one subscriber over its own WebSocket (`coachChat`); then `--streaming` of them send
-   a message at the same instant, and their subscribers receive the replies as they stream.
+   a message, evenly over `--ramp` seconds (1 by default: shorter than a reply, so by its end every reply
+   is streaming at once), and their subscribers receive the replies as they stream. That round is the
+   one measured; a second sends every message at one instant (the burst), for its token delay and time
+   to first token.
 2. The baseline: a bare Starlette WebSocket endpoint (`bench._coach_baseline`) with as many sockets,
    broadcasting the same frames (the same tokens at the same rate, coalesced the same way) to as many.
 Reported: per-token delay (provider emit to client receive) p50/p99, time to first token added by the
@@ -82,9 +85,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--coach-workers", type=int, default=1, help="`fitcoach coach-worker` processes (split topology)"
     )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=1.0,
+        help="seconds over which the measured round's messages are sent, evenly (shorter than a reply, so "
+        "every reply is streaming at once by its end); a second round sends them all at one instant",
+    )
     args = parser.parse_args()
     if args.coach_workers < 1:
         parser.error("--coach-workers must be 1 or more")
+    if not 0 <= args.ramp < args.tokens / args.rate:
+        parser.error("--ramp must be 0 or more and shorter than a reply (tokens / rate seconds)")
     return args
 
 
@@ -101,6 +113,8 @@ class Side:
     replies_miscounted: int
     """Replies whose subscriber got another number of tokens than the provider streamed (a reply generated
     twice, tokens lost): 0 unless something is wrong."""
+    burst: FrameStats | None = None
+    """The round whose messages were all sent at one instant."""
     other_cpu_seconds: dict[str, float] = field(default_factory=dict)
     """Of the processes behind it (the coach worker, the projector), by name."""
     peak_memory_mb: dict[str, float] = field(default_factory=dict)
@@ -256,23 +270,28 @@ async def run_api(args: argparse.Namespace, url: str, pid: int, others: dict[str
     async with httpx.AsyncClient(
         base_url=url, timeout=60.0, limits=httpx.Limits(max_connections=200)
     ) as client:
-        await chat_round(client, seeded, streaming, current[0])  # warm-up
+        await chat_round(client, seeded, streaming, current[0], args.ramp)  # warm-up
         await asyncio.sleep(SETTLE_SECONDS)
         current[0] = measured = ChatRound.new(len(seeded))
         others_before = cpu_seconds_of(others)
         cpu_before, started = process_cpu_seconds(pid), time.monotonic()
-        await chat_round(client, seeded, streaming, measured)
+        await chat_round(client, seeded, streaming, measured, args.ramp)
         wall, cpu = time.monotonic() - started, process_cpu_seconds(pid) - cpu_before
         others_after = cpu_seconds_of(others)
         others_cpu = {other: others_after[other] - before for other, before in others_before.items()}
+        await asyncio.sleep(SETTLE_SECONDS)
+        current[0] = burst = ChatRound.new(len(seeded))
+        await chat_round(client, seeded, streaming, burst, 0.0)
     for socket, task in sockets:
         task.cancel()
         await socket.close()
     completed = sum(measured.watches[index].completed for index in streaming)
-    miscounted = sum(measured.watches[index].tokens != args.tokens for index in streaming)
+    miscounted = sum(
+        done.watches[index].tokens != args.tokens for done in (measured, burst) for index in streaming
+    )
     memory = {process: peak_memory_mb(process_id) for process, process_id in {"api": pid, **others}.items()}
     label = "coachChat (fitcoach API)"
-    return Side(label, measured.stats, wall, cpu, completed, miscounted, others_cpu, memory)
+    return Side(label, measured.stats, wall, cpu, completed, miscounted, burst.stats, others_cpu, memory)
 
 
 def cpu_seconds_of(pids: dict[str, int]) -> dict[str, float]:
@@ -280,11 +299,18 @@ def cpu_seconds_of(pids: dict[str, int]) -> dict[str, float]:
 
 
 async def chat_round(
-    client: httpx.AsyncClient, seeded: list[tuple[str, str]], streaming: list[int], current: ChatRound
+    client: httpx.AsyncClient,
+    seeded: list[tuple[str, str]],
+    streaming: list[int],
+    current: ChatRound,
+    ramp_seconds: float,
 ) -> None:
-    """Send one message in each streaming session at once; return once every reply completed or failed."""
+    """Send one message in each streaming session, evenly over `ramp_seconds` (0: at one instant); return
+    once every reply completed or failed."""
+    spacing = ramp_seconds / len(streaming)
 
-    async def send(index: int) -> None:
+    async def send(position: int, index: int) -> None:
+        await asyncio.sleep(position * spacing)
         token, session_id = seeded[index]
         variables = {
             "input": {"sessionId": session_id, "text": QUESTION, "clientMessageId": str(uuid.uuid4())}
@@ -292,7 +318,7 @@ async def chat_round(
         current.watches[index].sent_at = time.time()
         await call(client, SEND, variables, token=token)
 
-    await asyncio.gather(*(send(index) for index in streaming))
+    await asyncio.gather(*(send(position, index) for position, index in enumerate(streaming)))
     waiting = asyncio.gather(*(current.finished[index].wait() for index in streaming))
     await asyncio.wait_for(waiting, REPLY_TIMEOUT_SECONDS)
 
@@ -332,7 +358,7 @@ async def run_baseline(args: argparse.Namespace) -> Side:
         await asyncio.sleep(SETTLE_SECONDS)
         cpu_before, started = process_cpu_seconds(child.pid), time.monotonic()
         async with httpx.AsyncClient(base_url=base) as client:
-            query = {"streams": args.streaming, "tokens": args.tokens, "rate": args.rate}
+            query = {"streams": args.streaming, "tokens": args.tokens, "rate": args.rate, "ramp": args.ramp}
             (await client.post("/start", params=query)).raise_for_status()
         await asyncio.wait_for(
             asyncio.gather(*(finished[index].wait() for index in streaming)), REPLY_TIMEOUT_SECONDS
@@ -379,6 +405,22 @@ def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any
                 f"{percentile(ttft, 0.99):.1f} ms" if ttft else "-",
             ]
         )
+    if api.burst is not None:
+        burst = api.burst
+        rows.append(
+            [
+                "  the same, messages at one instant",
+                "",
+                str(burst.frames),
+                "",
+                "",
+                "",
+                f"{percentile(burst.token_delays, 0.50):.1f} ms",
+                f"{percentile(burst.token_delays, 0.99):.1f} ms",
+                f"{percentile(burst.added_ttfts, 0.50):.1f} ms",
+                f"{percentile(burst.added_ttfts, 0.99):.1f} ms",
+            ]
+        )
     for name, seconds in api.other_cpu_seconds.items():
         rows.append([f"  behind it: {name}", "", "", "", f"{seconds:.1f}", "", "", "", "", ""])
     if api.other_cpu_seconds:
@@ -394,7 +436,8 @@ def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any
     all_share = api.frames_per_all_cpu_second / baseline_rate if baseline_rate else 0.0
     print(
         f"\n{args.subscribers} subscribers, {args.streaming} replies streaming at {args.rate:g} tokens/s "
-        f"({args.tokens} tokens each), topology {args.topology}. Targets: token p99 < 100 ms, added TTFT "
+        f"({args.tokens} tokens each), their messages sent over {args.ramp:g} s, topology {args.topology}. "
+        "Targets: token p99 < 100 ms, added TTFT "
         f"p99 < 50 ms, frames per CPU second of the API >= 30% of the baseline (here {share:.0%}; "
         f"counting the processes behind it too, {all_share:.0%})."
     )
@@ -418,6 +461,18 @@ def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any
         },
         "peak_memory_mb_by_process": {name: round(mb) for name, mb in api.peak_memory_mb.items()},
         "baseline_token_p99_ms": round(percentile(baseline.stats.token_delays, 0.99), 1),
+        "ramp_seconds": args.ramp,
+        **burst_figures(api.burst),
+    }
+
+
+def burst_figures(burst: FrameStats | None) -> dict[str, float]:
+    if burst is None:
+        return {}
+    return {
+        "burst_token_p99_ms": round(percentile(burst.token_delays, 0.99), 1),
+        "burst_ttft_overhead_p50_ms": round(percentile(burst.added_ttfts, 0.50), 1),
+        "burst_ttft_overhead_p99_ms": round(percentile(burst.added_ttfts, 0.99), 1),
     }
 
 
