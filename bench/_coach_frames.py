@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 _EMITTED = re.compile(r"t(\d+\.\d+) ")
@@ -28,6 +29,8 @@ class ReplyWatch:
     added_ttft: float | None = None
     tokens: int = 0
     completed: bool = False
+    events: Counter[str] = field(default_factory=Counter)
+    """How many of each kind of event without tokens came (STARTED, RESET, COMPLETED, ...)."""
 
 
 @dataclass

@@ -110,9 +110,10 @@ class Side:
     cpu_seconds: float
     """Of the process that serves the subscribers' sockets."""
     replies_completed: int
-    replies_miscounted: int
+    miscounted: list[str]
     """Replies whose subscriber got another number of tokens than the provider streamed (a reply generated
-    twice, tokens lost): 0 unless something is wrong."""
+    twice, tokens lost, a fallback's text after a reset), each with what its subscriber saw: none unless
+    something is wrong."""
     burst: FrameStats | None = None
     """The round whose messages were all sent at one instant."""
     other_cpu_seconds: dict[str, float] = field(default_factory=dict)
@@ -248,6 +249,7 @@ async def follow_chat(socket: ClientConnection, index: int, current: list[ChatRo
             chat_round.stats.delta(reply, event["text"])
             continue
         chat_round.stats.other()
+        reply.events[event["kind"]] += 1
         if event["kind"] in ("COMPLETED", "FAILED"):
             reply.completed = event["kind"] == "COMPLETED"
             chat_round.finished[index].set()
@@ -286,9 +288,12 @@ async def run_api(args: argparse.Namespace, url: str, pid: int, others: dict[str
         task.cancel()
         await socket.close()
     completed = sum(measured.watches[index].completed for index in streaming)
-    miscounted = sum(
-        done.watches[index].tokens != args.tokens for done in (measured, burst) for index in streaming
-    )
+    miscounted = [
+        f"{name} round, session {index}: {watch.tokens} tokens; {dict(watch.events)}"
+        for name, done in (("measured", measured), ("burst", burst))
+        for index in streaming
+        if (watch := done.watches[index]).tokens != args.tokens
+    ]
     memory = {process: peak_memory_mb(process_id) for process, process_id in {"api": pid, **others}.items()}
     label = "coachChat (fitcoach API)"
     return Side(label, measured.stats, wall, cpu, completed, miscounted, burst.stats, others_cpu, memory)
@@ -368,7 +373,11 @@ async def run_baseline(args: argparse.Namespace) -> Side:
             task.cancel()
             await socket.close()
         completed = sum(watches[index].completed for index in streaming)
-        miscounted = sum(watches[index].tokens != args.tokens for index in streaming)
+        miscounted = [
+            f"socket {index}: {watches[index].tokens} tokens"
+            for index in streaming
+            if watches[index].tokens != args.tokens
+        ]
         return Side("bare Starlette WebSocket", stats, wall, cpu, completed, miscounted)
 
 
@@ -429,8 +438,9 @@ def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any
         rows.append(["  API and behind it", "", "", "", all_cpu, frames_per_all, *[""] * 4])
     print(format_table(headers, rows))
     for side in (api, baseline):
-        if side.replies_miscounted:
-            print(f"\nWRONG: {side.name}: {side.replies_miscounted} replies did not arrive as streamed")
+        if side.miscounted:
+            print(f"\nWRONG: {side.name}: {len(side.miscounted)} replies did not arrive as streamed:")
+            print("\n".join(f"  {description}" for description in side.miscounted))
     baseline_rate = baseline.frames_per_cpu_second
     share = api.frames_per_cpu_second / baseline_rate if baseline_rate else 0.0
     all_share = api.frames_per_all_cpu_second / baseline_rate if baseline_rate else 0.0
@@ -445,7 +455,7 @@ def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any
         "subscribers": args.subscribers,
         "streaming": args.streaming,
         "replies_completed": api.replies_completed,
-        "replies_miscounted": api.replies_miscounted,
+        "replies_miscounted": len(api.miscounted),
         "token_p50_ms": round(percentile(api.stats.token_delays, 0.50), 1),
         "token_p99_ms": round(percentile(api.stats.token_delays, 0.99), 1),
         "ttft_overhead_p50_ms": round(percentile(api.stats.added_ttfts, 0.50), 1),
