@@ -65,6 +65,8 @@ CHAT = "subscription($id: ID!) { coachChat(sessionId: $id) { cursor kind text } 
 QUESTION = "How should I warm up before squats?"
 REPLY_TIMEOUT_SECONDS = 120.0
 SETTLE_SECONDS = 2.0
+IDLE_SECONDS = 5.0
+"""How long the API's CPU is measured with every subscriber connected and nothing streaming."""
 
 
 def parse_args() -> argparse.Namespace:
@@ -119,6 +121,9 @@ class Side:
     other_cpu_seconds: dict[str, float] = field(default_factory=dict)
     """Of the processes behind it (the coach worker, the projector), by name."""
     peak_memory_mb: dict[str, float] = field(default_factory=dict)
+    idle_cpu_share: float = 0.0
+    """CPU seconds per second the process spent with every subscriber connected and nothing streaming
+    (the sockets' own upkeep: session re-checks, the feed heads of quiet followers, pings)."""
     """The most resident memory each server process had by the end of the round, by name."""
 
     @property
@@ -268,6 +273,9 @@ async def run_api(args: argparse.Namespace, url: str, pid: int, others: dict[str
         await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
         sockets.append((socket, asyncio.create_task(follow_chat(socket, index, current))))
     await asyncio.sleep(SETTLE_SECONDS)
+    idle_before = process_cpu_seconds(pid)
+    await asyncio.sleep(IDLE_SECONDS)
+    idle_cpu_share = (process_cpu_seconds(pid) - idle_before) / IDLE_SECONDS
     streaming = list(range(0, len(seeded), max(1, len(seeded) // args.streaming)))[: args.streaming]
     async with httpx.AsyncClient(
         base_url=url, timeout=60.0, limits=httpx.Limits(max_connections=200)
@@ -296,7 +304,18 @@ async def run_api(args: argparse.Namespace, url: str, pid: int, others: dict[str
     ]
     memory = {process: peak_memory_mb(process_id) for process, process_id in {"api": pid, **others}.items()}
     label = "coachChat (fitcoach API)"
-    return Side(label, measured.stats, wall, cpu, completed, miscounted, burst.stats, others_cpu, memory)
+    return Side(
+        label,
+        measured.stats,
+        wall,
+        cpu,
+        completed,
+        miscounted,
+        burst.stats,
+        others_cpu,
+        memory,
+        idle_cpu_share=idle_cpu_share,
+    )
 
 
 def cpu_seconds_of(pids: dict[str, int]) -> dict[str, float]:
@@ -449,7 +468,8 @@ def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any
         f"({args.tokens} tokens each), their messages sent over {args.ramp:g} s, topology {args.topology}. "
         "Targets: token p99 < 100 ms, added TTFT "
         f"p99 < 50 ms, frames per CPU second of the API >= 30% of the baseline (here {share:.0%}; "
-        f"counting the processes behind it too, {all_share:.0%})."
+        f"counting the processes behind it too, {all_share:.0%}). With the {args.subscribers} subscribers "
+        f"connected and nothing streaming, the API process used {api.idle_cpu_share:.0%} of a core."
     )
     return {
         "subscribers": args.subscribers,
@@ -471,6 +491,7 @@ def report(args: argparse.Namespace, api: Side, baseline: Side) -> dict[str, Any
         },
         "peak_memory_mb_by_process": {name: round(mb) for name, mb in api.peak_memory_mb.items()},
         "baseline_token_p99_ms": round(percentile(baseline.stats.token_delays, 0.99), 1),
+        "api_idle_cpu_share": round(api.idle_cpu_share, 3),
         "ramp_seconds": args.ramp,
         **burst_figures(api.burst),
     }
