@@ -121,10 +121,10 @@ class Side:
     other_cpu_seconds: dict[str, float] = field(default_factory=dict)
     """Of the processes behind it (the coach worker, the projector), by name."""
     peak_memory_mb: dict[str, float] = field(default_factory=dict)
+    """The most resident memory each server process had by the end of the round, by name."""
     idle_cpu_share: float = 0.0
     """CPU seconds per second the process spent with every subscriber connected and nothing streaming
     (the sockets' own upkeep: session re-checks, the feed heads of quiet followers, pings)."""
-    """The most resident memory each server process had by the end of the round, by name."""
 
     @property
     def frames_per_second(self) -> float:
