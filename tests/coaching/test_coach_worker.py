@@ -34,7 +34,9 @@ from domain.coaching.values import ReplyUsage
 from tests.adapters.api_ports.redis_server import eventually
 from tests.coaching.worker_support import Coach, deltas, feed_entries, kinds
 
-SHORT_LEASE = ReplyPolicy(lease_seconds=0.5)
+SHORT_LEASE = ReplyPolicy(lease_seconds=1.5)
+"""Short enough to wait out, long enough for the claim, the context and the model's first word under a
+loaded CI machine (at 0.5 s a claim once expired before its first renewal and the model was never asked)."""
 
 
 class HangingModel:
@@ -237,6 +239,11 @@ async def test_stop_ends_the_worker_and_cuts_off_a_reply_in_flight_after_the_gra
     user = await coach.user()
     session = await coach.session(user)
     await coach.send(session, "how should I warm up?")
+
+    async def claimed() -> bool:  # this session's, not one another test left waiting in the database
+        return len((await replies(coach, session))[0]) == 1
+
+    assert await eventually(claimed)
     await asyncio.wait_for(model.asked.wait(), 10)
     worker.stop()
     await asyncio.wait_for(task, 5)
