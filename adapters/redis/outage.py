@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from adapters.memory.lru import Clock
 
 CACHE_LOG = logging.getLogger("adapters.redis.cache")
 _REDIS_PY = Path(redis.__file__).parent
+_CLOSED_TRANSPORT = re.compile(r"^unable to perform operation on <\w+ closed=True")
 
 
 def is_redis_failure(error: BaseException) -> bool:
@@ -30,11 +32,15 @@ def is_redis_failure(error: BaseException) -> bool:
     starts) that is still closing a connection's old socket when the connection reconnects then drops the
     new writer mid-handshake (`'NoneType' object has no attribute 'writelines'`). Only an `AttributeError`
     raised inside a redis-py call counts (redis-py's frames in its traceback, also when the last frame is
-    asyncio's streams beneath it), so one of ours stays a bug.
+    asyncio's streams beneath it), so one of ours stays a bug. On uvloop (the server's loop) the same
+    tear-down fails the write with `RuntimeError: unable to perform operation on <TCPTransport closed=True
+    ...>; the handler is closed` instead, which counts on the same terms.
     """
     if isinstance(error, RedisError | OSError):
         return True
-    return isinstance(error, AttributeError) and _raised_in_redis_py(error)
+    if isinstance(error, RuntimeError) and not _CLOSED_TRANSPORT.search(str(error)):
+        return False
+    return isinstance(error, AttributeError | RuntimeError) and _raised_in_redis_py(error)
 
 
 def _raised_in_redis_py(error: BaseException) -> bool:
