@@ -31,6 +31,16 @@ class ReplyWatch:
     completed: bool = False
     events: Counter[str] = field(default_factory=Counter)
     """How many of each kind of event without tokens came (STARTED, RESET, COMPLETED, ...)."""
+    partial: str = ""
+    """The start of a token the last frame cut (a frame holds at most 500 characters): the next frame
+    completes it, and the token is counted then."""
+
+    def whole_tokens(self, text: str) -> str:
+        """`text` after the partial token before it, up to its last whole token; the rest is kept."""
+        text = self.partial + text
+        end = text.rfind(" ") + 1
+        self.partial = text[end:]
+        return text[:end]
 
 
 @dataclass
@@ -42,6 +52,7 @@ class FrameStats:
     def delta(self, reply: ReplyWatch, text: str, received_at: float | None = None) -> None:
         now = time.time() if received_at is None else received_at
         self.frames += 1
+        text = reply.whole_tokens(text)
         emitted = [float(stamp) for stamp in _EMITTED.findall(text)]
         self.token_delays.extend(now - stamp for stamp in emitted)
         reply.tokens += len(emitted)

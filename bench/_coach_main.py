@@ -255,6 +255,8 @@ async def follow_chat(socket: ClientConnection, index: int, current: list[ChatRo
             continue
         chat_round.stats.other()
         reply.events[event["kind"]] += 1
+        if event["kind"] == "RESET":
+            reply.partial = ""  # the text so far is void
         if event["kind"] in ("COMPLETED", "FAILED"):
             reply.completed = event["kind"] == "COMPLETED"
             chat_round.finished[index].set()

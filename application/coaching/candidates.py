@@ -6,10 +6,13 @@ Reading and converting up to a thousand rows costs tens of milliseconds of CPU, 
 asked: `CandidatePool` keeps each restriction profile's list in process under the library's generation
 (one cache read per reply), so a change to the library is seen by the next reply. It keeps with it what
 ranking them for a message needs (their names' order, each one's words), so a reply pays only for
-matching its message's words, not for taking a thousand names apart again."""
+matching its message's words, not for taking a thousand names apart again. Replies that ask for a list
+being built wait for that build rather than start their own (a burst of messages after a library change
+would otherwise read the library once per reply, all at once)."""
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import heapq
 import re
@@ -56,6 +59,7 @@ class CandidatePool:
         self._library = library
         self._profiles = profiles
         self._kept: OrderedDict[tuple[int, ExerciseSearch], _Ranking] = OrderedDict()
+        self._building: dict[tuple[int, ExerciseSearch], asyncio.Task[_Ranking]] = {}
 
     async def candidates(
         self, availability: Availability, plan_ids: Sequence[str], message: str
@@ -74,6 +78,21 @@ class CandidatePool:
         if kept is not None:
             self._kept.move_to_end(key)
             return kept
+        building = self._building.get(key)
+        if building is None:
+            building = asyncio.create_task(self._build(key), name="coach candidates")
+            self._building[key] = building
+            building.add_done_callback(lambda task: self._built(key, task))
+        # Shielded: a reply cancelled while it waits leaves the build to the others waiting for it.
+        return await asyncio.shield(building)
+
+    def _built(self, key: tuple[int, ExerciseSearch], task: asyncio.Task[_Ranking]) -> None:
+        del self._building[key]
+        if not task.cancelled():
+            task.exception()  # retrieved here too: every reply waiting for it may have been cancelled
+
+    async def _build(self, key: tuple[int, ExerciseSearch]) -> _Ranking:
+        _generation, search = key
         views: list[LibraryExerciseView] = []
         while len(views) < MAX_CANDIDATES:
             page = await self._library.search(search, limit=MAX_PAGE_SIZE, offset=len(views))

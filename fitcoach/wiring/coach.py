@@ -91,7 +91,7 @@ def build_coach_worker(
         ),
     )
     return CoachWorker(
-        store,
+        store.stored,  # it follows only each record's type and stream: nothing to open
         generator,
         coaching,
         concurrency=settings.coach_concurrency,

@@ -4,10 +4,14 @@ the context version moves when the profile, the plan or the conversation does, a
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
 from uuid import UUID
 
+from adapters.postgres.library_read_model import PostgresLibraryReadModel
 from application.coaching.context import CoachContextBuilder, PreparedReply
 from application.coaching.conversation import read_conversation
+from application.library_views import ExerciseSearch, SearchPage
 from domain.coaching.values import Direction, SafetyAction, SafetyCategory
 from domain.library.contraindications import Contraindication
 from domain.users.commands import ProfileChanges
@@ -91,3 +95,57 @@ async def test_a_builder_reads_a_restriction_profiles_candidates_once_per_librar
     fresh = await prepared(coach, second)  # another builder reads its own
     assert fresh.prompt.facts.candidates is not two.prompt.facts.candidates
     assert fresh.prompt.facts.candidates == two.prompt.facts.candidates
+
+
+class CountedSearches:
+    """The real library read model, counting its searches."""
+
+    def __init__(self, library: PostgresLibraryReadModel) -> None:
+        self._library = library
+        self.searches = 0
+
+    async def search(self, search: ExerciseSearch, *, limit: int, offset: int) -> SearchPage:
+        self.searches += 1
+        return await self._library.search(search, limit=limit, offset=offset)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._library, name)
+
+
+async def test_replies_asking_at_once_share_one_read_of_the_candidates(coach: Coach) -> None:
+    user = await coach.user(equipment=["dumbbells"])
+    sessions = [await coach.session(user) for _ in range(6)]
+    for session in sessions:
+        await coach.send(session, "what should I train today?")
+    conversations = [await read_conversation(coach.store, session) for session in sessions]
+    library = CountedSearches(coach.library)
+    builder = CoachContextBuilder(coach.store, coach.plans, library)
+    alone = CountedSearches(coach.library)
+    assert conversations[0] is not None
+    await CoachContextBuilder(coach.store, coach.plans, alone).prepare(conversations[0])
+    assert alone.searches >= 1
+
+    replies = await asyncio.gather(*(builder.prepare(c) for c in conversations if c is not None))
+
+    assert library.searches == alone.searches, "one build, not one per reply"
+    assert all(r.prompt.facts.candidates is replies[0].prompt.facts.candidates for r in replies)
+
+
+async def test_a_reply_cancelled_while_the_candidates_are_built_leaves_the_build_to_the_others(
+    coach: Coach,
+) -> None:
+    user = await coach.user(equipment=["dumbbells"])
+    first, second = await coach.session(user), await coach.session(user)
+    await coach.send(first, "what should I train today?")
+    await coach.send(second, "and tomorrow?")
+    conversations = [await read_conversation(coach.store, session) for session in (first, second)]
+    assert conversations[0] is not None
+    assert conversations[1] is not None
+    builder = CoachContextBuilder(coach.store, coach.plans, coach.library)
+    cancelled = asyncio.create_task(builder.prepare(conversations[0]))
+    waiting = asyncio.create_task(builder.prepare(conversations[1]))
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    reply = await waiting
+    assert cancelled.cancelled()
+    assert len(reply.prompt.facts.candidates) > 50
